@@ -1,0 +1,266 @@
+/* cbecstd.h - the public C API of libcbecstd, a validator of cross-border
+ * e-commerce messages (JSON, XML, EDIFACT, X12) against versioned rule packs.
+ *
+ * Conventions (see doc/api.md):
+ *  - Every call that can fail returns an int status: CBEC_OK (0) or a
+ *    negative CBEC_E... code; cbec_strerror() names it.
+ *  - Out-parameters come first.  "T **out" hands the caller a new object
+ *    that the caller frees with cbec_T_free(); every free function accepts
+ *    NULL.  A returned "const char *" is borrowed from the handle it came
+ *    from and lives as long as that handle (or until the documented call
+ *    that replaces it).  The library never hands out memory to be released
+ *    with free().
+ *  - Threads: a cbec_pack and a cbec_registry are immutable once loaded and
+ *    may be shared by any number of threads (the registry's hot swap is
+ *    atomic).  A cbec_validator is used by one thread at a time.  Reports
+ *    and errors belong to whoever received them.  See doc/threading.md.
+ *  - The library never prints, never exits or aborts, never reads the
+ *    network and never depends on the process locale.
+ */
+#ifndef CBECSTD_H
+#define CBECSTD_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CBEC_BUILDING_LIBRARY) && defined(__GNUC__)
+#define CBEC_API __attribute__((visibility("default")))
+#else
+#define CBEC_API
+#endif
+
+/* Version of this header.  cbec_version() gives the library's. */
+#define CBEC_VERSION_MAJOR 0
+#define CBEC_VERSION_MINOR 1
+#define CBEC_VERSION_PATCH 0
+#define CBEC_VERSION_STRING "0.1.0"
+#define CBEC_VERSION_NUMBER                                                   \
+    (CBEC_VERSION_MAJOR * 10000 + CBEC_VERSION_MINOR * 100 + CBEC_VERSION_PATCH)
+
+/* Status codes.  Values are fixed forever; new codes are only appended. */
+typedef enum cbec_status {
+    CBEC_OK = 0,
+    CBEC_EINVAL = -1,      /* an argument is invalid (NULL, unknown enum) */
+    CBEC_ENOMEM = -2,      /* out of memory */
+    CBEC_EIO = -3,         /* a file could not be read */
+    CBEC_EPACK = -4,       /* a rule pack is invalid (see the cbec_error) */
+    CBEC_ENOTFOUND = -5,   /* a named thing (message type, pack, kind) is unknown */
+    CBEC_ELIMIT = -6,      /* a configured limit was exceeded */
+    CBEC_EVERSION = -7,    /* an options version or pack format is unsupported */
+    CBEC_ESTATE = -8,      /* the call is not allowed in the object's state */
+    CBEC_EAMBIGUOUS = -9,  /* more than one pack could apply */
+    CBEC_EDIGEST = -10,    /* a pack's digest differs from the pinned one */
+    CBEC_EINTERNAL = -11   /* a bug in libcbecstd: please report it */
+} cbec_status;
+
+typedef enum cbec_severity {
+    CBEC_SEVERITY_INFO = 1,
+    CBEC_SEVERITY_WARNING = 2,
+    CBEC_SEVERITY_ERROR = 3
+} cbec_severity;
+
+typedef enum cbec_format {
+    CBEC_FORMAT_AUTO = 0,  /* decided from the first significant bytes */
+    CBEC_FORMAT_JSON = 1,
+    CBEC_FORMAT_XML = 2,
+    CBEC_FORMAT_EDIFACT = 3,
+    CBEC_FORMAT_X12 = 4
+} cbec_format;
+
+typedef enum cbec_render_format {
+    CBEC_RENDER_TEXT = 1,  /* one line per finding, for people */
+    CBEC_RENDER_JSON = 2   /* one JSON object, one line, for machines */
+} cbec_render_format;
+
+typedef struct cbec_error cbec_error;         /* details of a failed call */
+typedef struct cbec_options cbec_options;     /* settings for loading packs */
+typedef struct cbec_pack cbec_pack;           /* compiled rule pack, immutable, ref-counted */
+typedef struct cbec_registry cbec_registry;   /* the packs a validation may use */
+typedef struct cbec_validator cbec_validator; /* per-thread validation state */
+typedef struct cbec_report cbec_report;       /* findings of one validation */
+
+/* ---- library ------------------------------------------------------------ */
+
+/* The library's version as "MAJOR.MINOR.PATCH"; static storage.
+ * @since 0.1 */
+CBEC_API const char *cbec_version(void);
+
+/* The library's version as MAJOR*10000 + MINOR*100 + PATCH.  @since 0.1 */
+CBEC_API int cbec_version_number(void);
+
+/* A static, English description of a status code, never NULL ("unknown
+ * status" for a value that is not a cbec_status).  @since 0.1 */
+CBEC_API const char *cbec_strerror(int status);
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* An error object describes why a call failed: a message, and where known
+ * the file, line, column (1-based, 0 when unknown) and the JSON Pointer of
+ * the offending part of a pack.  Calls that take "cbec_error **err" set
+ * *err to a new error object on failure (when err is not NULL) and leave it
+ * untouched on success.  Free it with cbec_error_free().  @since 0.1 */
+CBEC_API int cbec_error_status(const cbec_error *e);
+CBEC_API const char *cbec_error_message(const cbec_error *e);
+CBEC_API const char *cbec_error_file(const cbec_error *e);  /* "" when none */
+CBEC_API const char *cbec_error_path(const cbec_error *e);  /* "" when none */
+CBEC_API unsigned long cbec_error_line(const cbec_error *e);
+CBEC_API unsigned long cbec_error_column(const cbec_error *e);
+CBEC_API void cbec_error_free(cbec_error *e);
+
+/* ---- options for loading packs ------------------------------------------ */
+
+/* Option keys for cbec_options_set_string(). */
+typedef enum cbec_option {
+    /* Directory holding Debian's iso-codes JSON files
+     * (default: $CBECSTD_ISO_CODES_DIR, else /usr/share/iso-codes/json). */
+    CBEC_OPT_ISO_CODES_DIR = 1,
+    /* Allow packs whose status is "draft" or "withdrawn" ("1" or "0"). */
+    CBEC_OPT_ALLOW_INACTIVE = 2
+} cbec_option;
+
+/* Create an options object with every setting at its safe default.  The
+ * caller owns it (cbec_options_free); the library copies what it needs, so
+ * it may be freed right after the call that used it.  @since 0.1 */
+CBEC_API int cbec_options_new(cbec_options **out);
+/* Set a string option; value NULL restores the default.  Returns
+ * CBEC_EINVAL for an unknown key.  @since 0.1 */
+CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value);
+CBEC_API void cbec_options_free(cbec_options *o);
+
+/* ---- packs -------------------------------------------------------------- */
+
+/* Load and compile one rule pack file (format v1, JSON; doc/pack-format.md).
+ * Files the pack references are resolved relative to its directory and
+ * never outside it.  opts may be NULL.  On success *out is a new pack with
+ * one reference, released with cbec_pack_free().  Returns CBEC_EIO when
+ * the file cannot be read, CBEC_EPACK when it is invalid (details in
+ * *err: file, line, column, pack path).  @since 0.1 */
+CBEC_API int cbec_pack_load_file(cbec_pack **out, const char *path,
+                                 const cbec_options *opts, cbec_error **err);
+
+/* As cbec_pack_load_file, from memory.  name is used in messages and
+ * base_dir (may be NULL: no referenced files allowed) to resolve files.
+ * @since 0.1 */
+CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len,
+                                   const char *name, const char *base_dir,
+                                   const cbec_options *opts, cbec_error **err);
+
+/* Take another reference on a pack (thread-safe); returns p.  @since 0.1 */
+CBEC_API cbec_pack *cbec_pack_ref(cbec_pack *p);
+/* Drop a reference; the pack is freed with the last one.  @since 0.1 */
+CBEC_API void cbec_pack_free(cbec_pack *p);
+
+/* Pack metadata, borrowed from the pack.  @since 0.1 */
+CBEC_API const char *cbec_pack_id(const cbec_pack *p);
+CBEC_API const char *cbec_pack_version(const cbec_pack *p);
+CBEC_API const char *cbec_pack_status(const cbec_pack *p);   /* draft|active|withdrawn */
+CBEC_API const char *cbec_pack_module(const cbec_pack *p);
+CBEC_API const char *cbec_pack_effective_from(const cbec_pack *p); /* "" when open */
+CBEC_API const char *cbec_pack_effective_to(const cbec_pack *p);   /* "" when open */
+CBEC_API const char *cbec_pack_file(const cbec_pack *p);
+/* Title in a language (falls back to "en"). */
+CBEC_API const char *cbec_pack_title(const cbec_pack *p, const char *lang);
+CBEC_API size_t cbec_pack_ref_count(const cbec_pack *p);   /* external standards */
+CBEC_API const char *cbec_pack_ref_id(const cbec_pack *p, size_t i);
+CBEC_API size_t cbec_pack_message_type_count(const cbec_pack *p);
+CBEC_API const char *cbec_pack_message_type(const cbec_pack *p, size_t i);
+/* Number of rules of one message type (NULL: of all types). */
+CBEC_API size_t cbec_pack_rule_count(const cbec_pack *p, const char *message_type);
+
+/* ---- registry ----------------------------------------------------------- */
+
+/* A registry holds the packs validations may use and picks, per message, the
+ * pack that defines its type.  @since 0.1 */
+CBEC_API int cbec_registry_new(cbec_registry **out);
+CBEC_API void cbec_registry_free(cbec_registry *r);
+/* Add a pack; the registry takes its own reference.  Returns
+ * CBEC_EAMBIGUOUS (with *err) when another pack already defines one of its
+ * message types.  @since 0.1 */
+CBEC_API int cbec_registry_add(cbec_registry *r, cbec_pack *p, cbec_error **err);
+/* Load a pack file, or every "*.pack.json" file of a directory (in name
+ * order), and add it.  @since 0.1 */
+CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path,
+                                     const cbec_options *opts, cbec_error **err);
+CBEC_API size_t cbec_registry_pack_count(const cbec_registry *r);
+/* Borrowed; valid while the registry holds the pack. */
+CBEC_API const cbec_pack *cbec_registry_pack(const cbec_registry *r, size_t i);
+
+/* ---- validation --------------------------------------------------------- */
+
+/* Validator settings for cbec_validator_set_limit(). 0 restores a default. */
+typedef enum cbec_limit {
+    CBEC_LIMIT_MESSAGE_BYTES = 1, /* default 64 MiB */
+    CBEC_LIMIT_DEPTH = 2,         /* nesting depth, default 256, at most 10000 */
+    CBEC_LIMIT_FINDINGS = 3,      /* findings kept per report, default 1000 */
+    CBEC_LIMIT_NODES = 4          /* document nodes, default 4 million */
+} cbec_limit;
+
+/* Create a validator: the scratch state of one thread.  Use it from one
+ * thread at a time; create one per thread.  @since 0.1 */
+CBEC_API int cbec_validator_new(cbec_validator **out);
+CBEC_API void cbec_validator_free(cbec_validator *v);
+CBEC_API int cbec_validator_set_limit(cbec_validator *v, int limit, unsigned long value);
+
+/* Validate one message.  message_type NULL asks the registry's packs to tell
+ * the type from the message (JSON: the field a pack's "detect" names).  On
+ * success (CBEC_OK) *out is a new report, even when the message is
+ * malformed: a message that breaks rules or cannot be parsed is a
+ * successful validation whose report holds findings and is not valid.
+ * Returns CBEC_ENOTFOUND when message_type is given and no pack defines it.
+ * @since 0.1 */
+CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg,
+                           const char *message_type, cbec_format format,
+                           const void *data, size_t len, cbec_report **out);
+
+/* ---- reports ------------------------------------------------------------ */
+
+CBEC_API void cbec_report_free(cbec_report *r);
+/* 1 when processing succeeded and no finding has error severity; else 0. */
+CBEC_API int cbec_report_valid(const cbec_report *r);
+/* The message type validated ("" when it could not be told). */
+CBEC_API const char *cbec_report_message_type(const cbec_report *r);
+/* The format the message was read as. */
+CBEC_API cbec_format cbec_report_format(const cbec_report *r);
+/* Findings kept, and 1 when more were found than the findings limit kept. */
+CBEC_API size_t cbec_report_count(const cbec_report *r);
+CBEC_API int cbec_report_truncated(const cbec_report *r);
+/* Number of findings of a severity (including those past the limit). */
+CBEC_API size_t cbec_report_count_severity(const cbec_report *r, cbec_severity s);
+/* Label the report with its source (file name, and 1-based index for NDJSON
+ * lines; 0 for none); used by cbec_report_render.  @since 0.1 */
+CBEC_API int cbec_report_set_source(cbec_report *r, const char *source, unsigned long index);
+
+/* Finding accessors, i < cbec_report_count().  Strings are borrowed from the
+ * report.  path is an RFC 6901 JSON Pointer into the logical message; line
+ * and column are 1-based (column in characters), 0 when unknown.  @since 0.1 */
+CBEC_API const char *cbec_finding_rule(const cbec_report *r, size_t i);
+CBEC_API cbec_severity cbec_finding_severity(const cbec_report *r, size_t i);
+CBEC_API const char *cbec_finding_path(const cbec_report *r, size_t i);
+CBEC_API unsigned long cbec_finding_line(const cbec_report *r, size_t i);
+CBEC_API unsigned long cbec_finding_column(const cbec_report *r, size_t i);
+CBEC_API unsigned long cbec_finding_offset(const cbec_report *r, size_t i);
+CBEC_API const char *cbec_finding_pack(const cbec_report *r, size_t i); /* id@version */
+CBEC_API const char *cbec_finding_ref(const cbec_report *r, size_t i);  /* "" if none */
+/* The message in lang ("zh-CN", "en", ...; NULL or unknown falls back to
+ * "en").  Valid until the next call of cbec_finding_message or
+ * cbec_report_render on this report.  NULL on out-of-memory. */
+CBEC_API const char *cbec_finding_message(cbec_report *r, size_t i, const char *lang);
+
+/* Render the whole report as text or JSON in lang.  *out points at a
+ * NUL-terminated buffer owned by the report, valid until the next render
+ * or cbec_finding_message call or cbec_report_free; *len gets its length
+ * (len may be NULL).  @since 0.1 */
+CBEC_API int cbec_report_render(cbec_report *r, cbec_render_format format,
+                                const char *lang, const char **out, size_t *len);
+
+/* Severity as "error", "warning" or "info". */
+CBEC_API const char *cbec_severity_name(cbec_severity s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CBECSTD_H */

@@ -1,0 +1,120 @@
+/* doc.h - the format-neutral document model every reader produces.
+ *
+ * A message becomes a tree of nodes allocated in one arena: objects (named
+ * members, in source order), arrays, and scalars that keep their exact
+ * source text (a number is never converted to binary floating point).
+ * Every node can carry its source span; readers that know positions fill
+ * them while parsing (XML, EDI), the JSON reader fills them on demand
+ * (cbec__json_positions) because json-c keeps none.  Nodes are never
+ * modified once the tree is handed to the rules. */
+#ifndef CBEC_DOC_H
+#define CBEC_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+typedef enum cbec_kind {
+    CBEC_NODE_NULL = 0,
+    CBEC_NODE_BOOL = 1,
+    CBEC_NODE_NUMBER = 2,
+    CBEC_NODE_STRING = 3,
+    CBEC_NODE_OBJECT = 4,
+    CBEC_NODE_ARRAY = 5
+} cbec_kind;
+
+/* Where a node stands in the message.  JSON/XML: byte offset, line and
+ * column (1-based, column in characters).  EDI: also the segment number,
+ * element and component index (1-based; 0 when not applicable). */
+typedef struct cbec_span {
+    uint32_t offset;     /* byte offset; valid when line != 0 */
+    uint32_t line;       /* 0: unknown */
+    uint32_t column;
+    uint32_t segment;    /* EDI only */
+    uint16_t element;
+    uint16_t component;
+} cbec_span;
+
+typedef struct cbec_node cbec_node;
+struct cbec_node {
+    uint8_t kind;          /* cbec_kind */
+    uint8_t flags;         /* CBEC_NODEF_* */
+    uint16_t _pad;
+    uint32_t index;        /* position in the parent's children */
+    uint32_t count;        /* children of an object or array */
+    uint32_t keylen;
+    const char *key;       /* member name (object children), NULL otherwise */
+    const char *text;      /* scalars: the value's text (string decoded;
+                              number exactly as written; "true"/"false") */
+    size_t len;            /* length of text in bytes (may contain NUL) */
+    cbec_node *children;   /* contiguous array of count nodes */
+    cbec_node *parent;     /* NULL for the root */
+    cbec_span span;
+};
+
+#define CBEC_NODEF_XML_ATTR 0x01   /* an XML attribute (key "@name") */
+#define CBEC_NODEF_ELEMENT_LIST 0x02 /* an array made of repeated XML elements */
+
+/* A parsed message: the tree plus what was needed to find positions. */
+typedef struct cbec_doc {
+    cbec_node *root;
+    const char *src;      /* the raw message (borrowed for the validation) */
+    size_t srclen;
+    int format;           /* cbec_format */
+    bool positions;       /* spans are filled */
+    size_t nodes;
+    void *reader_state;   /* reader-owned (e.g. the json-c tree), released by the reader */
+} cbec_doc;
+
+/* Member lookup on an object node (last one wins for duplicates), NULL if
+ * absent or not an object. */
+const cbec_node *cbec__node_member(const cbec_node *obj, const char *name, size_t namelen);
+/* Append the RFC 6901 JSON Pointer of n to b. */
+void cbec__node_pointer(const cbec_node *n, cbec_buf *b);
+/* Name of a kind ("object", "string", ...). */
+const char *cbec__kind_name(int kind);
+/* True for scalars whose text is meaningful to string checks. */
+static inline bool cbec__node_is_scalar(const cbec_node *n)
+{
+    return n->kind != CBEC_NODE_OBJECT && n->kind != CBEC_NODE_ARRAY;
+}
+
+/* ---- JSON reader (json-c) ---- */
+
+typedef struct cbec_json_reader cbec_json_reader;
+
+typedef struct cbec_read_limits {
+    size_t max_bytes;
+    unsigned max_depth;
+    size_t max_nodes;
+} cbec_read_limits;
+
+/* A failed read: what went wrong and where (byte offset into the input). */
+typedef struct cbec_read_error {
+    const char *rule;     /* built-in rule id, e.g. "CBEC-JSON-SYNTAX" */
+    char message_en[160];
+    char message_zh[160];
+    size_t offset;
+    bool has_offset;
+} cbec_read_error;
+
+cbec_json_reader *cbec__json_reader_new(unsigned max_depth);
+void cbec__json_reader_free(cbec_json_reader *r);
+/* Parse src into doc (nodes from arena).  Returns true on success; on a
+ * malformed message fills *e and returns false.  *oom is set when memory
+ * ran out. */
+bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
+                     const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
+                     cbec_read_error *e, bool *oom);
+/* Release the reader state kept by the last read (the json-c tree). */
+void cbec__json_release(cbec_json_reader *r, cbec_doc *doc);
+/* Fill the spans of every node by one scan of the raw JSON text. */
+void cbec__json_positions(cbec_doc *doc);
+
+/* Find the byte offset of the value at JSON Pointer ptr in a JSON text
+ * (used for pack error positions).  Returns false when not found. */
+bool cbec__json_locate(const char *text, size_t len, const char *ptr, size_t *offset);
+
+#endif /* CBEC_DOC_H */

@@ -1,0 +1,356 @@
+/* compile.c - compiling a pack's message types: rules with their checks,
+ * and the path trie that lets one walk of a message serve every rule. */
+#include "pack/compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cbec__path_free(cbec_path_seg *segs, size_t nsegs)
+{
+    for (size_t i = 0; i < nsegs; i++)
+        free(segs[i].name);
+    free(segs);
+}
+
+bool cbec__compile_path(cbec_compiler *c, const cbec_node *at, const char *path,
+                        cbec_path_seg **segs, size_t *nsegs)
+{
+    *segs = NULL;
+    *nsegs = 0;
+    if (*path && *path != '/')
+        return cbec__compile_error(c, at, "path \"%s\" must be empty or start with \"/\"", path);
+    size_t n = 0;
+    for (const char *p = path; *p; p++)
+        n += *p == '/';
+    if (!n)
+        return true;
+    cbec_path_seg *s = cbec__calloc(n, sizeof *s);
+    if (!s)
+        return cbec__compile_oom(c);
+    const char *p = path;
+    for (size_t i = 0; i < n; i++) {
+        p++;
+        size_t len = strcspn(p, "/");
+        cbec_buf b;
+        cbec__buf_init(&b);
+        for (size_t k = 0; k < len; k++) {
+            if (p[k] == '~') {
+                if (k + 1 < len && (p[k + 1] == '0' || p[k + 1] == '1')) {
+                    cbec__buf_addc(&b, p[k + 1] == '0' ? '~' : '/');
+                    k++;
+                    continue;
+                }
+                cbec__buf_free(&b);
+                cbec__path_free(s, n);
+                return cbec__compile_error(c, at, "path \"%s\": \"~\" must be followed by 0 or 1", path);
+            }
+            cbec__buf_addc(&b, p[k]);
+        }
+        s[i].wildcard = len == 1 && p[0] == '*';
+        s[i].len = b.len;
+        s[i].name = cbec__strndup(cbec__buf_cstr(&b), b.len);
+        cbec__buf_free(&b);
+        if (!s[i].name) {
+            cbec__path_free(s, n);
+            return cbec__compile_oom(c);
+        }
+        p += len;
+    }
+    *segs = s;
+    *nsegs = n;
+    return true;
+}
+
+static void rule_free(cbec_rule *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nchecks; i++)
+        if (r->checks[i].kind->free)
+            r->checks[i].kind->free(r->checks[i].state);
+    free(r->checks);
+    cbec__path_free(r->segs, r->nsegs);
+    cbec__i18n_free(&r->message);
+    free(r->id);
+    free(r->ref);
+    free(r->path);
+    free(r->where);
+    free(r);
+}
+
+static void trie_free(cbec_trie *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nchildren; i++)
+        trie_free(t->children[i]);
+    free(t->children);
+    free(t->rules);
+    free(t->name);
+    free(t);
+}
+
+void cbec__msgtype_free(cbec_msgtype *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrules; i++)
+        rule_free(t->rules[i]);
+    free(t->rules);
+    trie_free(t->trie);
+    cbec__path_free(t->detect_segs, t->detect_nsegs);
+    free(t->detect_value);
+    cbec__i18n_free(&t->title);
+    free(t->name);
+    free(t);
+}
+
+static bool trie_insert(cbec_trie *root, cbec_rule *r)
+{
+    cbec_trie *t = root;
+    for (size_t i = 0; i < r->nsegs; i++) {
+        const cbec_path_seg *s = &r->segs[i];
+        cbec_trie *next = NULL;
+        for (size_t k = 0; k < t->nchildren && !next; k++) {
+            cbec_trie *ch = t->children[k];
+            if (ch->wildcard == s->wildcard && ch->len == s->len && memcmp(ch->name, s->name, s->len) == 0)
+                next = ch;
+        }
+        if (!next) {
+            cbec_trie **kids = realloc(t->children, (t->nchildren + 1) * sizeof *kids);
+            if (!kids)
+                return false;
+            t->children = kids;
+            next = cbec__calloc(1, sizeof *next);
+            if (!next)
+                return false;
+            next->name = cbec__strndup(s->name, s->len);
+            if (!next->name) {
+                free(next);
+                return false;
+            }
+            next->len = s->len;
+            next->wildcard = s->wildcard;
+            t->children[t->nchildren++] = next;
+        }
+        t = next;
+    }
+    cbec_rule **rules = realloc(t->rules, (t->nrules + 1) * sizeof *rules);
+    if (!rules)
+        return false;
+    t->rules = rules;
+    t->rules[t->nrules++] = r;
+    t->has_required |= r->required;
+    return true;
+}
+
+static int check_order(const void *a, const void *b)
+{
+    const cbec_check *x = a, *y = b;
+    return (x->kind->order > y->kind->order) - (x->kind->order < y->kind->order);
+}
+
+static bool valid_rule_id(const char *s, size_t n)
+{
+    if (!n || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!cbec__is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+            return false;
+    return true;
+}
+
+static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_strmap *ids,
+                         cbec_rule **out)
+{
+    *out = NULL;
+    if (n->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, n, "a rule must be an object");
+    cbec_rule *r = cbec__calloc(1, sizeof *r);
+    if (!r)
+        return cbec__compile_oom(c);
+    *out = r;
+    r->pack = c->pack;
+    r->msgtype = t;
+    r->severity = CBEC_SEVERITY_ERROR;
+    cbec_buf where;
+    cbec__buf_init(&where);
+    cbec__node_pointer(n, &where);
+    r->where = cbec__strdup(cbec__buf_cstr(&where));
+    cbec__buf_free(&where);
+    if (!r->where)
+        return cbec__compile_oom(c);
+
+    const cbec_node *id = cbec__node_member(n, "id", 2);
+    if (!id || id->kind != CBEC_NODE_STRING)
+        return cbec__compile_error(c, n, "a rule needs a string \"id\"");
+    if (!valid_rule_id(id->text, id->len))
+        return cbec__compile_error(c, id, "rule id \"%.*s\" must be 1-64 characters of A-Z a-z 0-9 - _ .",
+                                   (int)id->len, id->text);
+    if (!(r->id = cbec__compile_strdup(c, id)))
+        return false;
+    const cbec_strmap_entry *dup = cbec__strmap_get(ids, r->id, id->len);
+    if (dup) {
+        const cbec_rule *other = dup->value;
+        return cbec__compile_error(c, id, "duplicate rule id \"%s\" (first defined at %s)", r->id, other->where);
+    }
+    if (!cbec__strmap_put(ids, r->id, id->len, r, NULL))
+        return cbec__compile_oom(c);
+
+    const cbec_node *path = cbec__node_member(n, "path", 4);
+    if (!path || path->kind != CBEC_NODE_STRING)
+        return cbec__compile_error(c, n, "rule %s needs a string \"path\" (a JSON Pointer, \"*\" for any item)", r->id);
+    if (!(r->path = cbec__compile_strdup(c, path)) || !cbec__compile_path(c, path, r->path, &r->segs, &r->nsegs))
+        return false;
+
+    r->ref = NULL;
+    r->checks = cbec__calloc(n->count, sizeof *r->checks);
+    if (!r->checks)
+        return cbec__compile_oom(c);
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *m = &n->children[i];
+        if (cbec__streq(m->key, m->keylen, "id") || cbec__streq(m->key, m->keylen, "path") ||
+            cbec__streq(m->key, m->keylen, "description"))
+            continue;
+        if (cbec__streq(m->key, m->keylen, "severity")) {
+            if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "error"))
+                r->severity = CBEC_SEVERITY_ERROR;
+            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "warning"))
+                r->severity = CBEC_SEVERITY_WARNING;
+            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "info"))
+                r->severity = CBEC_SEVERITY_INFO;
+            else
+                return cbec__compile_error(c, m, "severity must be \"error\", \"warning\" or \"info\"");
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "ref")) {
+            if (m->kind != CBEC_NODE_STRING)
+                return cbec__compile_error(c, m, "\"ref\" must be a string naming a clause of a standard");
+            free(r->ref);
+            if (!(r->ref = cbec__compile_strdup(c, m)))
+                return false;
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "message")) {
+            if (!cbec__compile_i18n(c, m, &r->message, true, true))
+                return false;
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "required")) {
+            if (m->kind != CBEC_NODE_BOOL)
+                return cbec__compile_error(c, m, "\"required\" must be true or false");
+            r->required = m->text[0] == 't';
+            if (r->required && r->nsegs == 0)
+                return cbec__compile_error(c, m, "the message root cannot be required");
+            continue;
+        }
+        const cbec_check_kind *k = cbec__check_kind_find(m->key, m->keylen);
+        if (!k)
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in rule %s", (int)m->keylen, m->key, r->id);
+        void *state = NULL;
+        if (!k->compile(c, r, m, &state))
+            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
+        r->checks[r->nchecks].kind = k;
+        r->checks[r->nchecks].state = state;
+        r->nchecks++;
+    }
+    if (!r->ref && !(r->ref = cbec__strdup("")))
+        return cbec__compile_oom(c);
+    if (!r->nchecks && !r->required)
+        return cbec__compile_error(c, n, "rule %s checks nothing: give it \"required\" or a check", r->id);
+    qsort(r->checks, r->nchecks, sizeof *r->checks, check_order);
+    return true;
+}
+
+static bool compile_detect(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n)
+{
+    static const char *const keys[] = {"json"};
+    if (n->kind != CBEC_NODE_OBJECT || !cbec__compile_keys(c, n, keys, 1, "\"detect\""))
+        return n->kind == CBEC_NODE_OBJECT ? false : cbec__compile_error(c, n, "\"detect\" must be an object");
+    const cbec_node *j = cbec__node_member(n, "json", 4);
+    if (!j)
+        return true;
+    static const char *const jkeys[] = {"path", "equals"};
+    if (j->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, j, "\"json\" must be an object with \"path\" and \"equals\"");
+    if (!cbec__compile_keys(c, j, jkeys, 2, "\"detect.json\""))
+        return false;
+    const cbec_node *path = cbec__node_member(j, "path", 4), *eq = cbec__node_member(j, "equals", 6);
+    if (!path || path->kind != CBEC_NODE_STRING || !eq || eq->kind != CBEC_NODE_STRING)
+        return cbec__compile_error(c, j, "\"json\" needs string \"path\" and \"equals\"");
+    char *p = cbec__compile_strdup(c, path);
+    if (!p)
+        return false;
+    bool ok = cbec__compile_path(c, path, p, &t->detect_segs, &t->detect_nsegs);
+    free(p);
+    if (!ok)
+        return false;
+    for (size_t i = 0; i < t->detect_nsegs; i++)
+        if (t->detect_segs[i].wildcard)
+            return cbec__compile_error(c, path, "a detect path cannot hold \"*\"");
+    if (!t->detect_nsegs)
+        return cbec__compile_error(c, path, "a detect path must name a field");
+    return (t->detect_value = cbec__compile_strdup(c, eq)) != NULL;
+}
+
+static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
+{
+    cbec_pack *p = c->pack;
+    static const char *const keys[] = {"title", "description", "detect", "rules"};
+    if (n->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, n, "a message type must be an object");
+    if (!cbec__compile_keys(c, n, keys, CBEC_ARRAY_LEN(keys), "a message type"))
+        return false;
+    cbec_msgtype *t = cbec__calloc(1, sizeof *t);
+    if (!t)
+        return cbec__compile_oom(c);
+    cbec_msgtype **types = realloc(p->types, (p->ntypes + 1) * sizeof *types);
+    if (!types) {
+        free(t);
+        return cbec__compile_oom(c);
+    }
+    p->types = types;
+    p->types[p->ntypes++] = t;
+    if (!valid_rule_id(n->key, n->keylen))
+        return cbec__compile_error(c, n, "message type name must be 1-64 characters of A-Z a-z 0-9 - _ .");
+    if (!(t->name = cbec__strndup(n->key, n->keylen)) || !(t->trie = cbec__calloc(1, sizeof *t->trie)))
+        return cbec__compile_oom(c);
+    const cbec_node *m;
+    if ((m = cbec__node_member(n, "title", 5)) && !cbec__compile_i18n(c, m, &t->title, true, false))
+        return false;
+    if ((m = cbec__node_member(n, "detect", 6)) && !compile_detect(c, t, m))
+        return false;
+    const cbec_node *rules = cbec__node_member(n, "rules", 5);
+    if (!rules)
+        return true;
+    if (rules->kind != CBEC_NODE_ARRAY)
+        return cbec__compile_error(c, rules, "\"rules\" must be an array");
+    t->rules = cbec__calloc(rules->count, sizeof *t->rules);
+    if (!t->rules)
+        return cbec__compile_oom(c);
+    for (uint32_t i = 0; i < rules->count; i++) {
+        cbec_rule *r;
+        bool ok = compile_rule(c, t, &rules->children[i], ids, &r);
+        if (r)
+            t->rules[t->nrules++] = r;
+        if (!ok)
+            return false;
+        if (!trie_insert(t->trie, r))
+            return cbec__compile_oom(c);
+    }
+    p->nrules += t->nrules;
+    return true;
+}
+
+bool cbec__compile_messages(cbec_compiler *c, const cbec_node *messages)
+{
+    if (messages->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, messages, "\"messages\" must be an object keyed by message type");
+    cbec_strmap ids;
+    cbec__strmap_init(&ids);
+    bool ok = true;
+    for (uint32_t i = 0; i < messages->count && ok; i++)
+        ok = compile_type(c, &messages->children[i], &ids);
+    cbec__strmap_free(&ids);
+    return ok;
+}

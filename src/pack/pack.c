@@ -1,0 +1,654 @@
+/* pack.c - loading rule packs: reading the file, checking the metadata,
+ * handing message types to the compiler, and the pack's public accessors. */
+#define _POSIX_C_SOURCE 200809L
+#include "pack/pack.h"
+#include "pack/compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PACK_MAX_BYTES (64u << 20)
+#define PACK_MAX_DEPTH 512
+
+/* ---- i18n ---- */
+
+const char *cbec__i18n_get(const cbec_i18n *t, const char *lang)
+{
+    if (!t || !t->count)
+        return NULL;
+    if (lang && *lang) {
+        for (size_t i = 0; i < t->count; i++)
+            if (strcmp(t->lang[i], lang) == 0)
+                return t->text[i];
+        /* same primary language: "zh" finds "zh-CN" and the other way round */
+        size_t pl = strcspn(lang, "-_");
+        for (size_t i = 0; i < t->count; i++)
+            if (strncmp(t->lang[i], lang, pl) == 0 &&
+                (t->lang[i][pl] == '\0' || t->lang[i][pl] == '-'))
+                return t->text[i];
+    }
+    for (size_t i = 0; i < t->count; i++)
+        if (strcmp(t->lang[i], "en") == 0)
+            return t->text[i];
+    return t->text[0];
+}
+
+void cbec__i18n_free(cbec_i18n *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        free(t->lang[i]);
+        free(t->text[i]);
+    }
+    free(t->lang);
+    free(t->text);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- templates ---- */
+
+bool cbec__template_check(const char *tmpl, const char **bad)
+{
+    static const char *const names[] = {"value", "expected", "path", "reason", "rule"};
+    for (const char *p = tmpl; *p; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+            continue;
+        }
+        if (*p == '}') {
+            *bad = p;
+            return false;
+        }
+        if (*p != '{')
+            continue;
+        const char *end = strchr(p, '}');
+        if (!end) {
+            *bad = p;
+            return false;
+        }
+        bool known = false;
+        for (size_t i = 0; i < CBEC_ARRAY_LEN(names); i++)
+            if ((size_t)(end - p - 1) == strlen(names[i]) && memcmp(p + 1, names[i], strlen(names[i])) == 0)
+                known = true;
+        if (!known) {
+            *bad = p;
+            return false;
+        }
+        p = end;
+    }
+    return true;
+}
+
+/* ---- code lists ---- */
+
+cbec_codelist *cbec__codelist_new(const char *name)
+{
+    cbec_codelist *l = cbec__calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->name = cbec__strdup(name);
+    if (!l->name) {
+        free(l);
+        return NULL;
+    }
+    cbec__strmap_init(&l->codes);
+    return l;
+}
+
+bool cbec__codelist_add(cbec_codelist *l, const char *code, size_t len)
+{
+    if (cbec__strmap_get(&l->codes, code, len))
+        return true;
+    char **owned = realloc(l->owned, (l->count + 1) * sizeof *owned);
+    if (!owned)
+        return false;
+    l->owned = owned;
+    char *copy = cbec__strndup(code, len);
+    if (!copy)
+        return false;
+    if (!cbec__strmap_put(&l->codes, copy, len, l, NULL)) {
+        free(copy);
+        return false;
+    }
+    l->owned[l->count++] = copy;
+    return true;
+}
+
+bool cbec__codelist_has(const cbec_codelist *l, const char *code, size_t len)
+{
+    return cbec__strmap_get(&l->codes, code, len) != NULL;
+}
+
+void cbec__codelist_free(cbec_codelist *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->count; i++)
+        free(l->owned[i]);
+    free(l->owned);
+    cbec__strmap_free(&l->codes);
+    free(l->name);
+    free(l);
+}
+
+const cbec_codelist *cbec__pack_codelist(const struct cbec_pack *p, const char *name, size_t len)
+{
+    const cbec_strmap_entry *e = cbec__strmap_get(&p->codelists, name, len);
+    return e ? e->value : NULL;
+}
+
+/* ---- compile errors ---- */
+
+bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt, ...)
+{
+    if (c->status)
+        return false; /* keep the first error */
+    c->status = CBEC_EPACK;
+    cbec_buf path, msg;
+    cbec__buf_init(&path);
+    cbec__buf_init(&msg);
+    cbec__node_pointer(at, &path);
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    const char *ptr = cbec__buf_cstr(&path);
+    cbec__buf_addf(&msg, "%s: %s%s%s", c->file, ptr, *ptr ? ": " : "", tmp);
+    unsigned long line = at ? at->span.line : 0, col = at ? at->span.column : 0;
+    if (line) {
+        cbec__buf_reset(&msg);
+        cbec__buf_addf(&msg, "%s:%lu:%lu: %s%s%s", c->file, line, col, ptr, *ptr ? ": " : "", tmp);
+    }
+    cbec__error_set(c->err, CBEC_EPACK, c->file, ptr, line, col, "%s", cbec__buf_cstr(&msg));
+    cbec__buf_free(&path);
+    cbec__buf_free(&msg);
+    return false;
+}
+
+bool cbec__compile_oom(cbec_compiler *c)
+{
+    if (!c->status) {
+        c->status = CBEC_ENOMEM;
+        cbec__error_set(c->err, CBEC_ENOMEM, c->file, NULL, 0, 0, "out of memory");
+    }
+    return false;
+}
+
+char *cbec__compile_strdup(cbec_compiler *c, const cbec_node *n)
+{
+    char *s = cbec__strndup(n->text, n->len);
+    if (!s)
+        cbec__compile_oom(c);
+    return s;
+}
+
+/* ---- metadata ---- */
+
+static bool is_semver(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (int part = 0; part < 3; part++) {
+        size_t start = i;
+        while (i < n && cbec__is_digit(s[i]))
+            i++;
+        if (i == start || (s[start] == '0' && i - start > 1))
+            return false;
+        if (part < 2) {
+            if (i >= n || s[i] != '.')
+                return false;
+            i++;
+        }
+    }
+    if (i < n && (s[i] == '-' || s[i] == '+')) {
+        for (i++; i < n; i++)
+            if (!cbec__is_alnum(s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '+')
+                return false;
+    }
+    return i == n;
+}
+
+static bool is_date(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !cbec__is_digit(s[i]))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return d <= max;
+}
+
+bool cbec__compile_i18n(cbec_compiler *c, const cbec_node *n, cbec_i18n *out, bool need_zh_en,
+                        bool templates)
+{
+    if (n->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, n, "expected an object keyed by language tag");
+    out->lang = cbec__calloc(n->count, sizeof *out->lang);
+    out->text = cbec__calloc(n->count, sizeof *out->text);
+    if (!out->lang || !out->text)
+        return cbec__compile_oom(c);
+    bool zh = false, en = false;
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *v = &n->children[i];
+        if (v->kind != CBEC_NODE_STRING)
+            return cbec__compile_error(c, v, "expected a string");
+        if (v->keylen == 0 || v->keylen > 35)
+            return cbec__compile_error(c, v, "invalid language tag");
+        for (uint32_t k = 0; k < v->keylen; k++)
+            if (!cbec__is_alnum(v->key[k]) && v->key[k] != '-')
+                return cbec__compile_error(c, v, "invalid language tag '%.*s'", (int)v->keylen, v->key);
+        if (templates) {
+            const char *bad;
+            char *t = cbec__compile_strdup(c, v);
+            if (!t)
+                return false;
+            bool ok = cbec__template_check(t, &bad);
+            if (!ok) {
+                cbec__compile_error(c, v, "bad placeholder at \"%.20s\" (known: {value} {expected} {path} {reason} {rule})", bad);
+                free(t);
+                return false;
+            }
+            free(t);
+        }
+        out->lang[out->count] = cbec__strndup(v->key, v->keylen);
+        out->text[out->count] = cbec__strndup(v->text, v->len);
+        if (!out->lang[out->count] || !out->text[out->count])
+            return cbec__compile_oom(c);
+        out->count++;
+        zh |= cbec__streq(v->key, v->keylen, "zh-CN");
+        en |= cbec__streq(v->key, v->keylen, "en");
+    }
+    if (need_zh_en && (!zh || !en))
+        return cbec__compile_error(c, n, "must have texts in both \"zh-CN\" and \"en\"");
+    return true;
+}
+
+bool cbec__compile_keys(cbec_compiler *c, const cbec_node *obj, const char *const *allowed,
+                        size_t nallowed, const char *what)
+{
+    for (uint32_t i = 0; i < obj->count; i++) {
+        const cbec_node *m = &obj->children[i];
+        bool ok = false;
+        for (size_t k = 0; k < nallowed && !ok; k++)
+            ok = cbec__streq(m->key, m->keylen, allowed[k]);
+        if (!ok)
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in %s", (int)m->keylen, m->key, what);
+    }
+    return true;
+}
+
+static bool meta_string(cbec_compiler *c, const cbec_node *root, const char *key, bool required,
+                        char **out)
+{
+    const cbec_node *n = cbec__node_member(root, key, strlen(key));
+    if (!n) {
+        if (required)
+            return cbec__compile_error(c, root, "missing required key \"%s\"", key);
+        *out = cbec__strdup("");
+        return *out ? true : cbec__compile_oom(c);
+    }
+    if (n->kind != CBEC_NODE_STRING || (required && n->len == 0))
+        return cbec__compile_error(c, n, "\"%s\" must be a non-empty string", key);
+    *out = cbec__compile_strdup(c, n);
+    return *out != NULL;
+}
+
+static bool compile_codelists(cbec_compiler *c, const cbec_node *n)
+{
+    if (n->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, n, "\"codelists\" must be an object");
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *def = &n->children[i];
+        static const char *const keys[] = {"codes", "title", "description", "source"};
+        if (def->kind != CBEC_NODE_OBJECT)
+            return cbec__compile_error(c, def, "a code list must be an object");
+        if (!cbec__compile_keys(c, def, keys, CBEC_ARRAY_LEN(keys), "a code list"))
+            return false;
+        const cbec_node *codes = cbec__node_member(def, "codes", 5);
+        if (!codes || codes->kind != CBEC_NODE_ARRAY)
+            return cbec__compile_error(c, def, "a code list needs an array \"codes\"");
+        char *name = cbec__strndup(def->key, def->keylen);
+        cbec_codelist *l = name ? cbec__codelist_new(name) : NULL;
+        free(name);
+        if (!l)
+            return cbec__compile_oom(c);
+        void *old = NULL;
+        if (!cbec__strmap_put(&c->pack->codelists, l->name, strlen(l->name), l, &old)) {
+            cbec__codelist_free(l);
+            return cbec__compile_oom(c);
+        }
+        for (uint32_t k = 0; k < codes->count; k++) {
+            const cbec_node *code = &codes->children[k];
+            const cbec_node *v = code;
+            if (code->kind == CBEC_NODE_OBJECT) {
+                static const char *const ckeys[] = {"code", "title", "validFrom", "validTo"};
+                if (!cbec__compile_keys(c, code, ckeys, CBEC_ARRAY_LEN(ckeys), "a code"))
+                    return false;
+                v = cbec__node_member(code, "code", 4);
+                if (!v)
+                    return cbec__compile_error(c, code, "a code object needs \"code\"");
+            }
+            if (v->kind != CBEC_NODE_STRING || v->len == 0)
+                return cbec__compile_error(c, v, "a code must be a non-empty string");
+            if (cbec__codelist_has(l, v->text, v->len))
+                return cbec__compile_error(c, v, "duplicate code \"%.*s\"", (int)v->len, v->text);
+            if (!cbec__codelist_add(l, v->text, v->len))
+                return cbec__compile_oom(c);
+        }
+    }
+    return true;
+}
+
+static bool compile_pack(cbec_compiler *c, const cbec_node *root)
+{
+    cbec_pack *p = c->pack;
+    static const char *const keys[] = {"$schema", "cbecstd_pack", "id", "version", "status",
+                                       "effective", "module", "title", "description", "refs",
+                                       "codelists", "messages"};
+    if (root->kind != CBEC_NODE_OBJECT)
+        return cbec__compile_error(c, root, "a pack must be a JSON object");
+    if (!cbec__compile_keys(c, root, keys, CBEC_ARRAY_LEN(keys), "a pack"))
+        return false;
+    const cbec_node *fmt = cbec__node_member(root, "cbecstd_pack", 12);
+    if (!fmt)
+        return cbec__compile_error(c, root, "missing \"cbecstd_pack\": 1 (the pack format version)");
+    if (fmt->kind != CBEC_NODE_NUMBER || !cbec__streq(fmt->text, fmt->len, "1")) {
+        cbec__compile_error(c, fmt, "unsupported pack format %.*s (this library reads format 1)",
+                            (int)fmt->len, fmt->text);
+        c->status = CBEC_EVERSION;
+        if (c->err && *c->err)
+            (*c->err)->status = CBEC_EVERSION;
+        return false;
+    }
+    if (!meta_string(c, root, "id", true, &p->id) || !meta_string(c, root, "version", true, &p->version) ||
+        !meta_string(c, root, "status", true, &p->status) ||
+        !meta_string(c, root, "module", true, &p->module))
+        return false;
+    const cbec_node *n = cbec__node_member(root, "id", 2);
+    for (const char *s = p->id; *s; s++)
+        if (!cbec__is_alnum(*s) && !strchr("-_./:", *s))
+            return cbec__compile_error(c, n, "pack id \"%s\" may hold only letters, digits and - _ . / :", p->id);
+    if (!is_semver(p->version, strlen(p->version)))
+        return cbec__compile_error(c, cbec__node_member(root, "version", 7),
+                                   "version \"%s\" is not a semantic version (MAJOR.MINOR.PATCH)", p->version);
+    if (strcmp(p->status, "draft") && strcmp(p->status, "active") && strcmp(p->status, "withdrawn"))
+        return cbec__compile_error(c, cbec__node_member(root, "status", 6),
+                                   "status must be \"draft\", \"active\" or \"withdrawn\"");
+    static const char *const modules[] = {"compliance", "payment", "logistics", "data",
+                                          "customer-service", "base"};
+    bool known = false;
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(modules); i++)
+        known |= strcmp(p->module, modules[i]) == 0;
+    if (!known)
+        return cbec__compile_error(c, cbec__node_member(root, "module", 6),
+                                   "module must be one of compliance, payment, logistics, data, customer-service, base");
+    p->label = malloc(strlen(p->id) + strlen(p->version) + 2);
+    if (!p->label)
+        return cbec__compile_oom(c);
+    sprintf(p->label, "%s@%s", p->id, p->version);
+
+    p->eff_from = cbec__strdup("");
+    p->eff_to = cbec__strdup("");
+    if (!p->eff_from || !p->eff_to)
+        return cbec__compile_oom(c);
+    if ((n = cbec__node_member(root, "effective", 9))) {
+        static const char *const ekeys[] = {"from", "to"};
+        if (n->kind != CBEC_NODE_OBJECT)
+            return cbec__compile_error(c, n, "\"effective\" must be an object with \"from\" and \"to\" dates");
+        if (!cbec__compile_keys(c, n, ekeys, 2, "\"effective\""))
+            return false;
+        for (uint32_t i = 0; i < n->count; i++) {
+            const cbec_node *d = &n->children[i];
+            if (d->kind == CBEC_NODE_NULL)
+                continue;
+            if (d->kind != CBEC_NODE_STRING || !is_date(d->text, d->len))
+                return cbec__compile_error(c, d, "expected a date YYYY-MM-DD or null");
+            char **slot = d->key[0] == 'f' ? &p->eff_from : &p->eff_to;
+            free(*slot);
+            if (!(*slot = cbec__compile_strdup(c, d)))
+                return false;
+        }
+        if (*p->eff_from && *p->eff_to && strcmp(p->eff_from, p->eff_to) > 0)
+            return cbec__compile_error(c, n, "effective \"to\" is before \"from\"");
+    }
+    if (!(n = cbec__node_member(root, "title", 5)))
+        return cbec__compile_error(c, root, "missing required key \"title\" (zh-CN and en)");
+    if (!cbec__compile_i18n(c, n, &p->title, true, false))
+        return false;
+    if ((n = cbec__node_member(root, "refs", 4))) {
+        if (n->kind != CBEC_NODE_ARRAY)
+            return cbec__compile_error(c, n, "\"refs\" must be an array");
+        p->std_refs = cbec__calloc(n->count, sizeof *p->std_refs);
+        if (!p->std_refs)
+            return cbec__compile_oom(c);
+        for (uint32_t i = 0; i < n->count; i++) {
+            const cbec_node *r = &n->children[i];
+            static const char *const rkeys[] = {"id", "title", "clause", "url", "note"};
+            if (r->kind != CBEC_NODE_OBJECT)
+                return cbec__compile_error(c, r, "a ref must be an object with \"id\"");
+            if (!cbec__compile_keys(c, r, rkeys, CBEC_ARRAY_LEN(rkeys), "a ref"))
+                return false;
+            char *title;
+            if (!meta_string(c, r, "id", true, &p->std_refs[i].id) || !meta_string(c, r, "title", false, &title))
+                return false;
+            p->std_refs[i].title = title;
+            p->nrefs++;
+        }
+    }
+    if ((n = cbec__node_member(root, "codelists", 9)) && !compile_codelists(c, n))
+        return false;
+    if (!(n = cbec__node_member(root, "messages", 8)))
+        return cbec__compile_error(c, root, "missing required key \"messages\"");
+    return cbec__compile_messages(c, n);
+}
+
+static void pack_destroy(cbec_pack *p)
+{
+    free(p->id);
+    free(p->version);
+    free(p->status);
+    free(p->module);
+    free(p->eff_from);
+    free(p->eff_to);
+    free(p->file);
+    free(p->label);
+    cbec__i18n_free(&p->title);
+    for (size_t i = 0; i < p->nrefs; i++) {
+        free(p->std_refs[i].id);
+        free(p->std_refs[i].title);
+    }
+    free(p->std_refs);
+    for (size_t i = 0; i < p->codelists.cap; i++)
+        if (p->codelists.slots[i].key)
+            cbec__codelist_free(p->codelists.slots[i].value);
+    cbec__strmap_free(&p->codelists);
+    for (size_t i = 0; i < p->ntypes; i++)
+        cbec__msgtype_free(p->types[i]);
+    free(p->types);
+    free(p);
+}
+
+CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len, const char *name,
+                                   const char *base_dir, const cbec_options *opts, cbec_error **err)
+{
+    if (!out || (!data && len))
+        return CBEC_EINVAL;
+    *out = NULL;
+    if (!name)
+        name = "<buffer>";
+    if (len > PACK_MAX_BYTES)
+        return cbec__error_set(err, CBEC_ELIMIT, name, NULL, 0, 0,
+                               "%s: pack larger than %u bytes", name, PACK_MAX_BYTES);
+    cbec_pack *p = cbec__calloc(1, sizeof *p);
+    if (!p)
+        return CBEC_ENOMEM;
+    atomic_init(&p->refs, 1);
+    cbec__strmap_init(&p->codelists);
+    p->file = cbec__strdup(name);
+    cbec_json_reader *rd = cbec__json_reader_new(PACK_MAX_DEPTH);
+    if (!p->file || !rd) {
+        cbec__json_reader_free(rd);
+        pack_destroy(p);
+        return CBEC_ENOMEM;
+    }
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom;
+    cbec_read_limits lim = {PACK_MAX_BYTES, PACK_MAX_DEPTH, 0};
+    int status = CBEC_OK;
+    if (!cbec__json_read(rd, data ? data : "", len, &lim, &arena, &doc, &re, &oom)) {
+        if (oom) {
+            status = CBEC_ENOMEM;
+        } else {
+            unsigned long line = 0, col = 0;
+            if (re.has_offset)
+                cbec__text_position(data, len, re.offset, &line, &col);
+            status = cbec__error_set(err, CBEC_EPACK, name, NULL, line, col, "%s:%lu:%lu: %s", name,
+                                     line, col, re.message_en);
+        }
+    } else {
+        cbec__json_positions(&doc);
+        cbec_options defaults = {0};
+        cbec_compiler c = {p, &doc, name, base_dir, opts ? opts : &defaults, err, CBEC_OK, {0}};
+        cbec__buf_init(&c.where);
+        if (!compile_pack(&c, doc.root))
+            status = c.status ? c.status : CBEC_EPACK;
+        cbec__buf_free(&c.where);
+        cbec__json_release(rd, &doc);
+    }
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
+    if (status) {
+        pack_destroy(p);
+        return status;
+    }
+    *out = p;
+    return CBEC_OK;
+}
+
+CBEC_API int cbec_pack_load_file(cbec_pack **out, const char *path, const cbec_options *opts,
+                                 cbec_error **err)
+{
+    if (!out || !path)
+        return CBEC_EINVAL;
+    *out = NULL;
+    char *data;
+    size_t len;
+    int st = cbec__read_file(path, PACK_MAX_BYTES, &data, &len, err);
+    if (st)
+        return st;
+    char *dir = cbec__strdup(path);
+    if (!dir) {
+        free(data);
+        return CBEC_ENOMEM;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        strcpy(dir, ".");
+    st = cbec_pack_load_buffer(out, data, len, path, dir, opts, err);
+    free(dir);
+    free(data);
+    return st;
+}
+
+CBEC_API cbec_pack *cbec_pack_ref(cbec_pack *p)
+{
+    if (p)
+        atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+    return p;
+}
+
+CBEC_API void cbec_pack_free(cbec_pack *p)
+{
+    if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
+        pack_destroy(p);
+}
+
+CBEC_API const char *cbec_pack_id(const cbec_pack *p) { return p ? p->id : ""; }
+CBEC_API const char *cbec_pack_version(const cbec_pack *p) { return p ? p->version : ""; }
+CBEC_API const char *cbec_pack_status(const cbec_pack *p) { return p ? p->status : ""; }
+CBEC_API const char *cbec_pack_module(const cbec_pack *p) { return p ? p->module : ""; }
+CBEC_API const char *cbec_pack_effective_from(const cbec_pack *p) { return p ? p->eff_from : ""; }
+CBEC_API const char *cbec_pack_effective_to(const cbec_pack *p) { return p ? p->eff_to : ""; }
+CBEC_API const char *cbec_pack_file(const cbec_pack *p) { return p ? p->file : ""; }
+
+CBEC_API const char *cbec_pack_title(const cbec_pack *p, const char *lang)
+{
+    const char *t = p ? cbec__i18n_get(&p->title, lang) : NULL;
+    return t ? t : "";
+}
+
+CBEC_API size_t cbec_pack_ref_count(const cbec_pack *p) { return p ? p->nrefs : 0; }
+
+CBEC_API const char *cbec_pack_ref_id(const cbec_pack *p, size_t i)
+{
+    return p && i < p->nrefs ? p->std_refs[i].id : NULL;
+}
+
+CBEC_API size_t cbec_pack_message_type_count(const cbec_pack *p) { return p ? p->ntypes : 0; }
+
+CBEC_API const char *cbec_pack_message_type(const cbec_pack *p, size_t i)
+{
+    return p && i < p->ntypes ? p->types[i]->name : NULL;
+}
+
+CBEC_API size_t cbec_pack_rule_count(const cbec_pack *p, const char *message_type)
+{
+    if (!p)
+        return 0;
+    if (!message_type)
+        return p->nrules;
+    for (size_t i = 0; i < p->ntypes; i++)
+        if (strcmp(p->types[i]->name, message_type) == 0)
+            return p->types[i]->nrules;
+    return 0;
+}
+
+/* ---- options ---- */
+
+CBEC_API int cbec_options_new(cbec_options **out)
+{
+    if (!out)
+        return CBEC_EINVAL;
+    *out = cbec__calloc(1, sizeof **out);
+    return *out ? CBEC_OK : CBEC_ENOMEM;
+}
+
+CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value)
+{
+    if (!o)
+        return CBEC_EINVAL;
+    switch ((cbec_option)key) {
+    case CBEC_OPT_ISO_CODES_DIR: {
+        char *v = value ? cbec__strdup(value) : NULL;
+        if (value && !v)
+            return CBEC_ENOMEM;
+        free(o->iso_codes_dir);
+        o->iso_codes_dir = v;
+        return CBEC_OK;
+    }
+    case CBEC_OPT_ALLOW_INACTIVE:
+        o->allow_inactive = value && strcmp(value, "1") == 0;
+        return CBEC_OK;
+    }
+    return CBEC_EINVAL;
+}
+
+CBEC_API void cbec_options_free(cbec_options *o)
+{
+    if (!o)
+        return;
+    free(o->iso_codes_dir);
+    free(o);
+}

@@ -1,0 +1,188 @@
+/* pack.h - the compiled form of rule packs, shared by the loader, the rule
+ * families and the validator.  Everything here is immutable after load. */
+#ifndef CBEC_PACK_H
+#define CBEC_PACK_H
+
+#include <stdatomic.h>
+
+#include "core/core.h"
+#include "core/decimal.h"
+#include "doc/doc.h"
+
+typedef struct cbec_rule cbec_rule;
+typedef struct cbec_vctx cbec_vctx;
+typedef struct cbec_compiler cbec_compiler;
+typedef struct cbec_codelist cbec_codelist;
+
+/* Text in several languages: parallel arrays of tags and texts. */
+typedef struct cbec_i18n {
+    size_t count;
+    char **lang;
+    char **text;
+} cbec_i18n;
+
+/* Best text for lang: exact tag, then same primary language, then "en",
+ * then the first.  NULL when empty. */
+const char *cbec__i18n_get(const cbec_i18n *t, const char *lang);
+void cbec__i18n_free(cbec_i18n *t);
+
+/* Message templates are cbec_i18n texts with placeholders {value},
+ * {expected}, {path}, {reason} and {rule} ("{{" and "}}" for braces),
+ * checked at load time, expanded only when a finding is rendered. */
+bool cbec__template_check(const char *tmpl, const char **bad);
+
+/* ---- check kinds: the plug-in shape every rule family takes ---- */
+
+/* A check kind is introduced in a rule by one key (e.g. "pattern").  The
+ * compiler calls compile() with that key's value; run() checks a node that
+ * exists at the rule's path and reports through cbec__finding(). */
+typedef struct cbec_check_kind {
+    const char *key;
+    int order;   /* lower runs first within a rule ("type" is 0) */
+    bool (*compile)(cbec_compiler *c, cbec_rule *rule, const cbec_node *value, void **state);
+    /* Returns false to skip the rule's remaining checks on this node. */
+    bool (*run)(const void *state, cbec_vctx *v, const cbec_rule *rule, const cbec_node *node);
+    void (*free)(void *state);
+    /* default message templates (en, zh-CN) when the rule has none */
+    const char *default_en;
+    const char *default_zh;
+} cbec_check_kind;
+
+typedef struct cbec_check {
+    const cbec_check_kind *kind;
+    void *state;
+} cbec_check;
+
+/* A rule path split into segments; "*" is a wildcard over array items
+ * and object members. */
+typedef struct cbec_path_seg {
+    char *name;
+    size_t len;
+    bool wildcard;
+} cbec_path_seg;
+
+struct cbec_rule {
+    char *id;
+    char *ref;          /* clause of the standard, "" when none */
+    char *path;         /* as written */
+    char *where;        /* pack path of the rule, e.g. /messages/order/rules/3 */
+    cbec_path_seg *segs;
+    size_t nsegs;
+    int severity;
+    bool required;
+    cbec_i18n message;       /* the rule's own templates (count 0: none) */
+    cbec_check *checks;
+    size_t nchecks;
+    const struct cbec_pack *pack;
+    const struct cbec_msgtype *msgtype;
+};
+
+/* Path trie: rules grouped by path so one walk of the document serves all. */
+typedef struct cbec_trie {
+    char *name;
+    size_t len;
+    bool wildcard;
+    struct cbec_trie **children;
+    size_t nchildren;
+    cbec_rule **rules;        /* rules whose path ends here */
+    size_t nrules;
+    bool has_required;
+} cbec_trie;
+
+typedef struct cbec_msgtype {
+    char *name;
+    cbec_i18n title;
+    /* JSON detection: the value at detect path equals detect value */
+    cbec_path_seg *detect_segs;
+    size_t detect_nsegs;
+    char *detect_value;
+    cbec_rule **rules;
+    size_t nrules;
+    cbec_trie *trie;
+} cbec_msgtype;
+
+typedef struct cbec_std_ref {
+    char *id;
+    char *title;
+} cbec_std_ref;
+
+struct cbec_pack {
+    atomic_long refs;
+    char *id, *version, *status, *module, *eff_from, *eff_to, *file, *label;
+    cbec_i18n title;
+    cbec_std_ref *std_refs;
+    size_t nrefs;
+    cbec_strmap codelists;      /* name -> cbec_codelist* */
+    cbec_msgtype **types;
+    size_t ntypes;
+    size_t nrules;
+};
+
+/* ---- code lists ---- */
+
+struct cbec_codelist {
+    char *name;
+    cbec_strmap codes;          /* code -> (unused) */
+    char **owned;               /* code strings owned by the list */
+    size_t count;
+};
+
+cbec_codelist *cbec__codelist_new(const char *name);
+bool cbec__codelist_add(cbec_codelist *l, const char *code, size_t len);
+bool cbec__codelist_has(const cbec_codelist *l, const char *code, size_t len);
+void cbec__codelist_free(cbec_codelist *l);
+
+/* ---- the compiler context ---- */
+
+struct cbec_compiler {
+    struct cbec_pack *pack;
+    const cbec_doc *doc;        /* the pack text as a document (with positions) */
+    const char *file;
+    const char *base_dir;
+    const cbec_options *opts;
+    cbec_error **err;
+    int status;                 /* first error status */
+    cbec_buf where;             /* pack path of what is being compiled */
+};
+
+/* Report a pack error at node (its position and pack path); returns false. */
+bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt, ...)
+    CBEC_PRINTF(3, 4);
+/* Out of memory while compiling; returns false. */
+bool cbec__compile_oom(cbec_compiler *c);
+/* Copy a string node's text (NUL-terminated, heap). */
+char *cbec__compile_strdup(cbec_compiler *c, const cbec_node *n);
+/* A code list of the pack by name (NULL when unknown). */
+const cbec_codelist *cbec__pack_codelist(const struct cbec_pack *p, const char *name, size_t len);
+
+/* ---- options ---- */
+
+struct cbec_options {
+    char *iso_codes_dir;
+    bool allow_inactive;
+};
+
+/* ---- validation context, used by run() ---- */
+
+typedef struct cbec_finding_args {
+    const char *expected;        /* language-neutral expectation, or NULL */
+    const char *reason_en;       /* exact reason, or NULL */
+    const char *reason_zh;
+    const char *tmpl_en;         /* template override (else rule's, else kind's) */
+    const char *tmpl_zh;
+} cbec_finding_args;
+
+/* Record a finding of rule (check kind k) at node. */
+void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k,
+                   const cbec_node *node, const cbec_finding_args *a);
+
+/* Validator services for checks */
+typedef struct cbec_regex_scratch cbec_regex_scratch;
+cbec_regex_scratch *cbec__vctx_regex(cbec_vctx *v);
+const cbec_doc *cbec__vctx_doc(cbec_vctx *v);
+
+/* ---- the built-in check kinds and lookup ---- */
+
+const cbec_check_kind *cbec__check_kind_find(const char *key, size_t len);
+
+#endif /* CBEC_PACK_H */

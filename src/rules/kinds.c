@@ -1,0 +1,21 @@
+/* kinds.c - the table of check kinds: the one place a rule family is
+ * registered with the pack compiler. */
+#include "rules/kinds.h"
+
+#include <string.h>
+
+static const cbec_check_kind *const kinds[] = {
+    &cbec__kind_type,          &cbec__kind_pattern,           &cbec__kind_enum,
+    &cbec__kind_codelist,      &cbec__kind_min_length,        &cbec__kind_max_length,
+    &cbec__kind_min_bytes,     &cbec__kind_max_bytes,         &cbec__kind_min_items,
+    &cbec__kind_max_items,     &cbec__kind_minimum,           &cbec__kind_maximum,
+    &cbec__kind_exclusive_minimum, &cbec__kind_exclusive_maximum, &cbec__kind_fraction_digits,
+};
+
+const cbec_check_kind *cbec__check_kind_find(const char *key, size_t len)
+{
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(kinds); i++)
+        if (cbec__streq(key, len, kinds[i]->key))
+            return kinds[i];
+    return NULL;
+}

@@ -1,0 +1,408 @@
+/* report.c - findings: recording, accessors, messages in the reader's
+ * language, and rendering as text or JSON. */
+#include "validate/validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VALUE_KEEP 256  /* bytes of an offending value kept in a finding */
+
+cbec_report *cbec__report_new(size_t limit)
+{
+    cbec_report *r = cbec__calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->limit = limit;
+    cbec__arena_init(&r->arena);
+    cbec__buf_init(&r->out);
+    return r;
+}
+
+CBEC_API void cbec_report_free(cbec_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->npacks; i++)
+        cbec_pack_free(r->packs[i]);
+    free(r->packs);
+    free(r->items);
+    free(r->type);
+    free(r->source);
+    cbec__arena_free(&r->arena);
+    cbec__buf_free(&r->out);
+    free(r);
+}
+
+bool cbec__report_keep_pack(cbec_report *r, const cbec_pack *p)
+{
+    for (size_t i = 0; i < r->npacks; i++)
+        if (r->packs[i] == p)
+            return true;
+    cbec_pack **packs = realloc(r->packs, (r->npacks + 1) * sizeof *packs);
+    if (!packs)
+        return false;
+    r->packs = packs;
+    r->packs[r->npacks++] = cbec_pack_ref((cbec_pack *)p);
+    return true;
+}
+
+/* Count the finding; returns the slot to fill, or NULL when the report is
+ * full (the finding is counted but not kept) or memory ran out. */
+static cbec_finding *slot(cbec_report *r, int severity)
+{
+    r->total++;
+    if (severity >= CBEC_SEVERITY_INFO && severity <= CBEC_SEVERITY_ERROR)
+        r->by_severity[severity]++;
+    if (r->count >= r->limit) {
+        r->truncated = true;
+        return NULL;
+    }
+    if (r->count == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 8;
+        if (cap > r->limit)
+            cap = r->limit;
+        cbec_finding *items = realloc(r->items, cap * sizeof *items);
+        if (!items) {
+            r->oom = true;
+            return NULL;
+        }
+        r->items = items;
+        r->cap = cap;
+    }
+    cbec_finding *f = &r->items[r->count++];
+    memset(f, 0, sizeof *f);
+    f->severity = severity;
+    return f;
+}
+
+static char *keep(cbec_report *r, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = cbec__arena_strndup(&r->arena, s, n);
+    if (!d)
+        r->oom = true;
+    return d;
+}
+
+void cbec__report_builtin(cbec_report *r, const char *rule, int severity, const char *en,
+                          const char *zh, const char *path, size_t offset, bool has_offset)
+{
+    cbec_finding *f = slot(r, severity);
+    if (!f)
+        return;
+    f->rule = rule;
+    f->pack = "cbecstd";
+    f->ref = "";
+    f->reason_en = keep(r, en, strlen(en));
+    f->reason_zh = keep(r, zh, strlen(zh));
+    f->tmpl_en = "{reason}";
+    f->tmpl_zh = "{reason}";
+    f->path = keep(r, path, strlen(path));
+    f->offset = offset;
+    f->has_offset = has_offset;
+}
+
+void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k,
+                   const cbec_node *node, const cbec_finding_args *a)
+{
+    cbec_report *r = v->report;
+    cbec_finding *f = slot(r, rule->severity);
+    if (!f)
+        return;
+    f->rule = rule->id;
+    f->pack = rule->pack->label;
+    f->ref = rule->ref;
+    f->node = node;
+    if (a->tmpl_en) {
+        f->tmpl_en = a->tmpl_en;
+        f->tmpl_zh = a->tmpl_zh ? a->tmpl_zh : a->tmpl_en;
+    } else {
+        f->tmpl = rule->message.count ? &rule->message : NULL;
+        f->tmpl_en = k->default_en;
+        f->tmpl_zh = k->default_zh;
+    }
+    cbec__buf_reset(&v->tmp);
+    cbec__node_pointer(node, &v->tmp);
+    f->path = keep(r, cbec__buf_cstr(&v->tmp), v->tmp.len);
+    if (node && cbec__node_is_scalar(node))
+        f->value = keep(r, node->text, node->len > VALUE_KEEP ? VALUE_KEEP : node->len);
+    if (a->expected)
+        f->expected = keep(r, a->expected, strlen(a->expected));
+    if (a->reason_en)
+        f->reason_en = keep(r, a->reason_en, strlen(a->reason_en));
+    if (a->reason_zh)
+        f->reason_zh = keep(r, a->reason_zh, strlen(a->reason_zh));
+}
+
+/* ---- accessors ---- */
+
+CBEC_API int cbec_report_valid(const cbec_report *r)
+{
+    return r && !r->failed && r->by_severity[CBEC_SEVERITY_ERROR] == 0;
+}
+CBEC_API const char *cbec_report_message_type(const cbec_report *r) { return r && r->type ? r->type : ""; }
+CBEC_API cbec_format cbec_report_format(const cbec_report *r) { return r ? (cbec_format)r->format : CBEC_FORMAT_AUTO; }
+CBEC_API size_t cbec_report_count(const cbec_report *r) { return r ? r->count : 0; }
+CBEC_API int cbec_report_truncated(const cbec_report *r) { return r && r->truncated; }
+
+CBEC_API size_t cbec_report_count_severity(const cbec_report *r, cbec_severity s)
+{
+    return r && s >= CBEC_SEVERITY_INFO && s <= CBEC_SEVERITY_ERROR ? r->by_severity[s] : 0;
+}
+
+CBEC_API int cbec_report_set_source(cbec_report *r, const char *source, unsigned long index)
+{
+    if (!r)
+        return CBEC_EINVAL;
+    char *s = source ? cbec__strdup(source) : NULL;
+    if (source && !s)
+        return CBEC_ENOMEM;
+    free(r->source);
+    r->source = s;
+    r->index = index;
+    return CBEC_OK;
+}
+
+static const cbec_finding *at(const cbec_report *r, size_t i)
+{
+    return r && i < r->count ? &r->items[i] : NULL;
+}
+
+CBEC_API const char *cbec_finding_rule(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->rule : NULL;
+}
+CBEC_API cbec_severity cbec_finding_severity(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? (cbec_severity)f->severity : (cbec_severity)0;
+}
+CBEC_API const char *cbec_finding_path(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? (f->path ? f->path : "") : NULL;
+}
+CBEC_API unsigned long cbec_finding_line(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->line : 0;
+}
+CBEC_API unsigned long cbec_finding_column(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->column : 0;
+}
+CBEC_API unsigned long cbec_finding_offset(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->offset : 0;
+}
+CBEC_API const char *cbec_finding_pack(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->pack : NULL;
+}
+CBEC_API const char *cbec_finding_ref(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? f->ref : NULL;
+}
+
+CBEC_API const char *cbec_severity_name(cbec_severity s)
+{
+    switch (s) {
+    case CBEC_SEVERITY_INFO: return "info";
+    case CBEC_SEVERITY_WARNING: return "warning";
+    case CBEC_SEVERITY_ERROR: return "error";
+    }
+    return "unknown";
+}
+
+/* ---- messages ---- */
+
+static bool lang_is_zh(const char *lang)
+{
+    return lang && lang[0] == 'z' && lang[1] == 'h' && (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
+void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f, const char *lang)
+{
+    bool zh = lang_is_zh(lang);
+    for (const char *p = tmpl; *p; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            cbec__buf_addc(b, *p++);
+            continue;
+        }
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        if (!end) {
+            cbec__buf_addc(b, *p);
+            continue;
+        }
+        size_t n = (size_t)(end - p - 1);
+        const char *name = p + 1;
+        const char *val = NULL;
+        bool visible = true;
+        if (n == 5 && memcmp(name, "value", 5) == 0)
+            val = f->value ? f->value : "";
+        else if (n == 8 && memcmp(name, "expected", 8) == 0)
+            val = f->expected ? f->expected : "";
+        else if (n == 4 && memcmp(name, "path", 4) == 0)
+            val = f->path ? f->path : "";
+        else if (n == 6 && memcmp(name, "reason", 6) == 0) {
+            val = zh && f->reason_zh ? f->reason_zh : f->reason_en ? f->reason_en : "";
+            visible = false;
+        } else if (n == 4 && memcmp(name, "rule", 4) == 0)
+            val = f->rule;
+        if (!val) {
+            cbec__buf_addc(b, *p);
+            continue;
+        }
+        if (visible) {
+            bool quote = n == 5; /* values are quoted so empty and spaced ones show */
+            if (quote)
+                cbec__buf_adds(b, zh ? "“" : "\"");
+            cbec__buf_add_visible(b, val, strlen(val), 200);
+            if (quote)
+                cbec__buf_adds(b, zh ? "”" : "\"");
+        } else {
+            cbec__buf_add_visible(b, val, strlen(val), 0);
+        }
+        p = end;
+    }
+}
+
+static void message_into(cbec_buf *b, const cbec_finding *f, const char *lang)
+{
+    const char *t = NULL;
+    if (f->tmpl)
+        t = cbec__i18n_get(f->tmpl, lang ? lang : "en");
+    if (!t)
+        t = lang_is_zh(lang) ? f->tmpl_zh : f->tmpl_en;
+    cbec__render_template(b, t, f, lang);
+}
+
+CBEC_API const char *cbec_finding_message(cbec_report *r, size_t i, const char *lang)
+{
+    const cbec_finding *f = at(r, i);
+    if (!f)
+        return NULL;
+    cbec__buf_reset(&r->out);
+    message_into(&r->out, f, lang);
+    return r->out.oom ? NULL : cbec__buf_cstr(&r->out);
+}
+
+/* ---- rendering ---- */
+
+static void json_str(cbec_buf *b, const char *s)
+{
+    cbec__buf_addc(b, '"');
+    cbec__buf_add_json_escaped(b, s, strlen(s));
+    cbec__buf_addc(b, '"');
+}
+
+static void render_json(cbec_report *r, cbec_buf *b, const char *lang)
+{
+    cbec_buf msg;
+    cbec__buf_init(&msg);
+    cbec__buf_addc(b, '{');
+    if (r->source) {
+        cbec__buf_adds(b, "\"source\":");
+        json_str(b, r->source);
+        cbec__buf_adds(b, ",\"index\":");
+        cbec__buf_add_ulong(b, r->index);
+        cbec__buf_addc(b, ',');
+    }
+    cbec__buf_adds(b, "\"type\":");
+    json_str(b, r->type ? r->type : "");
+    cbec__buf_adds(b, cbec_report_valid(r) ? ",\"valid\":true" : ",\"valid\":false");
+    cbec__buf_adds(b, ",\"findings\":[");
+    for (size_t i = 0; i < r->count; i++) {
+        const cbec_finding *f = &r->items[i];
+        cbec__buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
+        json_str(b, f->rule);
+        cbec__buf_adds(b, ",\"severity\":");
+        json_str(b, cbec_severity_name((cbec_severity)f->severity));
+        cbec__buf_adds(b, ",\"path\":");
+        json_str(b, f->path ? f->path : "");
+        cbec__buf_adds(b, ",\"line\":");
+        cbec__buf_add_ulong(b, f->line);
+        cbec__buf_adds(b, ",\"column\":");
+        cbec__buf_add_ulong(b, f->column);
+        cbec__buf_adds(b, ",\"message\":");
+        cbec__buf_reset(&msg);
+        message_into(&msg, f, lang);
+        json_str(b, cbec__buf_cstr(&msg));
+        cbec__buf_adds(b, ",\"pack\":");
+        json_str(b, f->pack);
+        cbec__buf_adds(b, ",\"ref\":");
+        json_str(b, f->ref);
+        cbec__buf_addc(b, '}');
+    }
+    cbec__buf_addc(b, ']');
+    if (r->truncated) {
+        cbec__buf_adds(b, ",\"truncated\":true,\"total\":");
+        cbec__buf_add_ulong(b, r->total);
+    }
+    cbec__buf_addc(b, '}');
+    if (msg.oom)
+        b->oom = true;
+    cbec__buf_free(&msg);
+}
+
+static void render_text(cbec_report *r, cbec_buf *b, const char *lang)
+{
+    bool zh = lang_is_zh(lang);
+    const char *src = r->source ? r->source : "<message>";
+    for (size_t i = 0; i < r->count; i++) {
+        const cbec_finding *f = &r->items[i];
+        cbec__buf_add_visible(b, src, strlen(src), 0);
+        if (r->source && r->index)
+            cbec__buf_addf(b, "#%lu", r->index);
+        if (f->line)
+            cbec__buf_addf(b, ":%lu:%lu", f->line, f->column);
+        cbec__buf_addf(b, ": %s [%s] ", cbec_severity_name((cbec_severity)f->severity), f->rule);
+        if (f->path && *f->path) {
+            cbec__buf_add_visible(b, f->path, strlen(f->path), 0);
+            cbec__buf_adds(b, ": ");
+        }
+        message_into(b, f, lang);
+        cbec__buf_addf(b, " (%s%s%s)\n", f->pack, *f->ref ? "; " : "", f->ref);
+    }
+    if (r->truncated)
+        cbec__buf_addf(b, zh ? "……共 %zu 条发现，仅保留前 %zu 条\n"
+                             : "... %zu findings in all, only the first %zu kept\n",
+                       r->total, r->count);
+    cbec__buf_add_visible(b, src, strlen(src), 0);
+    if (r->source && r->index)
+        cbec__buf_addf(b, "#%lu", r->index);
+    const char *type = r->type && *r->type ? r->type : "?";
+    if (zh)
+        cbec__buf_addf(b, ": %s: %s（错误 %zu，警告 %zu，提示 %zu）\n", type,
+                       cbec_report_valid(r) ? "有效" : "无效", r->by_severity[CBEC_SEVERITY_ERROR],
+                       r->by_severity[CBEC_SEVERITY_WARNING], r->by_severity[CBEC_SEVERITY_INFO]);
+    else
+        cbec__buf_addf(b, ": %s: %s (%zu errors, %zu warnings, %zu infos)\n", type,
+                       cbec_report_valid(r) ? "valid" : "INVALID", r->by_severity[CBEC_SEVERITY_ERROR],
+                       r->by_severity[CBEC_SEVERITY_WARNING], r->by_severity[CBEC_SEVERITY_INFO]);
+}
+
+CBEC_API int cbec_report_render(cbec_report *r, cbec_render_format format, const char *lang,
+                                const char **out, size_t *len)
+{
+    if (!r || !out || (format != CBEC_RENDER_TEXT && format != CBEC_RENDER_JSON))
+        return CBEC_EINVAL;
+    cbec__buf_reset(&r->out);
+    if (format == CBEC_RENDER_JSON)
+        render_json(r, &r->out, lang);
+    else
+        render_text(r, &r->out, lang);
+    if (r->out.oom)
+        return CBEC_ENOMEM;
+    *out = cbec__buf_cstr(&r->out);
+    if (len)
+        *len = r->out.len;
+    return CBEC_OK;
+}

@@ -1,0 +1,71 @@
+/* validate.h - validator, report and finding internals. */
+#ifndef CBEC_VALIDATE_H
+#define CBEC_VALIDATE_H
+
+#include "pack/pack.h"
+#include "rules/regex.h"
+
+typedef struct cbec_finding {
+    const char *rule;          /* borrowed from the pack, or static */
+    int severity;
+    const char *pack;          /* "id@version", borrowed */
+    const char *ref;           /* borrowed, "" when none */
+    const cbec_i18n *tmpl;     /* the rule's own templates, or NULL */
+    const char *tmpl_en;       /* fallback templates (static or pack-owned) */
+    const char *tmpl_zh;
+    char *path;                /* report-owned strings below */
+    char *value;
+    char *expected;
+    char *reason_en;
+    char *reason_zh;
+    const cbec_node *node;     /* valid only during the validation */
+    size_t offset;
+    unsigned long line, column;
+    bool has_offset;
+} cbec_finding;
+
+struct cbec_report {
+    cbec_finding *items;
+    size_t count, cap, limit;
+    bool truncated;
+    size_t by_severity[4];
+    size_t total;
+    char *type;
+    int format;
+    bool failed;               /* the message could not be processed */
+    bool oom;                  /* a finding could not be stored */
+    cbec_pack **packs;         /* references kept for borrowed strings */
+    size_t npacks;
+    cbec_arena arena;          /* strings of the findings */
+    cbec_buf out;              /* last render */
+    char *source;
+    unsigned long index;
+};
+
+struct cbec_vctx {
+    cbec_validator *validator;
+    cbec_report *report;
+    cbec_doc *doc;
+    const cbec_pack *pack;
+    cbec_buf tmp;
+};
+
+struct cbec_validator {
+    cbec_json_reader *json;
+    unsigned json_depth;
+    cbec_arena arena;
+    cbec_regex_scratch *regex;
+    cbec_read_limits limits;
+    size_t max_findings;
+    struct cbec_vctx ctx;
+};
+
+cbec_report *cbec__report_new(size_t limit);
+/* Record a finding for a processing failure (no rule of a pack). */
+void cbec__report_builtin(cbec_report *r, const char *rule, int severity, const char *en,
+                          const char *zh, const char *path, size_t offset, bool has_offset);
+bool cbec__report_keep_pack(cbec_report *r, const cbec_pack *p);
+/* Expand a template into b for finding f. */
+void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f, const char *lang);
+
+#endif

@@ -27,7 +27,7 @@ cbec_json_reader *cbec__json_reader_new(unsigned max_depth)
         free(r);
         return NULL;
     }
-    json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT);
     return r;
 }
 
@@ -188,6 +188,99 @@ static bool convert(convert_ctx *cx, struct json_object *o, cbec_node *n)
     return false;
 }
 
+/* One pass over the raw bytes before json-c sees them: NUL bytes, strictly
+ * valid UTF-8 (no overlong forms, no encoded surrogates, nothing past
+ * U+10FFFF) and \\u escapes of lone surrogates, which json-c would quietly
+ * turn into U+FFFD. */
+enum { PRESCAN_OK, PRESCAN_NUL, PRESCAN_UTF8, PRESCAN_SURROGATE };
+
+static unsigned hex4(const char *p)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        unsigned h = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+        if (h > 15)
+            return 0x10000; /* not hex: json-c reports it */
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static int prescan(const char *src, size_t len, size_t *at)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i = 0;
+    while (i < len) {
+        /* fast path: eight plain ASCII bytes without NUL or backslash */
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t hi = w & 0x8080808080808080ULL;
+            uint64_t zero = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+            uint64_t bs = w ^ 0x5C5C5C5C5C5C5C5CULL;
+            uint64_t back = (bs - 0x0101010101010101ULL) & ~bs & 0x8080808080808080ULL;
+            if (!(hi | zero | back)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned c = s[i];
+        if (c == 0) {
+            *at = i;
+            return PRESCAN_NUL;
+        }
+        if (c == '\\') {
+            if (i + 1 < len && s[i + 1] == 'u' && i + 6 <= len) {
+                unsigned u = hex4(src + i + 2);
+                if (u >= 0xDC00 && u <= 0xDFFF) {
+                    *at = i;
+                    return PRESCAN_SURROGATE;
+                }
+                if (u >= 0xD800 && u <= 0xDBFF) {
+                    unsigned lo = i + 12 <= len && s[i + 6] == '\\' && s[i + 7] == 'u' ? hex4(src + i + 8) : 0;
+                    if (lo < 0xDC00 || lo > 0xDFFF) {
+                        *at = i;
+                        return PRESCAN_SURROGATE;
+                    }
+                    i += 12;
+                    continue;
+                }
+                i += 6;
+                continue;
+            }
+            i += 2;
+            continue;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 4;
+        bool ok = k && i + k <= len;
+        for (size_t j = 1; ok && j < k; j++)
+            ok = (s[i + j] & 0xC0) == 0x80;
+        if (ok && k == 3)
+            ok = !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] >= 0xA0);
+        if (ok && k == 4)
+            ok = !(c == 0xF0 && s[i + 1] < 0x90) && !(c == 0xF4 && s[i + 1] >= 0x90);
+        if (!ok) {
+            *at = i;
+            return PRESCAN_UTF8;
+        }
+        i += k;
+    }
+    return PRESCAN_OK;
+}
+
 bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                      const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
                      cbec_read_error *e, bool *oom)
@@ -206,10 +299,19 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         set_error(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
         return false;
     }
-    const char *nul = memchr(src, '\0', len);
-    if (nul) {
-        set_error(e, "CBEC-JSON-NUL", (size_t)(nul - src), true,
-                  "NUL byte in the message", "报文中含有 NUL 字节");
+    size_t bad;
+    int why = prescan(src, len, &bad);
+    if (why == PRESCAN_NUL) {
+        set_error(e, "CBEC-JSON-NUL", bad, true, "NUL byte in the message", "报文中含有 NUL 字节");
+        return false;
+    }
+    if (why == PRESCAN_UTF8) {
+        set_error(e, "CBEC-UTF8", bad, true, "invalid UTF-8 in the message", "报文含无效的 UTF-8 字节");
+        return false;
+    }
+    if (why == PRESCAN_SURROGATE) {
+        set_error(e, "CBEC-UTF8", bad, true, "\\u escape of a lone UTF-16 surrogate",
+                  "\\u 转义为不成对的 UTF-16 代理项");
         return false;
     }
     size_t start = 0;
@@ -223,13 +325,14 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
     json_tokener_reset(r->tok);
     struct json_object *root = json_tokener_parse_ex(r->tok, src, (int)len);
     enum json_tokener_error je = json_tokener_get_error(r->tok);
+    size_t at = json_tokener_get_parse_end(r->tok);
     if (!root && je == json_tokener_continue) {
         /* a bare number at the end needs a terminator to be complete */
         root = json_tokener_parse_ex(r->tok, "", 1);
         je = json_tokener_get_error(r->tok);
+        at = len;
     }
     if (!root || je != json_tokener_success) {
-        size_t at = json_tokener_get_parse_end(r->tok);
         if (at > len)
             at = len;
         if (root)

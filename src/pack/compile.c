@@ -98,8 +98,15 @@ void cbec__msgtype_free(cbec_msgtype *t)
         rule_free(t->rules[i]);
     free(t->rules);
     trie_free(t->trie);
-    cbec__path_free(t->detect_segs, t->detect_nsegs);
-    free(t->detect_value);
+    for (int f = 0; f < CBEC_NFORMATS; f++) {
+        cbec_format_spec *fs = &t->formats[f];
+        if (fs->detect_free)
+            fs->detect_free(fs->detect);
+        if (fs->structure_free)
+            fs->structure_free(fs->structure);
+        if (fs->binding_free)
+            fs->binding_free(fs->binding);
+    }
     cbec__i18n_free(&t->title);
     free(t->name);
     free(t);
@@ -262,45 +269,11 @@ static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
     return true;
 }
 
-static bool compile_detect(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n)
-{
-    static const char *const keys[] = {"json"};
-    if (n->kind != CBEC_NODE_OBJECT || !cbec__compile_keys(c, n, keys, 1, "\"detect\""))
-        return n->kind == CBEC_NODE_OBJECT ? false : cbec__compile_error(c, n, "\"detect\" must be an object");
-    const cbec_node *j = cbec__node_member(n, "json", 4);
-    if (!j)
-        return true;
-    static const char *const jkeys[] = {"path", "equals"};
-    if (j->kind != CBEC_NODE_OBJECT)
-        return cbec__compile_error(c, j, "\"json\" must be an object with \"path\" and \"equals\"");
-    if (!cbec__compile_keys(c, j, jkeys, 2, "\"detect.json\""))
-        return false;
-    const cbec_node *path = cbec__node_member(j, "path", 4), *eq = cbec__node_member(j, "equals", 6);
-    if (!path || path->kind != CBEC_NODE_STRING || !eq || eq->kind != CBEC_NODE_STRING)
-        return cbec__compile_error(c, j, "\"json\" needs string \"path\" and \"equals\"");
-    char *p = cbec__compile_strdup(c, path);
-    if (!p)
-        return false;
-    bool ok = cbec__compile_path(c, path, p, &t->detect_segs, &t->detect_nsegs);
-    free(p);
-    if (!ok)
-        return false;
-    for (size_t i = 0; i < t->detect_nsegs; i++)
-        if (t->detect_segs[i].wildcard)
-            return cbec__compile_error(c, path, "a detect path cannot hold \"*\"");
-    if (!t->detect_nsegs)
-        return cbec__compile_error(c, path, "a detect path must name a field");
-    return (t->detect_value = cbec__compile_strdup(c, eq)) != NULL;
-}
-
 static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
 {
     cbec_pack *p = c->pack;
-    static const char *const keys[] = {"title", "description", "detect", "rules"};
     if (n->kind != CBEC_NODE_OBJECT)
         return cbec__compile_error(c, n, "a message type must be an object");
-    if (!cbec__compile_keys(c, n, keys, CBEC_ARRAY_LEN(keys), "a message type"))
-        return false;
     cbec_msgtype *t = cbec__calloc(1, sizeof *t);
     if (!t)
         return cbec__compile_oom(c);
@@ -318,8 +291,21 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
     const cbec_node *m;
     if ((m = cbec__node_member(n, "title", 5)) && !cbec__compile_i18n(c, m, &t->title, true, false))
         return false;
-    if ((m = cbec__node_member(n, "detect", 6)) && !compile_detect(c, t, m))
-        return false;
+    for (uint32_t i = 0; i < n->count; i++) {
+        m = &n->children[i];
+        if (cbec__streq(m->key, m->keylen, "title") || cbec__streq(m->key, m->keylen, "description") ||
+            cbec__streq(m->key, m->keylen, "rules"))
+            continue;
+        const cbec_section_kind *sk = cbec__section_kind_find(m->key, m->keylen);
+        if (!sk)
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in a message type (title, description, json, xml, edifact, x12, rules)",
+                                       (int)m->keylen, m->key);
+        if (m->kind != CBEC_NODE_OBJECT)
+            return cbec__compile_error(c, m, "\"%s\" must be an object", sk->key);
+        t->formats[sk->format].present = true;
+        if (!sk->compile(c, t, m, &t->formats[sk->format]))
+            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\" section", sk->key);
+    }
     const cbec_node *rules = cbec__node_member(n, "rules", 5);
     if (!rules)
         return true;

@@ -89,17 +89,44 @@ typedef struct cbec_trie {
     bool has_required;
 } cbec_trie;
 
+/* How a message type travels in one wire format: how to recognise it, how
+ * to check its structure (JSON Schema, XSD, EDI message definition) and how
+ * to bind the wire tree onto the logical tree the rules are written
+ * against.  Filled by the compiler of that format's section of the message
+ * type ("json", "xml", "edifact", "x12"); any part may be absent. */
+typedef struct cbec_format_spec {
+    bool present;
+    void *detect;
+    bool (*detect_match)(const void *detect, const cbec_doc *wire);
+    void (*detect_free)(void *detect);
+    void *structure;
+    void (*structure_run)(const void *structure, cbec_vctx *v, const cbec_doc *wire);
+    void (*structure_free)(void *structure);
+    /* NULL bind: the wire tree is the logical tree */
+    void *binding;
+    bool (*bind)(const void *binding, cbec_vctx *v, const cbec_doc *wire, cbec_doc *logical);
+    void (*binding_free)(void *binding);
+} cbec_format_spec;
+
+#define CBEC_NFORMATS 5 /* indexed by cbec_format; 0 (auto) unused */
+
 typedef struct cbec_msgtype {
     char *name;
     cbec_i18n title;
-    /* JSON detection: the value at detect path equals detect value */
-    cbec_path_seg *detect_segs;
-    size_t detect_nsegs;
-    char *detect_value;
+    cbec_format_spec formats[CBEC_NFORMATS];
     cbec_rule **rules;
     size_t nrules;
     cbec_trie *trie;
 } cbec_msgtype;
+
+/* A compiler for one format section of a message type. */
+typedef struct cbec_section_kind {
+    const char *key;  /* "json", "xml", ... */
+    int format;       /* cbec_format */
+    bool (*compile)(cbec_compiler *c, cbec_msgtype *t, const cbec_node *section, cbec_format_spec *out);
+} cbec_section_kind;
+
+const cbec_section_kind *cbec__section_kind_find(const char *key, size_t len);
 
 typedef struct cbec_std_ref {
     char *id;

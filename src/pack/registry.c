@@ -150,13 +150,6 @@ bool cbec__registry_find_type(const cbec_registry *r, const char *name, const cb
     return false;
 }
 
-static const cbec_node *follow(const cbec_node *n, const cbec_path_seg *segs, size_t nsegs)
-{
-    for (size_t i = 0; i < nsegs && n; i++)
-        n = cbec__node_member(n, segs[i].name, segs[i].len);
-    return n;
-}
-
 size_t cbec__registry_detect(const cbec_registry *r, const cbec_doc *doc, const cbec_pack **pack,
                              const cbec_msgtype **type)
 {
@@ -165,14 +158,12 @@ size_t cbec__registry_detect(const cbec_registry *r, const cbec_doc *doc, const 
         const cbec_pack *p = r->packs[i];
         for (size_t k = 0; k < p->ntypes; k++) {
             const cbec_msgtype *t = p->types[k];
-            if (!t->detect_value)
+            const cbec_format_spec *fs = &t->formats[doc->format];
+            if (!fs->detect_match || !fs->detect_match(fs->detect, doc))
                 continue;
-            const cbec_node *n = follow(doc->root, t->detect_segs, t->detect_nsegs);
-            if (n && n->kind == CBEC_NODE_STRING && cbec__streq(n->text, n->len, t->detect_value)) {
-                if (!found++) {
-                    *pack = p;
-                    *type = t;
-                }
+            if (!found++) {
+                *pack = p;
+                *type = t;
             }
         }
     }

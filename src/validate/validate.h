@@ -22,6 +22,7 @@ typedef struct cbec_finding {
     size_t offset;
     unsigned long line, column;
     bool has_offset;
+    size_t seq;                /* order of recording, for a stable sort */
 } cbec_finding;
 
 struct cbec_report {
@@ -50,8 +51,26 @@ struct cbec_vctx {
     cbec_buf tmp;
 };
 
+/* A wire-format reader, as the validator sees it (table in readers.c). */
+typedef struct cbec_reader_kind {
+    int format;            /* cbec_format */
+    const char *name;      /* "JSON", "XML", ... */
+    void *(*state_new)(cbec_validator *v);
+    void (*state_free)(void *state);
+    /* Read src into doc (nodes from v->arena).  false with *e filled for a
+     * malformed message; false with *oom set when memory ran out. */
+    bool (*read)(void *state, cbec_validator *v, const char *src, size_t len, cbec_doc *doc,
+                 cbec_read_error *e, bool *oom);
+    /* Release what read() kept in doc->reader_state (may be NULL). */
+    void (*release)(void *state, cbec_doc *doc);
+    /* Fill spans on demand (NULL: the reader fills them while reading). */
+    void (*positions)(cbec_doc *doc);
+} cbec_reader_kind;
+
+const cbec_reader_kind *cbec__reader_kind(int format);
+
 struct cbec_validator {
-    cbec_json_reader *json;
+    void *readers[CBEC_NFORMATS];   /* per-format reader state, made on first use */
     unsigned json_depth;
     cbec_arena arena;
     cbec_regex_scratch *regex;

@@ -26,9 +26,8 @@ CBEC_API int cbec_validator_new(cbec_validator **out)
     v->max_findings = DEFAULT_FINDINGS;
     cbec__arena_init(&v->arena);
     cbec__buf_init(&v->ctx.tmp);
-    v->json = cbec__json_reader_new(v->json_depth);
     v->regex = cbec__regex_scratch_new(NULL);
-    if (!v->json || !v->regex) {
+    if (!v->regex) {
         cbec_validator_free(v);
         return CBEC_ENOMEM;
     }
@@ -40,7 +39,11 @@ CBEC_API void cbec_validator_free(cbec_validator *v)
 {
     if (!v)
         return;
-    cbec__json_reader_free(v->json);
+    for (int f = 0; f < CBEC_NFORMATS; f++) {
+        const cbec_reader_kind *rk = cbec__reader_kind(f);
+        if (rk && v->readers[f])
+            rk->state_free(v->readers[f]);
+    }
     cbec__regex_scratch_free(v->regex);
     cbec__arena_free(&v->arena);
     cbec__buf_free(&v->ctx.tmp);
@@ -60,11 +63,13 @@ CBEC_API int cbec_validator_set_limit(cbec_validator *v, int limit, unsigned lon
         if (value > MAX_DEPTH)
             return CBEC_ELIMIT;
         if (d != v->json_depth) {
-            cbec_json_reader *r = cbec__json_reader_new(d);
-            if (!r)
-                return CBEC_ENOMEM;
-            cbec__json_reader_free(v->json);
-            v->json = r;
+            /* readers size their stacks by the depth: make them anew */
+            for (int f = 0; f < CBEC_NFORMATS; f++) {
+                const cbec_reader_kind *rk = cbec__reader_kind(f);
+                if (rk && v->readers[f])
+                    rk->state_free(v->readers[f]);
+                v->readers[f] = NULL;
+            }
             v->json_depth = d;
         }
         v->limits.max_depth = d;
@@ -120,8 +125,7 @@ static void walk(cbec_vctx *v, const cbec_trie *t, const cbec_node *n)
                     walk(v, c, &n->children[k]);
             continue;
         }
-        if (n->kind != CBEC_NODE_OBJECT)
-            continue;
+        /* a scalar or array where an object belongs has none of its members */
         const cbec_node *m = cbec__node_member(n, c->name, c->len);
         if (m)
             walk(v, c, m);
@@ -150,7 +154,16 @@ static cbec_format sniff(const char *s, size_t n)
     return CBEC_FORMAT_JSON;
 }
 
-static void fill_positions(cbec_vctx *v)
+static int finding_order(const void *a, const void *b)
+{
+    const cbec_finding *x = a, *y = b;
+    size_t ox = x->has_offset ? x->offset : 0, oy = y->has_offset ? y->offset : 0;
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void fill_positions(cbec_vctx *v, const cbec_reader_kind *rk)
 {
     cbec_report *r = v->report;
     bool need = false;
@@ -158,8 +171,8 @@ static void fill_positions(cbec_vctx *v)
         need |= r->items[i].node != NULL;
     if (!need)
         return;
-    if (v->doc->format == CBEC_FORMAT_JSON)
-        cbec__json_positions(v->doc);
+    if (!v->doc->positions && rk->positions)
+        rk->positions(v->doc);
     for (size_t i = 0; i < r->count; i++) {
         cbec_finding *f = &r->items[i];
         if (f->node && f->node->span.line) {
@@ -171,15 +184,9 @@ static void fill_positions(cbec_vctx *v)
         f->node = NULL;
     }
     /* present findings in document order; ties keep the order of the rules */
-    for (size_t i = 1; i < r->count; i++) {
-        cbec_finding f = r->items[i];
-        size_t k = i;
-        while (k > 0 && r->items[k - 1].has_offset && f.has_offset && r->items[k - 1].offset > f.offset) {
-            r->items[k] = r->items[k - 1];
-            k--;
-        }
-        r->items[k] = f;
-    }
+    for (size_t i = 0; i < r->count; i++)
+        r->items[i].seq = i;
+    qsort(r->items, r->count, sizeof *r->items, finding_order);
 }
 
 static const char *format_name(cbec_format f)
@@ -192,6 +199,100 @@ static const char *format_name(cbec_format f)
     case CBEC_FORMAT_X12: return "X12";
     }
     return "unknown";
+}
+
+/* Read, type, check structure, bind and walk; findings go to ctx->report.
+ * Returns a status only for failures of the call itself (memory). */
+static int run(cbec_vctx *ctx, const cbec_registry *reg, const cbec_pack *pack,
+               const cbec_msgtype *type, cbec_format format, const char *src, size_t len)
+{
+    cbec_validator *v = ctx->validator;
+    cbec_report *r = ctx->report;
+    const cbec_reader_kind *rk = cbec__reader_kind(format);
+    if (!rk) {
+        char en[160], zh[160];
+        snprintf(en, sizeof en, "this build of libcbecstd has no %s reader; the message was not checked",
+                 format_name(format));
+        snprintf(zh, sizeof zh, "此版本的 libcbecstd 不能读取 %s 报文；报文未经检查", format_name(format));
+        cbec__report_builtin(r, "CBEC-FORMAT", CBEC_SEVERITY_ERROR, en, zh, "", 0, false);
+        r->failed = true;
+        return CBEC_OK;
+    }
+    if (!v->readers[format] && !(v->readers[format] = rk->state_new(v)))
+        return CBEC_ENOMEM;
+    void *state = v->readers[format];
+
+    cbec_doc wire, logical;
+    memset(&wire, 0, sizeof wire);
+    memset(&logical, 0, sizeof logical);
+    cbec_read_error re;
+    bool oom = false;
+    v->limits.max_depth = v->json_depth;
+    if (!rk->read(state, v, src, len, &wire, &re, &oom)) {
+        if (rk->release)
+            rk->release(state, &wire);
+        if (oom)
+            return CBEC_ENOMEM;
+        cbec__report_builtin(r, re.rule, CBEC_SEVERITY_ERROR, re.message_en, re.message_zh, "",
+                             re.offset, re.has_offset);
+        if (re.has_offset && r->count) {
+            cbec_finding *f = &r->items[r->count - 1];
+            cbec__text_position(src, len, re.offset, &f->line, &f->column);
+        }
+        r->failed = true;
+        return CBEC_OK;
+    }
+    int status = CBEC_OK;
+    if (!type) {
+        size_t n = cbec__registry_detect(reg, &wire, &pack, &type);
+        if (n != 1) {
+            cbec__report_builtin(r, "CBEC-TYPE", CBEC_SEVERITY_ERROR,
+                                 n ? "the message matches more than one message type; name the type"
+                                   : "the message type could not be determined from the message; name the type",
+                                 n ? "报文匹配多个报文类型，请指定类型" : "无法从报文判断报文类型，请指定类型",
+                                 "", 0, false);
+            r->failed = true;
+            type = NULL;
+        }
+    }
+    if (type) {
+        const cbec_format_spec *fs = &type->formats[format];
+        free(r->type);
+        r->type = cbec__strdup(type->name);
+        if (!r->type || !cbec__report_keep_pack(r, pack)) {
+            status = CBEC_ENOMEM;
+        } else if (format != CBEC_FORMAT_JSON && !fs->present) {
+            char en[200], zh[200];
+            snprintf(en, sizeof en, "pack %s defines no %s form of message type %s", pack->label,
+                     format_name(format), type->name);
+            snprintf(zh, sizeof zh, "规则包 %s 未定义报文类型 %s 的 %s 形式", pack->label, type->name,
+                     format_name(format));
+            cbec__report_builtin(r, "CBEC-FORMAT", CBEC_SEVERITY_ERROR, en, zh, "", 0, false);
+            r->failed = true;
+        } else {
+            ctx->pack = pack;
+            ctx->doc = &wire;
+            if (fs->structure_run)
+                fs->structure_run(fs->structure, ctx, &wire);
+            cbec_doc *target = &wire;
+            if (fs->bind) {
+                if (fs->bind(fs->binding, ctx, &wire, &logical))
+                    target = &logical;
+                else
+                    r->failed = true;
+            }
+            if (!r->failed) {
+                ctx->doc = target;
+                walk(ctx, type->trie, target->root);
+            }
+            ctx->doc = &wire;
+            fill_positions(ctx, rk);
+        }
+    }
+    if (rk->release)
+        rk->release(state, &wire);
+    ctx->doc = NULL;
+    return status;
 }
 
 CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const char *message_type,
@@ -213,75 +314,20 @@ CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const ch
     if (format == CBEC_FORMAT_AUTO)
         format = sniff(src, len);
     r->format = format;
-
-    cbec_doc doc;
-    memset(&doc, 0, sizeof doc);
     cbec_vctx *ctx = &v->ctx;
     ctx->validator = v;
     ctx->report = r;
-    ctx->doc = &doc;
+    ctx->doc = NULL;
+    ctx->pack = NULL;
     cbec__arena_reset(&v->arena);
-    int status = CBEC_OK;
-
-    if (format != CBEC_FORMAT_JSON) {
-        char en[160], zh[160];
-        snprintf(en, sizeof en, "no %s reader in this version of libcbecstd; the message was not checked",
-                 format_name(format));
-        snprintf(zh, sizeof zh, "此版本的 libcbecstd 不能读取 %s 报文；报文未经检查", format_name(format));
-        cbec__report_builtin(r, "CBEC-FORMAT", CBEC_SEVERITY_ERROR, en, zh, "", 0, false);
-        r->failed = true;
-    } else {
-        cbec_read_error re;
-        bool oom;
-        v->limits.max_depth = v->json_depth;
-        if (!cbec__json_read(v->json, src, len, &v->limits, &v->arena, &doc, &re, &oom)) {
-            if (oom) {
-                status = CBEC_ENOMEM;
-            } else {
-                cbec__report_builtin(r, re.rule, CBEC_SEVERITY_ERROR, re.message_en, re.message_zh,
-                                     "", re.offset, re.has_offset);
-                if (re.has_offset) {
-                    cbec_finding *f = &r->items[r->count - 1];
-                    cbec__text_position(src, len, re.offset, &f->line, &f->column);
-                }
-                r->failed = true;
-            }
-        }
-    }
-    if (!status && doc.root) {
-        if (!type) {
-            size_t n = cbec__registry_detect(reg, &doc, &pack, &type);
-            if (n != 1) {
-                cbec__report_builtin(r, "CBEC-TYPE", CBEC_SEVERITY_ERROR,
-                                     n ? "the message matches more than one message type; name the type"
-                                       : "the message type could not be determined from the message; name the type",
-                                     n ? "报文匹配多个报文类型，请指定类型" : "无法从报文判断报文类型，请指定类型",
-                                     "", 0, false);
-                r->failed = true;
-                type = NULL;
-            }
-        }
-        if (type) {
-            r->type = cbec__strdup(type->name);
-            if (!r->type || !cbec__report_keep_pack(r, pack)) {
-                status = CBEC_ENOMEM;
-            } else {
-                ctx->pack = pack;
-                walk(ctx, type->trie, doc.root);
-                fill_positions(ctx);
-            }
-        }
-    }
-    if (!r->type)
-        r->type = cbec__strdup(type ? type->name : "");
-    if (doc.reader_state)
-        cbec__json_release(v->json, &doc);
-    if (r->format == CBEC_FORMAT_JSON)
-        for (size_t i = 0; i < r->count; i++)
-            r->items[i].node = NULL;
+    int status = run(ctx, reg, pack, type, format, src, len);
+    for (size_t i = 0; i < r->count; i++)
+        r->items[i].node = NULL;
     ctx->doc = NULL;
     ctx->report = NULL;
-    if (!status && (!r->type || r->oom))
+    if (!status && !r->type && !(r->type = cbec__strdup("")))
+        status = CBEC_ENOMEM;
+    if (!status && r->oom)
         status = CBEC_ENOMEM;
     if (status) {
         cbec_report_free(r);

@@ -1,0 +1,28 @@
+/* readers.c - the table of wire-format readers the validator dispatches on.
+ * Each entry adapts one reader of src/doc to the validator. */
+#include "validate/validate.h"
+
+/* ---- JSON (json-c) ---- */
+
+static void *json_new(cbec_validator *v) { return cbec__json_reader_new(v->json_depth); }
+static void json_free(void *s) { cbec__json_reader_free(s); }
+
+static bool json_read(void *s, cbec_validator *v, const char *src, size_t len, cbec_doc *doc,
+                      cbec_read_error *e, bool *oom)
+{
+    return cbec__json_read(s, src, len, &v->limits, &v->arena, doc, e, oom);
+}
+
+static void json_release(void *s, cbec_doc *doc) { cbec__json_release(s, doc); }
+
+static const cbec_reader_kind readers[] = {
+    {CBEC_FORMAT_JSON, "JSON", json_new, json_free, json_read, json_release, cbec__json_positions},
+};
+
+const cbec_reader_kind *cbec__reader_kind(int format)
+{
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(readers); i++)
+        if (readers[i].format == format)
+            return &readers[i];
+    return NULL;
+}

@@ -1,0 +1,204 @@
+/* test-pack-load.c - loading packs: metadata, and every kind of pack error
+ * reported with file, line, column and pack path. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbecstd.h"
+
+#define HEAD "{\"cbecstd_pack\": 1, \"id\": \"T\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"compliance\",\n" \
+             " \"title\": {\"zh-CN\": \"测试\", \"en\": \"Test\"},\n"
+
+static cbec_error *load_err(const char *text, int want_status)
+{
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    int st = cbec_pack_load_buffer(&p, text, strlen(text), "t.pack.json", NULL, NULL, &err);
+    ck_assert_msg(st == want_status, "status %d (%s), expected %d; %s", st, cbec_strerror(st), want_status,
+                  err ? cbec_error_message(err) : "");
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_int_eq(cbec_error_status(err), want_status);
+    return err;
+}
+
+START_TEST(test_pack_load_reads_metadata)
+{
+    const char *text = HEAD
+        " \"effective\": {\"from\": \"2026-01-01\", \"to\": \"2026-12-31\"},\n"
+        " \"refs\": [{\"id\": \"GB/T 1\"}],\n"
+        " \"messages\": {\"order\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/a\", \"required\": true}]}}}";
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    ck_assert_int_eq(cbec_pack_load_buffer(&p, text, strlen(text), "t", NULL, NULL, &err), CBEC_OK);
+    ck_assert_str_eq(cbec_pack_id(p), "T");
+    ck_assert_str_eq(cbec_pack_version(p), "1.0.0");
+    ck_assert_str_eq(cbec_pack_status(p), "active");
+    ck_assert_str_eq(cbec_pack_effective_from(p), "2026-01-01");
+    ck_assert_str_eq(cbec_pack_effective_to(p), "2026-12-31");
+    ck_assert_str_eq(cbec_pack_title(p, "zh-CN"), "测试");
+    ck_assert_str_eq(cbec_pack_title(p, "fr"), "Test");
+    ck_assert_uint_eq(cbec_pack_ref_count(p), 1);
+    ck_assert_str_eq(cbec_pack_ref_id(p, 0), "GB/T 1");
+    ck_assert_uint_eq(cbec_pack_message_type_count(p), 1);
+    ck_assert_str_eq(cbec_pack_message_type(p, 0), "order");
+    ck_assert_uint_eq(cbec_pack_rule_count(p, "order"), 1);
+    ck_assert_ptr_eq(cbec_pack_ref(p), p);
+    cbec_pack_free(p);
+    cbec_pack_free(p);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_duplicate_rule_id)
+{
+    cbec_error *e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true}]},\n"
+                                  "  \"b\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/y\", \"required\": true}]}}}", CBEC_EPACK);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "duplicate rule id \"R1\""));
+    ck_assert_str_eq(cbec_error_path(e), "/messages/b/rules/0/id");
+    ck_assert_uint_eq(cbec_error_line(e), 4);
+    ck_assert_str_eq(cbec_error_file(e), "t.pack.json");
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_unknown_key)
+{
+    cbec_error *e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [\n  {\"id\": \"R1\", \"path\": \"/x\", \"patern\": \"^a$\"}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/patern");
+    ck_assert_uint_eq(cbec_error_line(e), 4);
+    ck_assert_uint_eq(cbec_error_column(e), 40);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "t.pack.json:4:40:"));
+    cbec_error_free(e);
+    e = load_err(HEAD " \"messages\": {}, \"extra\": 1}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/extra");
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_bad_regex)
+{
+    cbec_error *e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"pattern\": \"([a-z\"}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/pattern");
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "bad regular expression"));
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_dangling_codelist)
+{
+    cbec_error *e = load_err(HEAD " \"codelists\": {\"cur\": {\"codes\": [\"CNY\"]}},\n"
+                                  " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"codelist\": \"currency\"}]}}}", CBEC_EPACK);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "unknown code list \"currency\""));
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/codelist");
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_bad_metadata)
+{
+    cbec_error *e = load_err("{\"cbecstd_pack\": 1, \"id\": \"T\", \"version\": \"1.0\", \"status\": \"active\", \"module\": \"compliance\","
+                             " \"title\": {\"zh-CN\": \"a\", \"en\": \"b\"}, \"messages\": {}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/version");
+    cbec_error_free(e);
+    e = load_err("{\"cbecstd_pack\": 1, \"id\": \"T\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"compliance\","
+                 " \"title\": {\"en\": \"b\"}, \"messages\": {}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/title");
+    cbec_error_free(e);
+    e = load_err("{\"cbecstd_pack\": 2, \"id\": \"T\"}", CBEC_EVERSION);
+    cbec_error_free(e);
+    e = load_err(HEAD " \"effective\": {\"from\": \"2026-02-30\"}, \"messages\": {}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/effective/from");
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_rejects_bad_templates_and_severity)
+{
+    cbec_error *e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true,"
+                                  " \"message\": {\"en\": \"bad {valu}\", \"zh-CN\": \"x\"}}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/message/en");
+    cbec_error_free(e);
+    e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true,"
+                      " \"message\": {\"en\": \"ok\"}}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/message");
+    cbec_error_free(e);
+    e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true, \"severity\": \"fatal\"}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/severity");
+    cbec_error_free(e);
+    e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"x\", \"required\": true}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/path");
+    cbec_error_free(e);
+    e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\"}]}}}", CBEC_EPACK);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "checks nothing"));
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_malformed_json_has_position)
+{
+    cbec_error *e = load_err("{\n  \"id\": \"T\",\n  \"version\" \"1\"\n}", CBEC_EPACK);
+    ck_assert_uint_eq(cbec_error_line(e), 3);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "t.pack.json:3:"));
+    cbec_error_free(e);
+}
+END_TEST
+
+START_TEST(test_pack_load_file_errors)
+{
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    ck_assert_int_eq(cbec_pack_load_file(&p, "/nonexistent/x.pack.json", NULL, &err), CBEC_EIO);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(err), "/nonexistent/x.pack.json"));
+    cbec_error_free(err);
+    ck_assert_int_eq(cbec_pack_load_file(NULL, "x", NULL, NULL), CBEC_EINVAL);
+}
+END_TEST
+
+START_TEST(test_registry_loads_reference_packs_and_rejects_conflicts)
+{
+    cbec_registry *r = NULL;
+    cbec_error *err = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_load_path(r, CBEC_TEST_SOURCE_DIR "/packs", NULL, &err), CBEC_OK);
+    ck_assert_uint_ge(cbec_registry_pack_count(r), 3);
+    /* loading the same directory again defines every type twice */
+    ck_assert_int_eq(cbec_registry_load_path(r, CBEC_TEST_SOURCE_DIR "/packs", NULL, &err), CBEC_EAMBIGUOUS);
+    ck_assert_ptr_nonnull(err);
+    cbec_error_free(err);
+    cbec_registry_free(r);
+}
+END_TEST
+
+START_TEST(test_strerror_names_every_status)
+{
+    for (int st = CBEC_OK; st >= CBEC_EINTERNAL; st--)
+        ck_assert_str_ne(cbec_strerror(st), "unknown status");
+    ck_assert_str_eq(cbec_strerror(-999), "unknown status");
+    ck_assert_str_eq(cbec_version(), CBEC_VERSION_STRING);
+    ck_assert_int_eq(cbec_version_number(), CBEC_VERSION_NUMBER);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pack");
+    TCase *tc = tcase_create("load");
+    tcase_add_test(tc, test_pack_load_reads_metadata);
+    tcase_add_test(tc, test_pack_load_rejects_duplicate_rule_id);
+    tcase_add_test(tc, test_pack_load_rejects_unknown_key);
+    tcase_add_test(tc, test_pack_load_rejects_bad_regex);
+    tcase_add_test(tc, test_pack_load_rejects_dangling_codelist);
+    tcase_add_test(tc, test_pack_load_rejects_bad_metadata);
+    tcase_add_test(tc, test_pack_load_rejects_bad_templates_and_severity);
+    tcase_add_test(tc, test_pack_load_malformed_json_has_position);
+    tcase_add_test(tc, test_pack_load_file_errors);
+    tcase_add_test(tc, test_registry_loads_reference_packs_and_rejects_conflicts);
+    tcase_add_test(tc, test_strerror_names_every_status);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,135 @@
+/* cli-common.c - what every cbecstd subcommand shares: messages, the
+ * bundled packs' location, reading input with a size cap. */
+#define _GNU_SOURCE
+#include "cbec-config.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *cli_progname = "cbecstd";
+
+int cli_die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", cli_progname);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+void cli_print_error(const char *what, int st, cbec_error *err)
+{
+    if (err)
+        fprintf(stderr, "%s: %s\n", cli_progname, cbec_error_message(err));
+    else
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, what, cbec_strerror(st));
+}
+
+int cli_is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* The bundled reference packs: $CBECSTD_PACKS, the source tree when the
+ * binary runs from its build tree, else the installed data directory. */
+const char *cli_default_packs(char *buf, size_t cap)
+{
+    const char *env = getenv("CBECSTD_PACKS");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        if (strcmp(exe, CBEC_BUILD_DIR "/tools") == 0) {
+            snprintf(buf, cap, "%s/packs", CBEC_SOURCE_DIR);
+            return buf;
+        }
+        /* a relocated install: PREFIX/bin beside PREFIX/share/cbecstd */
+        snprintf(buf, cap, "%s/../share/cbecstd/packs", exe);
+        if (cli_is_dir(buf))
+            return buf;
+    }
+    snprintf(buf, cap, "%s/packs", CBEC_DATADIR);
+    return buf;
+}
+
+/* ---- reading input ---- */
+
+/* Read everything (at most max+1 bytes, so an oversized message is still
+ * reported as too large without holding all of it). */
+int cli_read_all(cli_input *in, size_t max, size_t *len)
+{
+    size_t n = 0;
+    for (;;) {
+        if (n == in->cap) {
+            size_t cap = in->cap ? in->cap * 2 : 65536;
+            if (cap > max + 1)
+                cap = max + 1;
+            if (cap <= n)
+                break;
+            char *b = realloc(in->buf, cap);
+            if (!b)
+                return -1;
+            in->buf = b;
+            in->cap = cap;
+        }
+        size_t got = fread(in->buf + n, 1, in->cap - n, in->f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(in->f))
+        return -1;
+    /* discard the rest of an oversized input */
+    if (n > max) {
+        char sink[65536];
+        while (fread(sink, 1, sizeof sink, in->f) > 0)
+            ;
+    }
+    *len = n;
+    return 0;
+}
+
+/* Read one line (without its newline), keeping at most max+1 bytes of it.
+ * Returns 1 for a line, 0 at end of input, -1 on error. */
+int cli_read_line(cli_input *in, size_t max, size_t *len)
+{
+    size_t n = 0;
+    int c;
+    bool any = false;
+    while ((c = getc(in->f)) != EOF) {
+        any = true;
+        if (c == '\n')
+            break;
+        if (n <= max) {
+            if (n + 1 >= in->cap) {
+                size_t cap = in->cap ? in->cap * 2 : 4096;
+                char *b = realloc(in->buf, cap);
+                if (!b)
+                    return -1;
+                in->buf = b;
+                in->cap = cap;
+            }
+            in->buf[n++] = (char)c;
+        }
+    }
+    if (ferror(in->f))
+        return -1;
+    if (n && in->buf[n - 1] == '\r')
+        n--;
+    *len = n;
+    return any ? 1 : 0;
+}
+

@@ -1,0 +1,43 @@
+/* cli.h - shared pieces of the cbecstd command-line tool. */
+#ifndef CBEC_CLI_H
+#define CBEC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cbecstd.h"
+
+#define EXIT_VALID 0
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+extern const char *cli_progname;
+
+void cli_usage(FILE *f);
+/* Print "cbecstd: <fmt with arg>" to stderr; returns EXIT_USAGE. */
+int cli_die_usage(const char *fmt, const char *arg);
+/* Print the error object's message (or the status) to stderr. */
+void cli_print_error(const char *what, int st, cbec_error *err);
+int cli_is_dir(const char *p);
+/* Where the bundled reference packs are. */
+const char *cli_default_packs(char *buf, size_t cap);
+
+typedef struct cli_input {
+    FILE *f;
+    const char *name;
+    char *buf;
+    size_t cap;
+} cli_input;
+
+/* Read all input, keeping at most max+1 bytes (the rest is discarded). */
+int cli_read_all(cli_input *in, size_t max, size_t *len);
+/* Read one line without its newline, keeping at most max+1 bytes.
+ * 1: a line; 0: end of input; -1: error. */
+int cli_read_line(cli_input *in, size_t max, size_t *len);
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_pack(int argc, char **argv);
+
+#endif

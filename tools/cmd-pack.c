@@ -1,0 +1,69 @@
+/* cmd-pack.c - "cbecstd pack lint|info": check and describe packs. */
+#define _GNU_SOURCE
+#include "cbec-config.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- pack lint / info ---- */
+
+int cli_cmd_pack(int argc, char **argv)
+{
+    if (argc < 3) {
+        cli_usage(stderr);
+        return EXIT_USAGE;
+    }
+    bool info = strcmp(argv[1], "info") == 0;
+    if (!info && strcmp(argv[1], "lint") != 0)
+        return cli_die_usage("unknown pack command \"%s\" (lint, info)", argv[1]);
+    int rc = EXIT_VALID;
+    for (int i = 2; i < argc; i++) {
+        cbec_registry *reg = NULL;
+        cbec_error *err = NULL;
+        if (cbec_registry_new(&reg))
+            return EXIT_USAGE;
+        int st = cbec_registry_load_path(reg, argv[i], NULL, &err);
+        if (st) {
+            cli_print_error(argv[i], st, err);
+            cbec_error_free(err);
+            cbec_registry_free(reg);
+            rc = EXIT_USAGE;
+            continue;
+        }
+        for (size_t k = 0; k < cbec_registry_pack_count(reg); k++) {
+            const cbec_pack *p = cbec_registry_pack(reg, k);
+            if (!info) {
+                printf("%s: ok: %s@%s, %zu message types, %zu rules\n", cbec_pack_file(p),
+                       cbec_pack_id(p), cbec_pack_version(p), cbec_pack_message_type_count(p),
+                       cbec_pack_rule_count(p, NULL));
+                continue;
+            }
+            printf("file:      %s\n", cbec_pack_file(p));
+            printf("id:        %s\n", cbec_pack_id(p));
+            printf("version:   %s\n", cbec_pack_version(p));
+            printf("status:    %s\n", cbec_pack_status(p));
+            printf("module:    %s\n", cbec_pack_module(p));
+            printf("effective: %s .. %s\n", *cbec_pack_effective_from(p) ? cbec_pack_effective_from(p) : "(open)",
+                   *cbec_pack_effective_to(p) ? cbec_pack_effective_to(p) : "(open)");
+            printf("title:     %s / %s\n", cbec_pack_title(p, "zh-CN"), cbec_pack_title(p, "en"));
+            for (size_t r = 0; r < cbec_pack_ref_count(p); r++)
+                printf("implements: %s\n", cbec_pack_ref_id(p, r));
+            for (size_t m = 0; m < cbec_pack_message_type_count(p); m++) {
+                const char *name = cbec_pack_message_type(p, m);
+                printf("message:   %s (%zu rules)\n", name, cbec_pack_rule_count(p, name));
+            }
+            printf("\n");
+        }
+        cbec_registry_free(reg);
+    }
+    return rc;
+}
+

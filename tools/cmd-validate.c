@@ -1,0 +1,217 @@
+/* cmd-validate.c - "cbecstd validate": messages against packs. */
+#define _GNU_SOURCE
+#include "cbec-config.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- validate ---- */
+
+typedef struct vopts {
+    const char *type;
+    cbec_format format;
+    cbec_render_format output;
+    const char *lang;
+    bool ndjson, quiet;
+    size_t max_bytes;
+} vopts;
+
+typedef struct totals {
+    unsigned long messages, valid, invalid, errors, warnings, infos;
+} totals;
+
+static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned long index, totals *t)
+{
+    cbec_report_set_source(rep, source, index);
+    int valid = cbec_report_valid(rep);
+    t->messages++;
+    if (valid)
+        t->valid++;
+    else
+        t->invalid++;
+    t->errors += cbec_report_count_severity(rep, CBEC_SEVERITY_ERROR);
+    t->warnings += cbec_report_count_severity(rep, CBEC_SEVERITY_WARNING);
+    t->infos += cbec_report_count_severity(rep, CBEC_SEVERITY_INFO);
+    if (!o->quiet) {
+        const char *out;
+        size_t len;
+        if (cbec_report_render(rep, o->output, o->lang, &out, &len) != CBEC_OK)
+            return -1;
+        fwrite(out, 1, len, stdout);
+        if (o->output == CBEC_RENDER_JSON)
+            fputc('\n', stdout);
+    }
+    return valid;
+}
+
+static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, const char *data,
+                        size_t len, const char *source, unsigned long index, totals *t)
+{
+    cbec_report *rep = NULL;
+    int st = cbec_validate(v, reg, o->type, o->format, data, len, &rep);
+    if (st == CBEC_ENOTFOUND) {
+        fprintf(stderr, "%s: no loaded pack defines message type \"%s\"\n", cli_progname, o->type);
+        return -2;
+    }
+    if (st) {
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, source, cbec_strerror(st));
+        return -2;
+    }
+    int valid = emit(rep, o, source, index, t);
+    cbec_report_free(rep);
+    return valid;
+}
+
+int cli_cmd_validate(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"pack", required_argument, NULL, 'p'},   {"type", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"lang", required_argument, NULL, 'L'},   {"ndjson", no_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    vopts o = {NULL, CBEC_FORMAT_AUTO, CBEC_RENDER_TEXT, "en", false, false, 64UL << 20};
+    const char **packs = calloc((size_t)argc + 1, sizeof *packs);
+    size_t npacks = 0;
+    if (!packs)
+        return EXIT_USAGE;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:t:f:o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': packs[npacks++] = optarg; break;
+        case 't': o.type = optarg; break;
+        case 'f':
+            if (!strcmp(optarg, "auto")) o.format = CBEC_FORMAT_AUTO;
+            else if (!strcmp(optarg, "json")) o.format = CBEC_FORMAT_JSON;
+            else if (!strcmp(optarg, "xml")) o.format = CBEC_FORMAT_XML;
+            else if (!strcmp(optarg, "edifact")) o.format = CBEC_FORMAT_EDIFACT;
+            else if (!strcmp(optarg, "x12")) o.format = CBEC_FORMAT_X12;
+            else {
+                free(packs);
+                return cli_die_usage("unknown format \"%s\" (auto, json, xml, edifact, x12)", optarg);
+            }
+            break;
+        case 'o':
+            if (!strcmp(optarg, "text")) o.output = CBEC_RENDER_TEXT;
+            else if (!strcmp(optarg, "json")) o.output = CBEC_RENDER_JSON;
+            else {
+                free(packs);
+                return cli_die_usage("unknown output \"%s\" (text, json)", optarg);
+            }
+            break;
+        case 'L': o.lang = optarg; break;
+        case 'n': o.ndjson = true; break;
+        case 'q': o.quiet = true; break;
+        case 'h': cli_usage(stdout); free(packs); return EXIT_VALID;
+        default: cli_usage(stderr); free(packs); return EXIT_USAGE;
+        }
+    }
+    cbec_registry *reg = NULL;
+    cbec_validator *v = NULL;
+    int rc = EXIT_VALID;
+    if (cbec_registry_new(&reg) || cbec_validator_new(&v)) {
+        fprintf(stderr, "%s: out of memory\n", cli_progname);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    char defbuf[PATH_MAX + 64];
+    if (!npacks)
+        packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
+    for (size_t i = 0; i < npacks; i++) {
+        cbec_error *err = NULL;
+        int st = cbec_registry_load_path(reg, packs[i], NULL, &err);
+        if (st) {
+            cli_print_error(packs[i], st, err);
+            cbec_error_free(err);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    const char *stdin_only[] = {"-"};
+    char **files = argv + optind;
+    int nfiles = argc - optind;
+    if (nfiles == 0) {
+        files = (char **)stdin_only;
+        nfiles = 1;
+    }
+    totals t = {0};
+    bool any_invalid = false, any_failure = false;
+    cli_input in = {0};
+    for (int i = 0; i < nfiles; i++) {
+        const char *name = files[i];
+        bool is_stdin = strcmp(name, "-") == 0;
+        in.f = is_stdin ? stdin : fopen(name, "rb");
+        in.name = is_stdin ? "<stdin>" : name;
+        if (!in.f) {
+            fprintf(stderr, "%s: cannot open %s: %s\n", cli_progname, name, strerror(errno));
+            any_failure = true;
+            continue;
+        }
+        if (o.ndjson) {
+            unsigned long lineno = 0;
+            size_t len;
+            int got;
+            while ((got = cli_read_line(&in, o.max_bytes, &len)) == 1) {
+                lineno++;
+                size_t k = 0;
+                while (k < len && (in.buf[k] == ' ' || in.buf[k] == '\t'))
+                    k++;
+                if (k == len)
+                    continue; /* blank lines separate nothing */
+                int valid = validate_one(v, reg, &o, in.buf, len, in.name, lineno, &t);
+                if (valid == -2) {
+                    rc = EXIT_USAGE;
+                    goto out_file;
+                }
+                any_invalid |= valid == 0;
+            }
+            if (got < 0) {
+                fprintf(stderr, "%s: cannot read %s: %s\n", cli_progname, in.name, strerror(errno));
+                any_failure = true;
+            }
+        } else {
+            size_t len;
+            if (cli_read_all(&in, o.max_bytes, &len) != 0) {
+                fprintf(stderr, "%s: cannot read %s: %s\n", cli_progname, in.name, strerror(errno));
+                any_failure = true;
+            } else {
+                int valid = validate_one(v, reg, &o, in.buf ? in.buf : "", len, in.name, 0, &t);
+                if (valid == -2) {
+                    rc = EXIT_USAGE;
+                    goto out_file;
+                }
+                any_invalid |= valid == 0;
+            }
+        }
+    out_file:
+        if (!is_stdin)
+            fclose(in.f);
+        if (rc == EXIT_USAGE)
+            break;
+    }
+    free(in.buf);
+    if (rc != EXIT_USAGE) {
+        if (o.quiet || (o.output == CBEC_RENDER_TEXT && t.messages > 1))
+            fprintf(o.quiet ? stdout : stderr,
+                    "%lu messages: %lu valid, %lu invalid; %lu errors, %lu warnings, %lu infos\n",
+                    t.messages, t.valid, t.invalid, t.errors, t.warnings, t.infos);
+        rc = any_failure ? EXIT_USAGE : any_invalid ? EXIT_INVALID : EXIT_VALID;
+    }
+    fflush(stdout);
+out:
+    cbec_validator_free(v);
+    cbec_registry_free(reg);
+    free(packs);
+    return rc;
+}
+

@@ -1,1 +1,190 @@
-print('1..0 # written next')
+#!/usr/bin/env python3
+"""The cbecstd command line: exit codes, JSON output, NDJSON, languages,
+pack lint/info, and bad input handled with clear errors.  Prints TAP."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("CBEC_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".."))
+EX = os.path.join(SRC, "examples")
+PACKS = os.path.join(SRC, "packs")
+
+results = []
+
+
+def case(name):
+    def deco(fn):
+        results.append((name, fn))
+        return fn
+    return deco
+
+
+def run(*args, stdin=None, env=None):
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    return subprocess.run([CBECSTD, *args], input=stdin, capture_output=True, env=e, timeout=120)
+
+
+def order_text():
+    with open(os.path.join(EX, "order.json"), encoding="utf-8") as f:
+        return f.read()
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+@case("examples validate clean with the bundled packs (exit 0)")
+def _():
+    r = run("validate", *[os.path.join(EX, f) for f in ("order.json", "payment.json", "logistics-status.json")])
+    check(r.returncode == 0, "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    check(r.stdout.count(b": valid") == 3, r.stdout)
+
+
+@case("a defect gives exit 1 and a JSON finding at the right pointer and line")
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "bad.json")
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(order_text().replace('"EA",\n      "quantity": "1"', '"EA",\n      "quantity": "-1"'))
+        r = run("validate", "-p", PACKS, "-o", "json", p)
+        check(r.returncode == 1, "exit %d" % r.returncode)
+        rep = json.loads(r.stdout)
+        check(set(rep) >= {"source", "index", "type", "valid", "findings"}, rep)
+        check(rep["valid"] is False and rep["type"] == "order" and rep["source"] == p, rep)
+        f = [x for x in rep["findings"] if x["rule"] == "ORD-025"]
+        check(len(f) == 1, rep["findings"])
+        f = f[0]
+        check(f["path"] == "/items/1/quantity" and f["line"] == 82 and f["column"] == 19, f)
+        check(set(f) == {"rule", "severity", "path", "line", "column", "message", "pack", "ref"}, f)
+        check(f["pack"] == "CBEC-ORDER@1.0.0" and f["severity"] == "error", f)
+
+
+@case("--lang zh-CN renders Chinese messages, default is English")
+def _():
+    bad = order_text().replace('"currency": "CNY"', '"currency": "yuan"').encode()
+    r = run("validate", "--lang", "zh-CN", "-o", "json", "-", stdin=bad)
+    msg = json.loads(r.stdout)["findings"][0]["message"]
+    check("币制" in msg, msg)
+    r = run("validate", "-o", "json", "-", stdin=bad)
+    msg = json.loads(r.stdout)["findings"][0]["message"]
+    check(msg.startswith("currency"), msg)
+
+
+@case("--ndjson: one report per non-blank line, index is the line number")
+def _():
+    good = json.dumps(json.loads(order_text()))
+    bad = good.replace('"tradeMode": "9610"', '"tradeMode": "12"')
+    data = (good + "\n\n" + bad + "\n{oops\n").encode()
+    r = run("validate", "--ndjson", "-o", "json", "-", stdin=data)
+    check(r.returncode == 1, r.returncode)
+    reps = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    check([x["index"] for x in reps] == [1, 3, 4], [x["index"] for x in reps])
+    check([x["valid"] for x in reps] == [True, False, False], reps)
+    check(reps[2]["findings"][0]["rule"] == "CBEC-JSON-SYNTAX", reps[2])
+
+
+@case("-q prints only the summary")
+def _():
+    good = json.dumps(json.loads(order_text())) + "\n"
+    r = run("validate", "--ndjson", "-q", "-", stdin=(good * 5).encode())
+    check(r.returncode == 0, r.returncode)
+    check(r.stdout.decode().strip() == "5 messages: 5 valid, 0 invalid; 0 errors, 0 warnings, 0 infos", r.stdout)
+
+
+@case("-t names the type; an unknown type is a usage error (exit 2)")
+def _():
+    r = run("validate", "-t", "order", os.path.join(EX, "order.json"))
+    check(r.returncode == 0, r.stderr)
+    r = run("validate", "-t", "nosuchtype", os.path.join(EX, "order.json"))
+    check(r.returncode == 2 and b"nosuchtype" in r.stderr, (r.returncode, r.stderr))
+    check(len(r.stderr.strip().splitlines()) == 1, r.stderr)
+
+
+@case("unreadable files, bad options and invalid packs exit 2 with a one-line reason")
+def _():
+    r = run("validate", "/nonexistent/file.json")
+    check(r.returncode == 2 and b"/nonexistent/file.json" in r.stderr, r.stderr)
+    r = run("validate", "-f", "yaml", os.path.join(EX, "order.json"))
+    check(r.returncode == 2 and b"yaml" in r.stderr, r.stderr)
+    r = run("validate", "-p", "/nonexistent/pack.json", os.path.join(EX, "order.json"))
+    check(r.returncode == 2, r.returncode)
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "x.pack.json")
+        with open(p, "w") as f:
+            f.write('{"cbecstd_pack": 1, "id": "X", "version": "1.0.0", "status": "active", "module": "data",\n'
+                    ' "title": {"zh-CN": "x", "en": "x"}, "messages": {"m": {"rules": [{"id": "A", "path": "/a", "pattern": "(("}]}}}')
+        r = run("validate", "-p", p, os.path.join(EX, "order.json"))
+        check(r.returncode == 2, r.returncode)
+        line = r.stderr.decode().strip()
+        check(len(line.splitlines()) == 1 and "x.pack.json:2:" in line and "/messages/m/rules/0/pattern" in line, line)
+        r = run("pack", "lint", p)
+        check(r.returncode == 2, r.returncode)
+    r = run("bogus")
+    check(r.returncode == 2, r.returncode)
+
+
+@case("malformed, empty and binary messages are findings (exit 1), never a crash")
+def _():
+    for data in (b"", b"{", b"\x00\x01\x02", b"\xff\xfe{}", b"[" * 100000, b'{"a": "\xc0\xaf"}', b"null"):
+        r = run("validate", "-t", "order", "-o", "json", "-", stdin=data)
+        check(r.returncode == 1, (data[:20], r.returncode, r.stderr))
+        rep = json.loads(r.stdout)
+        check(rep["valid"] is False and rep["findings"], rep)
+
+
+@case("a 100 MB line is refused as too large without holding it all")
+def _():
+    big = b'{"messageType": "order", "orderNo": "' + b"A" * (100 << 20) + b'"}\n' + json.dumps(json.loads(order_text())).encode() + b"\n"
+    r = run("validate", "--ndjson", "-o", "json", "-", stdin=big)
+    reps = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    check(len(reps) == 2, len(reps))
+    check(reps[0]["findings"][0]["rule"] == "CBEC-LIMIT-SIZE", reps[0])
+    check(reps[1]["valid"] is True, reps[1])
+    check(r.returncode == 1, r.returncode)
+
+
+@case("pack lint and pack info describe the reference packs")
+def _():
+    r = run("pack", "lint", PACKS)
+    check(r.returncode == 0, r.stderr)
+    check(b"CBEC-ORDER@1.0.0" in r.stdout, r.stdout)
+    r = run("pack", "info", os.path.join(PACKS, "order.pack.json"))
+    check(r.returncode == 0 and b"id:        CBEC-ORDER" in r.stdout and b"message:   order" in r.stdout, r.stdout)
+
+
+@case("--version and --help")
+def _():
+    r = run("--version")
+    check(r.returncode == 0 and r.stdout.startswith(b"cbecstd "), r.stdout)
+    r = run("--help")
+    check(r.returncode == 0 and b"usage:" in r.stdout, r.stdout)
+
+
+def main():
+    global CBECSTD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cbecstd", required=True)
+    CBECSTD = ap.parse_args().cbecstd
+    print("1..%d" % len(results))
+    failed = 0
+    for i, (name, fn) in enumerate(results, 1):
+        try:
+            fn()
+            print("ok %d - %s" % (i, name))
+        except Exception as e:  # report and go on
+            failed += 1
+            print("not ok %d - %s" % (i, name))
+            for line in str(e).splitlines()[:20]:
+                print("#   " + line[:500])
+    print("# %d passed, %d failed" % (len(results) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

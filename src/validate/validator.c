@@ -94,8 +94,10 @@ static void run_rules(cbec_vctx *v, const cbec_trie *t, const cbec_node *n)
 {
     for (size_t i = 0; i < t->nrules; i++) {
         const cbec_rule *r = t->rules[i];
+        /* a rule is one requirement: its first failing check speaks for it */
+        size_t before = v->report->total;
         for (size_t k = 0; k < r->nchecks; k++)
-            if (!r->checks[k].kind->run(r->checks[k].state, v, r, n))
+            if (!r->checks[k].kind->run(r->checks[k].state, v, r, n) || v->report->total != before)
                 break;
     }
 }

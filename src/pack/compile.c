@@ -255,11 +255,13 @@ static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
         if (!k)
             return cbec__compile_error(c, m, "unknown key \"%.*s\" in rule %s", (int)m->keylen, m->key, r->id);
         void *state = NULL;
-        if (!k->compile(c, r, m, &state))
-            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
+        bool ok = k->compile(c, r, m, &state);
+        /* kept even on failure: the rule frees what compile() built so far */
         r->checks[r->nchecks].kind = k;
         r->checks[r->nchecks].state = state;
         r->nchecks++;
+        if (!ok)
+            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
     }
     if (!r->ref && !(r->ref = cbec__strdup("")))
         return cbec__compile_oom(c);

@@ -128,6 +128,11 @@ CBEC_API int cbec_options_new(cbec_options **out);
 /* Set a string option; value NULL restores the default.  Returns
  * CBEC_EINVAL for an unknown key.  @since 0.1 */
 CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value);
+/* Pin the expected digest of a pack: loading pack_label ("id@version")
+ * with another digest fails with CBEC_EDIGEST.  digest is 64 lower-case hex
+ * digits, optionally prefixed "sha256:".  May be called once per pack.
+ * @since 0.1 */
+CBEC_API int cbec_options_pin_digest(cbec_options *o, const char *pack_label, const char *digest);
 CBEC_API void cbec_options_free(cbec_options *o);
 
 /* ---- packs -------------------------------------------------------------- */
@@ -161,6 +166,10 @@ CBEC_API const char *cbec_pack_module(const cbec_pack *p);
 CBEC_API const char *cbec_pack_effective_from(const cbec_pack *p); /* "" when open */
 CBEC_API const char *cbec_pack_effective_to(const cbec_pack *p);   /* "" when open */
 CBEC_API const char *cbec_pack_file(const cbec_pack *p);
+/* "sha256:<64 hex>" over the pack's canonical JSON (members sorted, no
+ * insignificant whitespace) and every file it refers to; see
+ * doc/authoring.md. */
+CBEC_API const char *cbec_pack_digest(const cbec_pack *p);
 /* Title in a language (falls back to "en"). */
 CBEC_API const char *cbec_pack_title(const cbec_pack *p, const char *lang);
 CBEC_API size_t cbec_pack_ref_count(const cbec_pack *p);   /* external standards */

@@ -51,6 +51,7 @@ int cli_cmd_pack(int argc, char **argv)
             printf("version:   %s\n", cbec_pack_version(p));
             printf("status:    %s\n", cbec_pack_status(p));
             printf("module:    %s\n", cbec_pack_module(p));
+            printf("digest:    %s\n", cbec_pack_digest(p));
             printf("effective: %s .. %s\n", *cbec_pack_effective_from(p) ? cbec_pack_effective_from(p) : "(open)",
                    *cbec_pack_effective_to(p) ? cbec_pack_effective_to(p) : "(open)");
             printf("title:     %s / %s\n", cbec_pack_title(p, "zh-CN"), cbec_pack_title(p, "en"));

@@ -1,6 +1,7 @@
 /* doc.c - navigation helpers over the format-neutral document tree. */
 #include "doc/doc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const cbec_node *cbec__node_member(const cbec_node *obj, const char *name, size_t namelen)
@@ -45,4 +46,61 @@ const char *cbec__kind_name(int kind)
     case CBEC_NODE_ARRAY: return "array";
     }
     return "unknown";
+}
+
+static int member_order(const void *a, const void *b)
+{
+    const cbec_node *x = *(const cbec_node *const *)a, *y = *(const cbec_node *const *)b;
+    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+void cbec__node_canonical(const cbec_node *n, cbec_buf *b)
+{
+    switch ((cbec_kind)n->kind) {
+    case CBEC_NODE_NULL:
+    case CBEC_NODE_BOOL:
+    case CBEC_NODE_NUMBER:
+        cbec__buf_add(b, n->text, n->len);
+        return;
+    case CBEC_NODE_STRING:
+        cbec__buf_addc(b, '"');
+        cbec__buf_add_json_escaped(b, n->text, n->len);
+        cbec__buf_addc(b, '"');
+        return;
+    case CBEC_NODE_ARRAY:
+        cbec__buf_addc(b, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            cbec__node_canonical(&n->children[i], b);
+        }
+        cbec__buf_addc(b, ']');
+        return;
+    case CBEC_NODE_OBJECT: {
+        const cbec_node **order = n->count ? malloc(n->count * sizeof *order) : NULL;
+        if (n->count && !order) {
+            b->oom = true;
+            return;
+        }
+        for (uint32_t i = 0; i < n->count; i++)
+            order[i] = &n->children[i];
+        qsort(order, n->count, sizeof *order, member_order);
+        cbec__buf_addc(b, '{');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            cbec__buf_addc(b, '"');
+            cbec__buf_add_json_escaped(b, order[i]->key, order[i]->keylen);
+            cbec__buf_adds(b, "\":");
+            cbec__node_canonical(order[i], b);
+        }
+        cbec__buf_addc(b, '}');
+        free(order);
+        return;
+    }
+    }
 }

@@ -73,6 +73,10 @@ typedef struct cbec_doc {
 const cbec_node *cbec__node_member(const cbec_node *obj, const char *name, size_t namelen);
 /* Append the RFC 6901 JSON Pointer of n to b. */
 void cbec__node_pointer(const cbec_node *n, cbec_buf *b);
+/* Append the canonical JSON form of n to b: object members sorted by name
+ * (bytewise), no insignificant whitespace, strings escaped minimally,
+ * numbers exactly as written.  Used for pack digests and rule comparison. */
+void cbec__node_canonical(const cbec_node *n, cbec_buf *b);
 /* Name of a kind ("object", "string", ...). */
 const char *cbec__kind_name(int kind);
 /* True for scalars whose text is meaningful to string checks. */

@@ -1,8 +1,11 @@
 /* pack.c - loading rule packs: reading the file, checking the metadata,
  * handing message types to the compiler, and the pack's public accessors. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "pack/pack.h"
 #include "pack/compile.h"
+#include "core/digest.h"
+
+#include <limits.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +184,112 @@ char *cbec__compile_strdup(cbec_compiler *c, const cbec_node *n)
     if (!s)
         cbec__compile_oom(c);
     return s;
+}
+
+/* ---- files beside the pack ---- */
+
+static bool safe_relpath(const char *rel)
+{
+    if (!*rel || *rel == '/')
+        return false;
+    for (const char *p = rel; *p; p++)
+        if (!cbec__is_alnum(*p) && !strchr("._-/+@", *p))
+            return false;
+    /* no "." or ".." segment, no empty segment */
+    for (const char *seg = rel; *seg;) {
+        size_t n = strcspn(seg, "/");
+        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return false;
+        seg += n;
+        if (*seg == '/')
+            seg++;
+    }
+    return true;
+}
+
+bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *rel, char **data,
+                             size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    if (!c->base_dir)
+        return cbec__compile_error(c, at, "a pack loaded from memory without a base directory cannot refer to \"%s\"", rel);
+    if (!safe_relpath(rel))
+        return cbec__compile_error(c, at, "\"%s\" must be a relative path inside the pack's directory (letters, digits, . _ - / + @; no \"..\")", rel);
+    size_t n = strlen(c->base_dir) + strlen(rel) + 2;
+    char *full = malloc(n);
+    if (!full)
+        return cbec__compile_oom(c);
+    snprintf(full, n, "%s/%s", c->base_dir, rel);
+    char rbase[PATH_MAX], rfull[PATH_MAX];
+    if (!realpath(c->base_dir, rbase) || !realpath(full, rfull)) {
+        cbec__compile_error(c, at, "cannot open \"%s\" (looked for %s)", rel, full);
+        free(full);
+        return false;
+    }
+    size_t bl = strlen(rbase);
+    if (strncmp(rfull, rbase, bl) != 0 || rfull[bl] != '/') {
+        cbec__compile_error(c, at, "\"%s\" leads outside the pack's directory", rel);
+        free(full);
+        return false;
+    }
+    cbec_error *e = NULL;
+    int st = cbec__read_file(rfull, 64u << 20, data, len, &e);
+    free(full);
+    if (st) {
+        if (st == CBEC_ENOMEM)
+            return cbec__compile_oom(c);
+        cbec__compile_error(c, at, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
+        cbec_error_free(e);
+        return false;
+    }
+    char hex[65];
+    cbec__sha256_data_hex(*data, *len, hex);
+    char **files = realloc(c->files, (c->nfiles + 1) * sizeof *files);
+    char *rec = malloc(strlen(rel) + 66);
+    if (!files || !rec) {
+        if (files)
+            c->files = files;
+        free(rec);
+        free(*data);
+        *data = NULL;
+        return cbec__compile_oom(c);
+    }
+    c->files = files;
+    sprintf(rec, "%s\n%s", rel, hex);
+    c->files[c->nfiles++] = rec;
+    return true;
+}
+
+static int str_order(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* sha256 over the canonical pack document and every file it read. */
+static bool pack_digest(cbec_compiler *c, const cbec_node *root)
+{
+    cbec_buf canon;
+    cbec__buf_init(&canon);
+    cbec__node_canonical(root, &canon);
+    if (canon.oom) {
+        cbec__buf_free(&canon);
+        return cbec__compile_oom(c);
+    }
+    cbec_sha256 h;
+    cbec__sha256_init(&h);
+    cbec__sha256_update(&h, "cbecstd-pack-1\n", 15);
+    cbec__sha256_update(&h, canon.data ? canon.data : "", canon.len);
+    qsort(c->files, c->nfiles, sizeof *c->files, str_order);
+    for (size_t i = 0; i < c->nfiles; i++) {
+        cbec__sha256_update(&h, "\n", 1);
+        cbec__sha256_update(&h, c->files[i], strlen(c->files[i]));
+    }
+    char hex[65];
+    cbec__sha256_hex(&h, hex);
+    snprintf(c->pack->digest, sizeof c->pack->digest, "sha256:%s", hex);
+    cbec__buf_free(&canon);
+    return true;
 }
 
 /* ---- metadata ---- */
@@ -475,6 +584,26 @@ static void pack_destroy(cbec_pack *p)
     free(p);
 }
 
+/* A digest pinned for this id@version must match. */
+static int check_pin(const cbec_pack *p, const cbec_options *opts, cbec_error **err)
+{
+    if (!opts)
+        return CBEC_OK;
+    for (size_t i = 0; i < opts->npins; i++) {
+        if (strcmp(opts->pins[i].label, p->label) != 0)
+            continue;
+        const char *want = opts->pins[i].digest;
+        const char *have = p->digest + 7; /* past "sha256:" */
+        if (strncmp(want, "sha256:", 7) == 0)
+            want += 7;
+        if (strcmp(want, have) != 0)
+            return cbec__error_set(err, CBEC_EDIGEST, p->file, NULL, 0, 0,
+                                   "%s: digest of pack %s is sha256:%s, but sha256:%s is pinned", p->file,
+                                   p->label, have, want);
+    }
+    return CBEC_OK;
+}
+
 CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len, const char *name,
                                    const char *base_dir, const cbec_options *opts, cbec_error **err)
 {
@@ -520,8 +649,13 @@ CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len
         cbec_options defaults = {0};
         cbec_compiler c = {p, &doc, name, base_dir, opts ? opts : &defaults, err, CBEC_OK, {0}};
         cbec__buf_init(&c.where);
-        if (!compile_pack(&c, doc.root))
+        if (!compile_pack(&c, doc.root) || !pack_digest(&c, doc.root))
             status = c.status ? c.status : CBEC_EPACK;
+        else
+            status = check_pin(p, opts, err);
+        for (size_t i = 0; i < c.nfiles; i++)
+            free(c.files[i]);
+        free(c.files);
         cbec__buf_free(&c.where);
         cbec__json_release(rd, &doc);
     }
@@ -582,6 +716,7 @@ CBEC_API const char *cbec_pack_module(const cbec_pack *p) { return p ? p->module
 CBEC_API const char *cbec_pack_effective_from(const cbec_pack *p) { return p ? p->eff_from : ""; }
 CBEC_API const char *cbec_pack_effective_to(const cbec_pack *p) { return p ? p->eff_to : ""; }
 CBEC_API const char *cbec_pack_file(const cbec_pack *p) { return p ? p->file : ""; }
+CBEC_API const char *cbec_pack_digest(const cbec_pack *p) { return p ? p->digest : ""; }
 
 CBEC_API const char *cbec_pack_title(const cbec_pack *p, const char *lang)
 {
@@ -645,10 +780,37 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
     return CBEC_EINVAL;
 }
 
+CBEC_API int cbec_options_pin_digest(cbec_options *o, const char *pack_label, const char *digest)
+{
+    if (!o || !pack_label || !digest)
+        return CBEC_EINVAL;
+    const char *hex = strncmp(digest, "sha256:", 7) == 0 ? digest + 7 : digest;
+    if (strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64 || !strchr(pack_label, '@'))
+        return CBEC_EINVAL;
+    struct cbec_pin *pins = realloc(o->pins, (o->npins + 1) * sizeof *pins);
+    if (!pins)
+        return CBEC_ENOMEM;
+    o->pins = pins;
+    pins[o->npins].label = cbec__strdup(pack_label);
+    pins[o->npins].digest = cbec__strdup(hex);
+    if (!pins[o->npins].label || !pins[o->npins].digest) {
+        free(pins[o->npins].label);
+        free(pins[o->npins].digest);
+        return CBEC_ENOMEM;
+    }
+    o->npins++;
+    return CBEC_OK;
+}
+
 CBEC_API void cbec_options_free(cbec_options *o)
 {
     if (!o)
         return;
+    for (size_t i = 0; i < o->npins; i++) {
+        free(o->pins[i].label);
+        free(o->pins[i].digest);
+    }
+    free(o->pins);
     free(o->iso_codes_dir);
     free(o);
 }

@@ -143,6 +143,7 @@ struct cbec_pack {
     cbec_msgtype **types;
     size_t ntypes;
     size_t nrules;
+    char digest[72];            /* "sha256:" + 64 hex digits */
 };
 
 /* ---- code lists ---- */
@@ -170,6 +171,8 @@ struct cbec_compiler {
     cbec_error **err;
     int status;                 /* first error status */
     cbec_buf where;             /* pack path of what is being compiled */
+    char **files;               /* "relpath\nsha256" of every file the pack read */
+    size_t nfiles;
 };
 
 /* Report a pack error at node (its position and pack path); returns false. */
@@ -179,14 +182,27 @@ bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt,
 bool cbec__compile_oom(cbec_compiler *c);
 /* Copy a string node's text (NUL-terminated, heap). */
 char *cbec__compile_strdup(cbec_compiler *c, const cbec_node *n);
+/* Read a file the pack refers to: rel is relative to the pack's directory
+ * and must stay inside it (no "..", no absolute paths, no symlink out).  The
+ * file becomes part of the pack's digest.  On success *data is a new
+ * NUL-terminated buffer (free() it).  Errors are reported at node at. */
+bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *rel, char **data,
+                             size_t *len);
 /* A code list of the pack by name (NULL when unknown). */
 const cbec_codelist *cbec__pack_codelist(const struct cbec_pack *p, const char *name, size_t len);
 
 /* ---- options ---- */
 
+struct cbec_pin {
+    char *label;   /* id@version */
+    char *digest;  /* 64 hex digits */
+};
+
 struct cbec_options {
     char *iso_codes_dir;
     bool allow_inactive;
+    struct cbec_pin *pins;
+    size_t npins;
 };
 
 /* ---- validation context, used by run() ---- */

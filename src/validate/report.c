@@ -346,6 +346,18 @@ static void render_json(cbec_report *r, cbec_buf *b, const char *lang)
         cbec__buf_adds(b, ",\"truncated\":true,\"total\":");
         cbec__buf_add_ulong(b, r->total);
     }
+    if (r->npacks) {
+        /* which pack versions decided, and their digests, for audit */
+        cbec__buf_adds(b, ",\"packs\":[");
+        for (size_t i = 0; i < r->npacks; i++) {
+            cbec__buf_adds(b, i ? ",{\"pack\":" : "{\"pack\":");
+            json_str(b, r->packs[i]->label);
+            cbec__buf_adds(b, ",\"digest\":");
+            json_str(b, r->packs[i]->digest);
+            cbec__buf_addc(b, '}');
+        }
+        cbec__buf_addc(b, ']');
+    }
     cbec__buf_addc(b, '}');
     if (msg.oom)
         b->oom = true;

@@ -213,6 +213,23 @@ CBEC_API int cbec_validator_new(cbec_validator **out);
 CBEC_API void cbec_validator_free(cbec_validator *v);
 CBEC_API int cbec_validator_set_limit(cbec_validator *v, int limit, unsigned long value);
 
+/* Validator settings for cbec_validator_set_option(); a NULL value restores
+ * the default. */
+typedef enum cbec_validator_option {
+    /* "YYYY-MM-DD": the date that picks the pack versions in force (default:
+     * the message's date field a pack names, else today in UTC) */
+    CBEC_VOPT_DATE = 1,
+    /* "1": packs whose status is draft or withdrawn may be picked too */
+    CBEC_VOPT_ALLOW_INACTIVE = 2,
+    /* state machines: the state the object was in before this message */
+    CBEC_VOPT_PREVIOUS_STATE = 3
+} cbec_validator_option;
+
+/* Set an option for the following validations; the value is copied.
+ * Returns CBEC_EINVAL for an unknown option or a malformed value.
+ * @since 0.1 */
+CBEC_API int cbec_validator_set_option(cbec_validator *v, int option, const char *value);
+
 /* Validate one message.  message_type NULL asks the registry's packs to tell
  * the type from the message (JSON: the field a pack's "detect" names).  On
  * success (CBEC_OK) *out is a new report, even when the message is

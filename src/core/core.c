@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- errors ---- */
 
@@ -582,6 +583,40 @@ int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_
     *out = b.data;
     *len = b.len;
     return CBEC_OK;
+}
+
+bool cbec__is_date(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !cbec__is_digit(s[i]))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return d <= max;
+}
+
+void cbec__today_utc(char out[11])
+{
+    /* civil date from days since the epoch (no time zone, no locale) */
+    long long days = (long long)time(NULL) / 86400;
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long y = yoe + era * 400;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long d = doy - (153 * mp + 2) / 5 + 1;
+    long long m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(out, 11, "%04lld-%02lld-%02lld", y, m, d);
 }
 
 void cbec__text_position(const char *text, size_t len, size_t offset,

@@ -112,6 +112,10 @@ void cbec__strmap_free(cbec_strmap *m);
 bool cbec__streq(const char *a, size_t an, const char *b);  /* b NUL-terminated */
 /* Read a whole file (at most max bytes) into a new NUL-terminated buffer. */
 int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err);
+/* True for a calendar-valid date "YYYY-MM-DD". */
+bool cbec__is_date(const char *s, size_t n);
+/* Today's date in UTC as "YYYY-MM-DD". */
+void cbec__today_utc(char out[11]);
 /* Line and column (1-based, column in characters) of a byte offset. */
 void cbec__text_position(const char *text, size_t len, size_t offset,
                          unsigned long *line, unsigned long *column);

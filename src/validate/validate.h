@@ -49,6 +49,7 @@ struct cbec_vctx {
     cbec_doc *doc;
     const cbec_pack *pack;
     cbec_buf tmp;
+    char date[11];             /* the date this validation runs for */
 };
 
 /* A wire-format reader, as the validator sees it (table in readers.c). */
@@ -76,6 +77,9 @@ struct cbec_validator {
     cbec_regex_scratch *regex;
     cbec_read_limits limits;
     size_t max_findings;
+    char date[11];             /* CBEC_VOPT_DATE, "" when unset */
+    bool allow_inactive;       /* CBEC_VOPT_ALLOW_INACTIVE */
+    char *previous_state;      /* CBEC_VOPT_PREVIOUS_STATE, NULL when unset */
     struct cbec_vctx ctx;
 };
 

@@ -47,6 +47,7 @@ CBEC_API void cbec_validator_free(cbec_validator *v)
     cbec__regex_scratch_free(v->regex);
     cbec__arena_free(&v->arena);
     cbec__buf_free(&v->ctx.tmp);
+    free(v->previous_state);
     free(v);
 }
 
@@ -84,6 +85,38 @@ CBEC_API int cbec_validator_set_limit(cbec_validator *v, int limit, unsigned lon
     }
     return CBEC_EINVAL;
 }
+
+CBEC_API int cbec_validator_set_option(cbec_validator *v, int option, const char *value)
+{
+    if (!v)
+        return CBEC_EINVAL;
+    switch ((cbec_validator_option)option) {
+    case CBEC_VOPT_DATE:
+        if (!value) {
+            v->date[0] = '\0';
+            return CBEC_OK;
+        }
+        if (!cbec__is_date(value, strlen(value)))
+            return CBEC_EINVAL;
+        memcpy(v->date, value, 11);
+        return CBEC_OK;
+    case CBEC_VOPT_ALLOW_INACTIVE:
+        v->allow_inactive = value && strcmp(value, "1") == 0;
+        return CBEC_OK;
+    case CBEC_VOPT_PREVIOUS_STATE: {
+        char *s = value ? cbec__strdup(value) : NULL;
+        if (value && !s)
+            return CBEC_ENOMEM;
+        free(v->previous_state);
+        v->previous_state = s;
+        return CBEC_OK;
+    }
+    }
+    return CBEC_EINVAL;
+}
+
+const char *cbec__vctx_previous_state(cbec_vctx *v) { return v->validator->previous_state; }
+const char *cbec__vctx_date(cbec_vctx *v) { return v->date; }
 
 cbec_regex_scratch *cbec__vctx_regex(cbec_vctx *v) { return v->validator->regex; }
 const cbec_doc *cbec__vctx_doc(cbec_vctx *v) { return v->doc; }

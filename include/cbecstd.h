@@ -181,20 +181,36 @@ CBEC_API size_t cbec_pack_rule_count(const cbec_pack *p, const char *message_typ
 
 /* ---- registry ----------------------------------------------------------- */
 
-/* A registry holds the packs validations may use and picks, per message, the
- * pack that defines its type.  @since 0.1 */
+/* A registry holds the packs validations may use.  Packs are linked when
+ * they are added: "extends" is resolved against the packs loaded, a derived
+ * pack is checked to only tighten its bases (conflicts are CBEC_EPACK
+ * errors naming both rules, both packs and their clauses), and for each
+ * message the registry picks the one pack version that defines its type,
+ * is active (see CBEC_VOPT_ALLOW_INACTIVE) and is in force on the
+ * message's date (CBEC_VOPT_DATE, a date field the pack names, or today).
+ * Every change builds a new immutable snapshot and swaps it in atomically:
+ * validations already running finish on the packs they started with.
+ * Changes may run concurrently with validations; concurrent changes are
+ * serialised.  @since 0.1 */
 CBEC_API int cbec_registry_new(cbec_registry **out);
 CBEC_API void cbec_registry_free(cbec_registry *r);
-/* Add a pack; the registry takes its own reference.  Returns
- * CBEC_EAMBIGUOUS (with *err) when another pack already defines one of its
- * message types.  @since 0.1 */
+/* Add a pack; the registry takes its own reference.  Nothing changes on an
+ * error: CBEC_EAMBIGUOUS (with *err) when the same id@version is loaded
+ * already, or when two active packs not extending one another would define
+ * a message type on the same dates; CBEC_ENOTFOUND when a base it extends
+ * is not loaded; CBEC_EPACK when it loosens a base rule.  @since 0.1 */
 CBEC_API int cbec_registry_add(cbec_registry *r, cbec_pack *p, cbec_error **err);
 /* Load a pack file, or every "*.pack.json" file of a directory (in name
- * order), and add it.  @since 0.1 */
+ * order), and add them all at once (all or nothing).  @since 0.1 */
 CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path,
                                      const cbec_options *opts, cbec_error **err);
+/* Hot reload: load the packs of paths (files or directories) and replace all
+ * of the registry's packs with them atomically.  On error the registry keeps
+ * its packs.  @since 0.1 */
+CBEC_API int cbec_registry_reload(cbec_registry *r, const char *const *paths, size_t npaths,
+                                  const cbec_options *opts, cbec_error **err);
 CBEC_API size_t cbec_registry_pack_count(const cbec_registry *r);
-/* Borrowed; valid while the registry holds the pack. */
+/* Borrowed; valid until the registry next changes. */
 CBEC_API const cbec_pack *cbec_registry_pack(const cbec_registry *r, size_t i);
 
 /* ---- validation --------------------------------------------------------- */

@@ -88,7 +88,8 @@ void cbec__node_canonical(const cbec_node *n, cbec_buf *b)
         }
         for (uint32_t i = 0; i < n->count; i++)
             order[i] = &n->children[i];
-        qsort(order, n->count, sizeof *order, member_order);
+        if (n->count)
+            qsort(order, n->count, sizeof *order, member_order);
         cbec__buf_addc(b, '{');
         for (uint32_t i = 0; i < n->count; i++) {
             if (i)

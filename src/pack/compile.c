@@ -65,10 +65,13 @@ static void rule_free(cbec_rule *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nchecks; i++)
+    for (size_t i = 0; i < r->nchecks; i++) {
         if (r->checks[i].kind->free)
             r->checks[i].kind->free(r->checks[i].state);
+        free(r->checks[i].canon);
+    }
     free(r->checks);
+    free(r->canon);
     cbec__path_free(r->segs, r->nsegs);
     cbec__i18n_free(&r->message);
     free(r->id);
@@ -108,6 +111,7 @@ void cbec__msgtype_free(cbec_msgtype *t)
             fs->binding_free(fs->binding);
     }
     cbec__i18n_free(&t->title);
+    cbec__path_free(t->date_segs, t->date_nsegs);
     free(t->name);
     free(t);
 }
@@ -260,10 +264,24 @@ static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
         r->checks[r->nchecks].kind = k;
         r->checks[r->nchecks].state = state;
         r->nchecks++;
+        cbec_buf canon;
+        cbec__buf_init(&canon);
+        cbec__node_canonical(m, &canon);
+        r->checks[r->nchecks - 1].canon = canon.oom ? NULL : cbec__strdup(cbec__buf_cstr(&canon));
+        cbec__buf_free(&canon);
+        if (!r->checks[r->nchecks - 1].canon)
+            return cbec__compile_oom(c);
         if (!ok)
             return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
     }
     if (!r->ref && !(r->ref = cbec__strdup("")))
+        return cbec__compile_oom(c);
+    cbec_buf canon;
+    cbec__buf_init(&canon);
+    cbec__node_canonical(n, &canon);
+    r->canon = canon.oom ? NULL : cbec__strdup(cbec__buf_cstr(&canon));
+    cbec__buf_free(&canon);
+    if (!r->canon)
         return cbec__compile_oom(c);
     if (!r->nchecks && !r->required)
         return cbec__compile_error(c, n, "rule %s checks nothing: give it \"required\" or a check", r->id);
@@ -298,9 +316,22 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
         if (cbec__streq(m->key, m->keylen, "title") || cbec__streq(m->key, m->keylen, "description") ||
             cbec__streq(m->key, m->keylen, "rules"))
             continue;
+        if (cbec__streq(m->key, m->keylen, "effectiveDate")) {
+            if (m->kind != CBEC_NODE_STRING)
+                return cbec__compile_error(c, m, "\"effectiveDate\" must be a JSON Pointer to the message's date");
+            char *dp = cbec__compile_strdup(c, m);
+            bool ok = dp && cbec__compile_path(c, m, dp, &t->date_segs, &t->date_nsegs);
+            free(dp);
+            if (!ok)
+                return false;
+            for (size_t k = 0; k < t->date_nsegs; k++)
+                if (t->date_segs[k].wildcard)
+                    return cbec__compile_error(c, m, "\"effectiveDate\" cannot hold \"*\"");
+            continue;
+        }
         const cbec_section_kind *sk = cbec__section_kind_find(m->key, m->keylen);
         if (!sk)
-            return cbec__compile_error(c, m, "unknown key \"%.*s\" in a message type (title, description, json, xml, edifact, x12, rules)",
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in a message type (title, description, effectiveDate, json, xml, edifact, x12, rules)",
                                        (int)m->keylen, m->key);
         if (m->kind != CBEC_NODE_OBJECT)
             return cbec__compile_error(c, m, "\"%s\" must be an object", sk->key);

@@ -280,7 +280,8 @@ static bool pack_digest(cbec_compiler *c, const cbec_node *root)
     cbec__sha256_init(&h);
     cbec__sha256_update(&h, "cbecstd-pack-1\n", 15);
     cbec__sha256_update(&h, canon.data ? canon.data : "", canon.len);
-    qsort(c->files, c->nfiles, sizeof *c->files, str_order);
+    if (c->nfiles)
+        qsort(c->files, c->nfiles, sizeof *c->files, str_order);
     for (size_t i = 0; i < c->nfiles; i++) {
         cbec__sha256_update(&h, "\n", 1);
         cbec__sha256_update(&h, c->files[i], strlen(c->files[i]));
@@ -315,23 +316,6 @@ static bool is_semver(const char *s, size_t n)
                 return false;
     }
     return i == n;
-}
-
-static bool is_date(const char *s, size_t n)
-{
-    if (n != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !cbec__is_digit(s[i]))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1)
-        return false;
-    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    return d <= max;
 }
 
 bool cbec__compile_i18n(cbec_compiler *c, const cbec_node *n, cbec_i18n *out, bool need_zh_en,
@@ -455,12 +439,68 @@ static bool compile_codelists(cbec_compiler *c, const cbec_node *n)
     return true;
 }
 
+static bool compile_extends(cbec_compiler *c, const cbec_node *n)
+{
+    cbec_pack *p = c->pack;
+    if (n->kind != CBEC_NODE_ARRAY)
+        return cbec__compile_error(c, n, "\"extends\" must be an array of {\"id\", \"version\"}");
+    p->extends = cbec__calloc(n->count, sizeof *p->extends);
+    if (!p->extends)
+        return cbec__compile_oom(c);
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *e = &n->children[i];
+        static const char *const keys[] = {"id", "version"};
+        if (e->kind != CBEC_NODE_OBJECT)
+            return cbec__compile_error(c, e, "a base must be {\"id\", \"version\"}");
+        if (!cbec__compile_keys(c, e, keys, 2, "a base"))
+            return false;
+        cbec_extends *x = &p->extends[p->nextends++];
+        if (!meta_string(c, e, "id", true, &x->id) || !meta_string(c, e, "version", true, &x->range))
+            return false;
+        if (!cbec__semver_range_valid(x->range))
+            return cbec__compile_error(c, cbec__node_member(e, "version", 7),
+                                       "bad version range \"%s\" (use ^1, ~1.2, 1.2.3, >=1.0.0 <2.0.0 or *)", x->range);
+        if (strcmp(x->id, p->id) == 0)
+            return cbec__compile_error(c, e, "a pack cannot extend itself");
+    }
+    return true;
+}
+
+static bool compile_waivers(cbec_compiler *c, const cbec_node *n)
+{
+    cbec_pack *p = c->pack;
+    if (n->kind != CBEC_NODE_ARRAY)
+        return cbec__compile_error(c, n, "\"waivers\" must be an array");
+    p->waivers = cbec__calloc(n->count, sizeof *p->waivers);
+    if (!p->waivers)
+        return cbec__compile_oom(c);
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *w = &n->children[i];
+        static const char *const keys[] = {"rule", "reason", "expires", "ref"};
+        if (w->kind != CBEC_NODE_OBJECT)
+            return cbec__compile_error(c, w, "a waiver must be an object with rule, reason and expires");
+        if (!cbec__compile_keys(c, w, keys, CBEC_ARRAY_LEN(keys), "a waiver"))
+            return false;
+        cbec_waiver *x = &p->waivers[p->nwaivers++];
+        x->pack = p;
+        if (!meta_string(c, w, "rule", true, &x->rule) || !meta_string(c, w, "reason", true, &x->reason) ||
+            !meta_string(c, w, "expires", true, &x->expires) || !meta_string(c, w, "ref", false, &x->ref))
+            return false;
+        if (!cbec__is_date(x->expires, strlen(x->expires)))
+            return cbec__compile_error(c, cbec__node_member(w, "expires", 7), "\"expires\" must be a date YYYY-MM-DD");
+        for (size_t k = 0; k + 1 < p->nwaivers; k++)
+            if (strcmp(p->waivers[k].rule, x->rule) == 0)
+                return cbec__compile_error(c, w, "rule %s is waived twice", x->rule);
+    }
+    return true;
+}
+
 static bool compile_pack(cbec_compiler *c, const cbec_node *root)
 {
     cbec_pack *p = c->pack;
     static const char *const keys[] = {"$schema", "cbecstd_pack", "id", "version", "status",
                                        "effective", "module", "title", "description", "refs",
-                                       "codelists", "messages"};
+                                       "extends", "waivers", "codelists", "messages"};
     if (root->kind != CBEC_NODE_OBJECT)
         return cbec__compile_error(c, root, "a pack must be a JSON object");
     if (!cbec__compile_keys(c, root, keys, CBEC_ARRAY_LEN(keys), "a pack"))
@@ -517,7 +557,7 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
             const cbec_node *d = &n->children[i];
             if (d->kind == CBEC_NODE_NULL)
                 continue;
-            if (d->kind != CBEC_NODE_STRING || !is_date(d->text, d->len))
+            if (d->kind != CBEC_NODE_STRING || !cbec__is_date(d->text, d->len))
                 return cbec__compile_error(c, d, "expected a date YYYY-MM-DD or null");
             char **slot = d->key[0] == 'f' ? &p->eff_from : &p->eff_to;
             free(*slot);
@@ -551,6 +591,10 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
             p->nrefs++;
         }
     }
+    if ((n = cbec__node_member(root, "extends", 7)) && !compile_extends(c, n))
+        return false;
+    if ((n = cbec__node_member(root, "waivers", 7)) && !compile_waivers(c, n))
+        return false;
     if ((n = cbec__node_member(root, "codelists", 9)) && !compile_codelists(c, n))
         return false;
     if (!(n = cbec__node_member(root, "messages", 8)))
@@ -581,6 +625,18 @@ static void pack_destroy(cbec_pack *p)
     for (size_t i = 0; i < p->ntypes; i++)
         cbec__msgtype_free(p->types[i]);
     free(p->types);
+    for (size_t i = 0; i < p->nextends; i++) {
+        free(p->extends[i].id);
+        free(p->extends[i].range);
+    }
+    free(p->extends);
+    for (size_t i = 0; i < p->nwaivers; i++) {
+        free(p->waivers[i].rule);
+        free(p->waivers[i].reason);
+        free(p->waivers[i].expires);
+        free(p->waivers[i].ref);
+    }
+    free(p->waivers);
     free(p);
 }
 

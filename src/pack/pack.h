@@ -46,11 +46,17 @@ typedef struct cbec_check_kind {
     /* default message templates (en, zh-CN) when the rule has none */
     const char *default_en;
     const char *default_zh;
+    /* Layering: true when derived is at least as strict as base (both
+     * states of this kind).  NULL: only an identical value (same canonical
+     * JSON) counts as not weaker. */
+    bool (*narrows)(const void *base, const void *derived);
 } cbec_check_kind;
 
 typedef struct cbec_check {
     const cbec_check_kind *kind;
     void *state;
+    char *canon;   /* canonical JSON of the check's value in the pack */
+    bool clone_owned; /* a layered copy replaced state and must free it */
 } cbec_check;
 
 /* A rule path split into segments; "*" is a wildcard over array items
@@ -75,7 +81,26 @@ struct cbec_rule {
     size_t nchecks;
     const struct cbec_pack *pack;
     const struct cbec_msgtype *msgtype;
+    char *canon;                  /* canonical JSON of the whole rule, for diffs */
+    const struct cbec_waiver *waiver;  /* set on a layered copy a derived pack waives */
+    bool clone;                   /* a layered copy: owns only its checks array */
 };
+
+/* A derived pack's documented exception to a base rule. */
+typedef struct cbec_waiver {
+    char *rule;        /* the base rule id */
+    char *reason;
+    char *expires;     /* YYYY-MM-DD: the waiver applies up to and including this day */
+    char *ref;
+    const struct cbec_pack *pack;  /* the pack that grants it */
+} cbec_waiver;
+
+/* A base a pack extends: an id and a version range ("^1", "~1.2", "1.2.3",
+ * ">=1.0.0 <2.0.0", "*"). */
+typedef struct cbec_extends {
+    char *id;
+    char *range;
+} cbec_extends;
 
 /* Path trie: rules grouped by path so one walk of the document serves all. */
 typedef struct cbec_trie {
@@ -113,6 +138,9 @@ typedef struct cbec_format_spec {
 typedef struct cbec_msgtype {
     char *name;
     cbec_i18n title;
+    /* where a message carries the date that selects the pack version in force */
+    cbec_path_seg *date_segs;
+    size_t date_nsegs;
     cbec_format_spec formats[CBEC_NFORMATS];
     cbec_rule **rules;
     size_t nrules;
@@ -144,7 +172,16 @@ struct cbec_pack {
     size_t ntypes;
     size_t nrules;
     char digest[72];            /* "sha256:" + 64 hex digits */
+    cbec_extends *extends;
+    size_t nextends;
+    cbec_waiver *waivers;
+    size_t nwaivers;
 };
+
+/* Semantic versions: compare, and match a range; false for a bad range. */
+int cbec__semver_cmp(const char *a, const char *b);
+bool cbec__semver_range_valid(const char *range);
+bool cbec__semver_satisfies(const char *version, const char *range);
 
 /* ---- code lists ---- */
 
@@ -223,6 +260,10 @@ void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k
 typedef struct cbec_regex_scratch cbec_regex_scratch;
 cbec_regex_scratch *cbec__vctx_regex(cbec_vctx *v);
 const cbec_doc *cbec__vctx_doc(cbec_vctx *v);
+/* The state before this message (CBEC_VOPT_PREVIOUS_STATE), NULL when unset. */
+const char *cbec__vctx_previous_state(cbec_vctx *v);
+/* The date (YYYY-MM-DD) this validation runs for. */
+const char *cbec__vctx_date(cbec_vctx *v);
 
 /* ---- the built-in check kinds and lookup ---- */
 

@@ -1,5 +1,6 @@
-/* registry.c - the set of packs a validation may use, and the choice of the
- * pack and message type for a message. */
+/* registry.c - the packs validations may use: an immutable snapshot swapped
+ * atomically on every change, so loading and hot reload never disturb
+ * validations in flight; and the choice of pack version for a message. */
 #define _DEFAULT_SOURCE
 #include "pack/registry.h"
 
@@ -13,18 +14,46 @@ CBEC_API int cbec_registry_new(cbec_registry **out)
 {
     if (!out)
         return CBEC_EINVAL;
-    *out = cbec__calloc(1, sizeof **out);
-    return *out ? CBEC_OK : CBEC_ENOMEM;
+    *out = NULL;
+    cbec_registry *r = cbec__calloc(1, sizeof *r);
+    if (!r)
+        return CBEC_ENOMEM;
+    if (cbec__snapshot_build(NULL, 0, &r->snap, NULL) != CBEC_OK) {
+        free(r);
+        return CBEC_ENOMEM;
+    }
+    pthread_mutex_init(&r->lock, NULL);
+    *out = r;
+    return CBEC_OK;
 }
 
 CBEC_API void cbec_registry_free(cbec_registry *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->npacks; i++)
-        cbec_pack_free(r->packs[i]);
-    free(r->packs);
+    cbec__snapshot_release(r->snap);
+    pthread_mutex_destroy(&r->lock);
     free(r);
+}
+
+cbec_snapshot *cbec__registry_acquire(const cbec_registry *r)
+{
+    cbec_registry *m = (cbec_registry *)r;
+    pthread_mutex_lock(&m->lock);
+    cbec_snapshot *s = m->snap;
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&m->lock);
+    return s;
+}
+
+/* Replace the snapshot; validations holding the old one finish on it. */
+static void swap(cbec_registry *r, cbec_snapshot *next)
+{
+    pthread_mutex_lock(&r->lock);
+    cbec_snapshot *old = r->snap;
+    r->snap = next;
+    pthread_mutex_unlock(&r->lock);
+    cbec__snapshot_release(old);
 }
 
 const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name)
@@ -35,38 +64,37 @@ const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name)
     return NULL;
 }
 
+/* The registry's packs plus extra, linked into a new snapshot and swapped
+ * in; on error nothing changes. */
+static int extend_with(cbec_registry *r, cbec_pack **extra, size_t nextra, bool replace, cbec_error **err)
+{
+    pthread_mutex_lock(&r->lock);
+    size_t nold = replace ? 0 : r->snap->npacks;
+    cbec_pack **all = cbec__calloc(nold + nextra, sizeof *all);
+    if (!all) {
+        pthread_mutex_unlock(&r->lock);
+        return CBEC_ENOMEM;
+    }
+    for (size_t i = 0; i < nold; i++)
+        all[i] = cbec_pack_ref(r->snap->packs[i]);
+    pthread_mutex_unlock(&r->lock);
+    for (size_t i = 0; i < nextra; i++)
+        all[nold + i] = cbec_pack_ref(extra[i]);
+    cbec_snapshot *next;
+    int st = cbec__snapshot_build(all, nold + nextra, &next, err);
+    for (size_t i = 0; i < nold + nextra; i++)
+        cbec_pack_free(all[i]);
+    free(all);
+    if (st == CBEC_OK)
+        swap(r, next);
+    return st;
+}
+
 CBEC_API int cbec_registry_add(cbec_registry *r, cbec_pack *p, cbec_error **err)
 {
     if (!r || !p)
         return CBEC_EINVAL;
-    for (size_t i = 0; i < r->npacks; i++) {
-        const cbec_pack *q = r->packs[i];
-        if (strcmp(q->id, p->id) == 0 && strcmp(q->version, p->version) == 0)
-            return cbec__error_set(err, CBEC_EAMBIGUOUS, p->file, NULL, 0, 0,
-                                   "%s: pack %s is already loaded from %s", p->file, p->label, q->file);
-        for (size_t k = 0; k < p->ntypes; k++)
-            if (cbec__pack_type(q, p->types[k]->name))
-                return cbec__error_set(err, CBEC_EAMBIGUOUS, p->file, NULL, 0, 0,
-                                       "%s: message type \"%s\" of pack %s is already defined by pack %s (%s)",
-                                       p->file, p->types[k]->name, p->label, q->label, q->file);
-    }
-    cbec_pack **packs = realloc(r->packs, (r->npacks + 1) * sizeof *packs);
-    if (!packs)
-        return CBEC_ENOMEM;
-    r->packs = packs;
-    r->packs[r->npacks++] = cbec_pack_ref(p);
-    return CBEC_OK;
-}
-
-static int load_one(cbec_registry *r, const char *path, const cbec_options *opts, cbec_error **err)
-{
-    cbec_pack *p;
-    int st = cbec_pack_load_file(&p, path, opts, err);
-    if (st)
-        return st;
-    st = cbec_registry_add(r, p, err);
-    cbec_pack_free(p);
-    return st;
+    return extend_with(r, &p, 1, false, err);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -80,16 +108,42 @@ static bool is_pack_name(const char *n)
     return len > 10 && strcmp(n + len - 10, ".pack.json") == 0 && n[0] != '.';
 }
 
-CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const cbec_options *opts,
-                                     cbec_error **err)
+typedef struct pack_list {
+    cbec_pack **items;
+    size_t count;
+} pack_list;
+
+static void list_free(pack_list *l)
 {
-    if (!r || !path)
-        return CBEC_EINVAL;
+    for (size_t i = 0; i < l->count; i++)
+        cbec_pack_free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}
+
+static int list_load(pack_list *l, const char *path, const cbec_options *opts, cbec_error **err)
+{
+    cbec_pack **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+    if (!grown)
+        return CBEC_ENOMEM;
+    l->items = grown;
+    cbec_pack *p;
+    int st = cbec_pack_load_file(&p, path, opts, err);
+    if (st)
+        return st;
+    l->items[l->count++] = p;
+    return CBEC_OK;
+}
+
+/* A pack file, or every *.pack.json of a directory in name order. */
+static int load_path(pack_list *l, const char *path, const cbec_options *opts, cbec_error **err)
+{
     struct stat sb;
     if (stat(path, &sb) != 0)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s", path);
     if (!S_ISDIR(sb.st_mode))
-        return load_one(r, path, opts, err);
+        return list_load(l, path, opts, err);
     DIR *d = opendir(path);
     if (!d)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot read directory %s", path);
@@ -101,27 +155,25 @@ CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const c
         if (!is_pack_name(e->d_name))
             continue;
         char **grown = realloc(names, (n + 1) * sizeof *names);
-        char *full = malloc(strlen(path) + strlen(e->d_name) + 2);
-        if (!grown || !full) {
-            free(grown ? NULL : full);
-            if (grown)
-                names = grown;
-            free(full);
+        if (!grown) {
             st = CBEC_ENOMEM;
             break;
         }
         names = grown;
-        sprintf(full, "%s/%s", path, e->d_name);
-        names[n++] = full;
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        if (!(names[n] = malloc(len))) {
+            st = CBEC_ENOMEM;
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", path, e->d_name);
     }
     closedir(d);
     if (!st && n == 0)
-        st = cbec__error_set(err, CBEC_ENOTFOUND, path, NULL, 0, 0,
-                             "no pack files (*.pack.json) in directory %s", path);
+        st = cbec__error_set(err, CBEC_ENOTFOUND, path, NULL, 0, 0, "no pack files (*.pack.json) in directory %s", path);
     if (!st) {
         qsort(names, n, sizeof *names, name_cmp);
         for (size_t i = 0; i < n && !st; i++)
-            st = load_one(r, names[i], opts, err);
+            st = list_load(l, names[i], opts, err);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -129,43 +181,161 @@ CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const c
     return st;
 }
 
-CBEC_API size_t cbec_registry_pack_count(const cbec_registry *r) { return r ? r->npacks : 0; }
+CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const cbec_options *opts,
+                                     cbec_error **err)
+{
+    if (!r || !path)
+        return CBEC_EINVAL;
+    pack_list l = {NULL, 0};
+    int st = load_path(&l, path, opts, err);
+    if (!st)
+        st = extend_with(r, l.items, l.count, false, err);
+    list_free(&l);
+    return st;
+}
+
+CBEC_API int cbec_registry_reload(cbec_registry *r, const char *const *paths, size_t npaths,
+                                  const cbec_options *opts, cbec_error **err)
+{
+    if (!r || (!paths && npaths))
+        return CBEC_EINVAL;
+    pack_list l = {NULL, 0};
+    int st = CBEC_OK;
+    for (size_t i = 0; i < npaths && !st; i++)
+        st = paths[i] ? load_path(&l, paths[i], opts, err) : CBEC_EINVAL;
+    if (!st)
+        st = extend_with(r, l.items, l.count, true, err);
+    list_free(&l);
+    return st;
+}
+
+CBEC_API size_t cbec_registry_pack_count(const cbec_registry *r)
+{
+    if (!r)
+        return 0;
+    cbec_snapshot *s = cbec__registry_acquire(r);
+    size_t n = s->npacks;
+    cbec__snapshot_release(s);
+    return n;
+}
 
 CBEC_API const cbec_pack *cbec_registry_pack(const cbec_registry *r, size_t i)
 {
-    return r && i < r->npacks ? r->packs[i] : NULL;
+    if (!r)
+        return NULL;
+    cbec_snapshot *s = cbec__registry_acquire(r);
+    const cbec_pack *p = i < s->npacks ? s->packs[i] : NULL;
+    cbec__snapshot_release(s); /* the registry keeps the pack until its next change */
+    return p;
 }
 
-bool cbec__registry_find_type(const cbec_registry *r, const char *name, const cbec_pack **pack,
-                              const cbec_msgtype **type)
+/* ---- choosing the etype for a message ---- */
+
+bool cbec__snapshot_has_type(const cbec_snapshot *s, const char *name)
 {
-    for (size_t i = 0; i < r->npacks; i++) {
-        const cbec_msgtype *t = cbec__pack_type(r->packs[i], name);
-        if (t) {
-            *pack = r->packs[i];
-            *type = t;
+    for (size_t i = 0; i < s->ntypes; i++)
+        if (strcmp(s->types[i]->name, name) == 0)
             return true;
-        }
-    }
     return false;
 }
 
-size_t cbec__registry_detect(const cbec_registry *r, const cbec_doc *doc, const cbec_pack **pack,
-                             const cbec_msgtype **type)
+/* The date a candidate is chosen for: the caller's, else the message's
+ * date field the pack names (its first ten characters), else today. */
+static void date_for(const cbec_etype *t, const cbec_pick *pick, char out[11])
 {
-    size_t found = 0;
-    for (size_t i = 0; i < r->npacks; i++) {
-        const cbec_pack *p = r->packs[i];
-        for (size_t k = 0; k < p->ntypes; k++) {
-            const cbec_msgtype *t = p->types[k];
-            const cbec_format_spec *fs = &t->formats[doc->format];
-            if (!fs->detect_match || !fs->detect_match(fs->detect, doc))
-                continue;
-            if (!found++) {
-                *pack = p;
-                *type = t;
-            }
+    if (pick->date && *pick->date) {
+        memcpy(out, pick->date, 11);
+        return;
+    }
+    if (t->date_segs && pick->doc && pick->doc->root) {
+        const cbec_node *n = pick->doc->root;
+        for (size_t i = 0; i < t->date_nsegs && n; i++)
+            n = cbec__node_member(n, t->date_segs[i].name, t->date_segs[i].len);
+        if (n && n->kind == CBEC_NODE_STRING && n->len >= 10 && cbec__is_date(n->text, 10)) {
+            memcpy(out, n->text, 10);
+            out[10] = '\0';
+            return;
         }
     }
-    return found;
+    cbec__today_utc(out);
+}
+
+static bool in_force(const cbec_pack *p, const char *date)
+{
+    return (!*p->eff_from || strcmp(p->eff_from, date) <= 0) && (!*p->eff_to || strcmp(date, p->eff_to) <= 0);
+}
+
+int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etype **out)
+{
+    *out = NULL;
+    const char *name = pick->type;
+    if (!name) {
+        /* detection: every etype that recognises the message votes for its name */
+        const char *found = NULL, *other = NULL;
+        for (size_t i = 0; i < s->ntypes; i++) {
+            const cbec_etype *t = s->types[i];
+            const cbec_format_spec *fs = &t->formats[pick->doc->format];
+            if (!fs->detect_match || !fs->detect_match(fs->detect, pick->doc))
+                continue;
+            if (!found)
+                found = t->name;
+            else if (strcmp(found, t->name) != 0)
+                other = t->name;
+        }
+        if (!found) {
+            snprintf(pick->reason_en, sizeof pick->reason_en,
+                     "the message type could not be determined from the message; name the type");
+            snprintf(pick->reason_zh, sizeof pick->reason_zh, "无法从报文判断报文类型，请指定类型");
+            return CBEC_ENOTFOUND;
+        }
+        if (other) {
+            snprintf(pick->reason_en, sizeof pick->reason_en,
+                     "the message matches more than one message type (%s, %s); name the type", found, other);
+            snprintf(pick->reason_zh, sizeof pick->reason_zh, "报文匹配多个报文类型（%s、%s），请指定类型", found, other);
+            return CBEC_EAMBIGUOUS;
+        }
+        name = found;
+    }
+    pick->type_known = true;
+    const cbec_etype *chosen = NULL, *second = NULL;
+    size_t candidates = 0;
+    char date[11] = "";
+    for (size_t i = 0; i < s->ntypes; i++) {
+        const cbec_etype *t = s->types[i];
+        if (strcmp(t->name, name) != 0 || !t->selectable)
+            continue;
+        if (!pick->allow_inactive && strcmp(t->pack->status, "active") != 0)
+            continue;
+        candidates++;
+        char d[11];
+        date_for(t, pick, d);
+        memcpy(date, d, 11);
+        if (!in_force(t->pack, d))
+            continue;
+        if (!chosen) {
+            chosen = t;
+            memcpy(pick->used_date, d, 11);
+        } else if (!second) {
+            second = t;
+        }
+    }
+    if (!candidates) {
+        snprintf(pick->reason_en, sizeof pick->reason_en, "no active pack defines message type %s", name);
+        snprintf(pick->reason_zh, sizeof pick->reason_zh, "没有现行有效的规则包定义报文类型 %s", name);
+        return CBEC_ENOTFOUND;
+    }
+    if (!chosen) {
+        snprintf(pick->reason_en, sizeof pick->reason_en, "no pack for message type %s is in force on %s", name, date);
+        snprintf(pick->reason_zh, sizeof pick->reason_zh, "%s 没有适用于报文类型 %s 的有效规则包", date, name);
+        return CBEC_ENOTFOUND;
+    }
+    if (second) {
+        snprintf(pick->reason_en, sizeof pick->reason_en, "packs %s and %s both apply to message type %s on %s",
+                 chosen->pack->label, second->pack->label, name, pick->used_date);
+        snprintf(pick->reason_zh, sizeof pick->reason_zh, "规则包 %s 与 %s 在 %s 同时适用于报文类型 %s",
+                 chosen->pack->label, second->pack->label, pick->used_date, name);
+        return CBEC_EAMBIGUOUS;
+    }
+    *out = chosen;
+    return CBEC_OK;
 }

@@ -1,19 +1,69 @@
-/* registry.h - registry internals used by the validator. */
+/* registry.h - registry internals: immutable snapshots of linked packs. */
 #ifndef CBEC_REGISTRY_H
 #define CBEC_REGISTRY_H
 
+#include <pthread.h>
+
 #include "pack/pack.h"
 
-struct cbec_registry {
+/* An effective message type: a pack's own type merged with what it inherits
+ * from the packs it extends.  Rules point into the packs, or at layered
+ * copies (narrowed code lists, waivers) that the etype owns. */
+typedef struct cbec_etype {
+    const char *name;
+    const cbec_pack *pack;           /* the pack it belongs to (selection unit) */
+    cbec_format_spec formats[CBEC_NFORMATS]; /* nearest definition per format (borrowed) */
+    const cbec_path_seg *date_segs;  /* where the message carries its date */
+    size_t date_nsegs;
+    cbec_trie *trie;                 /* rules grouped by path (owned) */
+    cbec_rule **rules;               /* effective rules (owned array) */
+    size_t nrules;
+    cbec_rule **clones;              /* layered copies (owned) */
+    size_t nclones;
+    bool selectable;                 /* not shadowed by a loaded pack extending this one */
+} cbec_etype;
+
+/* Everything a validation needs, immutable and reference-counted, so a
+ * registry can swap in a new set while validations finish on the old. */
+typedef struct cbec_snapshot {
+    atomic_long refs;
     cbec_pack **packs;
     size_t npacks;
+    cbec_etype **types;
+    size_t ntypes;
+} cbec_snapshot;
+
+struct cbec_registry {
+    pthread_mutex_t lock;
+    cbec_snapshot *snap;
 };
 
+/* Take a reference on the registry's current snapshot (never NULL). */
+cbec_snapshot *cbec__registry_acquire(const cbec_registry *r);
+void cbec__snapshot_release(cbec_snapshot *s);
+
+/* Build a snapshot of packs (each gets a reference): resolve "extends",
+ * check that derived packs only tighten their bases, merge rules. */
+int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, cbec_error **err);
+
 const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name);
-bool cbec__registry_find_type(const cbec_registry *r, const char *name, const cbec_pack **pack,
-                              const cbec_msgtype **type);
-/* Number of message types whose detection matches doc; the first is returned. */
-size_t cbec__registry_detect(const cbec_registry *r, const cbec_doc *doc, const cbec_pack **pack,
-                             const cbec_msgtype **type);
+
+/* Choose the etype for a message: by explicit name, or by detection on the
+ * wire document; then by status and effective date.  Returns 0 and sets
+ * *out, or a CBEC_E... code with a reason in en/zh for a finding. */
+typedef struct cbec_pick {
+    const char *type;         /* explicit type or NULL */
+    const cbec_doc *doc;      /* for detection and the message's date */
+    const char *date;         /* caller's date, "" when none */
+    bool allow_inactive;
+    char reason_en[256];
+    char reason_zh[256];
+    char used_date[11];       /* the date the choice was made for */
+    bool type_known;          /* the type was named or detected (a failure is about packs) */
+} cbec_pick;
+
+/* true when some etype has that name (whatever its status and dates) */
+bool cbec__snapshot_has_type(const cbec_snapshot *s, const char *name);
+int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etype **out);
 
 #endif

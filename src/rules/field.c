@@ -117,10 +117,19 @@ static bool type_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     return false;
 }
 
+static bool type_narrows(const void *base, const void *derived)
+{
+    unsigned b = ((const type_state *)base)->mask, d = ((const type_state *)derived)->mask;
+    if (b & (1u << CBEC_NODE_NUMBER))
+        b |= TYPE_INTEGER; /* every integer is a number */
+    return (d & ~b) == 0;
+}
+
 const cbec_check_kind cbec__kind_type = {
     "type", 0, type_compile, type_run, free_plain,
     "wrong type: expected {expected}, found {reason}",
     "类型错误：应为 {expected}，实际为 {reason}",
+    type_narrows,
 };
 
 /* ---- pattern ---- */
@@ -310,17 +319,36 @@ static bool enum_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     return true;
 }
 
+static bool enum_narrows(const void *base, const void *derived)
+{
+    const enum_state *b = base, *d = derived;
+    for (size_t i = 0; i < d->count; i++)
+        if (!cbec__strmap_get(&b->set, d->owned[i], strlen(d->owned[i])))
+            return false;
+    return true;
+}
+
 const cbec_check_kind cbec__kind_enum = {
     "enum", 30, enum_compile, enum_run, enum_free,
     "value {value} is not one of: {expected}",
     "值 {value} 不在允许的取值之中：{expected}",
+    enum_narrows,
 };
 
 /* ---- codelist ---- */
 
 typedef struct codelist_state {
     const cbec_codelist *list;
+    char *name;   /* a base pack's list, until linked (list NULL) */
 } codelist_state;
+
+static void codelist_free(void *st)
+{
+    codelist_state *s = st;
+    if (s)
+        free(s->name);
+    free(s);
+}
 
 static bool codelist_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, void **out)
 {
@@ -328,19 +356,24 @@ static bool codelist_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n,
     if (n->kind != CBEC_NODE_STRING)
         return cbec__compile_error(c, n, "\"codelist\" must name a code list of the pack");
     const cbec_codelist *l = cbec__pack_codelist(c->pack, n->text, n->len);
-    if (!l)
+    /* a pack that extends others may use their lists: resolved when linked */
+    if (!l && !c->pack->nextends)
         return cbec__compile_error(c, n, "unknown code list \"%.*s\"", (int)n->len, n->text);
     codelist_state *s = cbec__calloc(1, sizeof *s);
     if (!s)
         return cbec__compile_oom(c);
-    s->list = l;
     *out = s;
+    s->list = l;
+    if (!l && !(s->name = cbec__compile_strdup(c, n)))
+        return false;
     return true;
 }
 
 static bool codelist_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
 {
     const codelist_state *s = st;
+    if (!s->list)
+        return true; /* only a pack's own unlinked copy; etypes hold resolved ones */
     if (n->kind != CBEC_NODE_STRING && n->kind != CBEC_NODE_NUMBER)
         return wrong_kind(v, r, n, "string");
     if (cbec__codelist_has(s->list, n->text, n->len))
@@ -350,11 +383,44 @@ static bool codelist_run(const void *st, cbec_vctx *v, const cbec_rule *r, const
     return true;
 }
 
+static bool codelist_narrows(const void *base, const void *derived)
+{
+    const cbec_codelist *b = ((const codelist_state *)base)->list, *d = ((const codelist_state *)derived)->list;
+    if (!b || !d)
+        return b == d && strcmp(((const codelist_state *)base)->name, ((const codelist_state *)derived)->name) == 0;
+    for (size_t i = 0; i < d->count; i++)
+        if (!cbec__codelist_has(b, d->owned[i], strlen(d->owned[i])))
+            return false;
+    return true;
+}
+
 const cbec_check_kind cbec__kind_codelist = {
-    "codelist", 30, codelist_compile, codelist_run, free_plain,
+    "codelist", 30, codelist_compile, codelist_run, codelist_free,
     "code {value} is not in the code list {expected}",
     "代码 {value} 不在代码表 {expected} 中",
+    codelist_narrows,
 };
+
+const cbec_codelist *cbec__check_codelist(const cbec_check *c)
+{
+    return c->kind == &cbec__kind_codelist ? ((const codelist_state *)c->state)->list : NULL;
+}
+
+const char *cbec__check_codelist_pending(const cbec_check *c)
+{
+    if (c->kind != &cbec__kind_codelist)
+        return NULL;
+    const codelist_state *s = c->state;
+    return s->list ? NULL : s->name;
+}
+
+void *cbec__codelist_check_state(const cbec_codelist *l)
+{
+    codelist_state *s = cbec__calloc(1, sizeof *s);
+    if (s)
+        s->list = l;
+    return s;
+}
 
 /* ---- lengths and item counts ---- */
 
@@ -424,35 +490,48 @@ static bool len_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec
     return true;
 }
 
+static bool len_narrows(const void *base, const void *derived)
+{
+    const len_state *b = base, *d = derived;
+    bool min = b->op == LEN_MIN_CHARS || b->op == LEN_MIN_BYTES || b->op == LEN_MIN_ITEMS;
+    return min ? d->bound >= b->bound : d->bound <= b->bound;
+}
+
 const cbec_check_kind cbec__kind_min_length = {
     "minLength", 40, min_chars_compile, len_run, free_plain,
     "value {value} is too short: {reason}, at least {expected} characters required",
     "值 {value} 过短：{reason}，至少需要 {expected} 个字符",
+    len_narrows,
 };
 const cbec_check_kind cbec__kind_max_length = {
     "maxLength", 40, max_chars_compile, len_run, free_plain,
     "value {value} is too long: {reason}, at most {expected} characters allowed",
     "值 {value} 过长：{reason}，最多允许 {expected} 个字符",
+    len_narrows,
 };
 const cbec_check_kind cbec__kind_min_bytes = {
     "minBytes", 40, min_bytes_compile, len_run, free_plain,
     "value {value} is too short: {reason}, at least {expected} bytes required",
     "值 {value} 过短：{reason}，至少需要 {expected} 字节",
+    len_narrows,
 };
 const cbec_check_kind cbec__kind_max_bytes = {
     "maxBytes", 40, max_bytes_compile, len_run, free_plain,
     "value {value} is too long: {reason}, at most {expected} bytes allowed",
     "值 {value} 过长：{reason}，最多允许 {expected} 字节",
+    len_narrows,
 };
 const cbec_check_kind cbec__kind_min_items = {
     "minItems", 40, min_items_compile, len_run, free_plain,
     "too few items: {reason}, at least {expected} required",
     "项目过少：共 {reason}，至少需要 {expected} 项",
+    len_narrows,
 };
 const cbec_check_kind cbec__kind_max_items = {
     "maxItems", 40, max_items_compile, len_run, free_plain,
     "too many items: {reason}, at most {expected} allowed",
     "项目过多：共 {reason}，最多允许 {expected} 项",
+    len_narrows,
 };
 
 static const cbec_check_kind *len_kind(len_op op)
@@ -551,25 +630,36 @@ static bool range_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
     return true;
 }
 
+static bool range_narrows(const void *base, const void *derived)
+{
+    const range_state *b = base, *d = derived;
+    int c = cbec__dec_cmp(&d->bound, &b->bound);
+    return b->op == RANGE_MIN || b->op == RANGE_XMIN ? c >= 0 : c <= 0;
+}
+
 const cbec_check_kind cbec__kind_minimum = {
     "minimum", 50, min_compile, range_run, free_plain,
     "value {value} is less than the minimum {expected}",
     "值 {value} 小于最小值 {expected}",
+    range_narrows,
 };
 const cbec_check_kind cbec__kind_maximum = {
     "maximum", 50, max_compile, range_run, free_plain,
     "value {value} is greater than the maximum {expected}",
     "值 {value} 大于最大值 {expected}",
+    range_narrows,
 };
 const cbec_check_kind cbec__kind_exclusive_minimum = {
     "exclusiveMinimum", 50, xmin_compile, range_run, free_plain,
     "value {value} must be greater than {expected}",
     "值 {value} 必须大于 {expected}",
+    range_narrows,
 };
 const cbec_check_kind cbec__kind_exclusive_maximum = {
     "exclusiveMaximum", 50, xmax_compile, range_run, free_plain,
     "value {value} must be less than {expected}",
     "值 {value} 必须小于 {expected}",
+    range_narrows,
 };
 
 static const cbec_check_kind *range_kind(range_op op)
@@ -624,10 +714,16 @@ static bool digits_run(const void *st, cbec_vctx *v, const cbec_rule *r, const c
     return true;
 }
 
+static bool digits_narrows(const void *base, const void *derived)
+{
+    return ((const digits_state *)derived)->max <= ((const digits_state *)base)->max;
+}
+
 const cbec_check_kind cbec__kind_fraction_digits = {
     "fractionDigits", 45, digits_compile, digits_run, free_plain,
     "value {value} has {reason} fraction digits, at most {expected} allowed",
     "值 {value} 有 {reason} 位小数，最多允许 {expected} 位",
+    digits_narrows,
 };
 
 /* The pseudo-kind of "required": never compiled as a check, it names the

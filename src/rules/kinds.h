@@ -11,6 +11,13 @@ extern const cbec_check_kind cbec__kind_type, cbec__kind_pattern, cbec__kind_enu
     cbec__kind_maximum, cbec__kind_exclusive_minimum, cbec__kind_exclusive_maximum,
     cbec__kind_fraction_digits, cbec__kind_required;
 
+/* Layering: the code list a check uses (NULL when it is not a codelist
+ * check), and a new codelist check state over another list. */
+const cbec_codelist *cbec__check_codelist(const cbec_check *c);
+void *cbec__codelist_check_state(const cbec_codelist *l);
+/* The name of a base pack's list a check waits for, NULL when resolved. */
+const char *cbec__check_codelist_pending(const cbec_check *c);
+
 /* Parse a number node or a decimal string node. */
 cbec_dec_status cbec__node_decimal(const cbec_node *n, cbec_dec *out);
 /* Report a regex that hit its limits (rc from cbec__regex_match). */

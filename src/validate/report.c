@@ -1,6 +1,7 @@
 /* report.c - findings: recording, accessors, messages in the reader's
  * language, and rendering as text or JSON. */
 #include "validate/validate.h"
+#include "pack/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ CBEC_API void cbec_report_free(cbec_report *r)
     for (size_t i = 0; i < r->npacks; i++)
         cbec_pack_free(r->packs[i]);
     free(r->packs);
+    cbec__snapshot_release(r->snap);
     free(r->items);
     free(r->type);
     free(r->source);
@@ -108,9 +110,14 @@ void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k
                    const cbec_node *node, const cbec_finding_args *a)
 {
     cbec_report *r = v->report;
-    cbec_finding *f = slot(r, rule->severity);
+    /* a waiver in force turns the finding into information that says so */
+    const cbec_waiver *w = rule->waiver && strcmp(v->date, rule->waiver->expires) <= 0 ? rule->waiver : NULL;
+    cbec_finding *f = slot(r, w ? CBEC_SEVERITY_INFO : rule->severity);
     if (!f)
         return;
+    f->waiver = w;
+    if (!cbec__report_keep_pack(r, rule->pack))
+        r->oom = true;
     f->rule = rule->id;
     f->pack = rule->pack->label;
     f->ref = rule->ref;
@@ -282,6 +289,16 @@ static void message_into(cbec_buf *b, const cbec_finding *f, const char *lang)
     if (!t)
         t = lang_is_zh(lang) ? f->tmpl_zh : f->tmpl_en;
     cbec__render_template(b, t, f, lang);
+    if (f->waiver) {
+        const cbec_waiver *w = f->waiver;
+        cbec__buf_adds(b, lang_is_zh(lang) ? "（已豁免，" : " (waived by ");
+        cbec__buf_adds(b, w->pack->label);
+        cbec__buf_adds(b, lang_is_zh(lang) ? " 豁免至 " : " until ");
+        cbec__buf_adds(b, w->expires);
+        cbec__buf_adds(b, lang_is_zh(lang) ? "：" : ": ");
+        cbec__buf_add_visible(b, w->reason, strlen(w->reason), 0);
+        cbec__buf_adds(b, lang_is_zh(lang) ? "）" : ")");
+    }
 }
 
 CBEC_API const char *cbec_finding_message(cbec_report *r, size_t i, const char *lang)

@@ -22,6 +22,7 @@ typedef struct cbec_finding {
     size_t offset;
     unsigned long line, column;
     bool has_offset;
+    const cbec_waiver *waiver; /* the waiver in force that softened it */
     size_t seq;                /* order of recording, for a stable sort */
 } cbec_finding;
 
@@ -35,7 +36,8 @@ struct cbec_report {
     int format;
     bool failed;               /* the message could not be processed */
     bool oom;                  /* a finding could not be stored */
-    cbec_pack **packs;         /* references kept for borrowed strings */
+    struct cbec_snapshot *snap; /* kept for the rule strings findings borrow */
+    cbec_pack **packs;         /* the packs that decided, for the report */
     size_t npacks;
     cbec_arena arena;          /* strings of the findings */
     cbec_buf out;              /* last render */

@@ -221,7 +221,8 @@ static void fill_positions(cbec_vctx *v, const cbec_reader_kind *rk)
     /* present findings in document order; ties keep the order of the rules */
     for (size_t i = 0; i < r->count; i++)
         r->items[i].seq = i;
-    qsort(r->items, r->count, sizeof *r->items, finding_order);
+    if (r->count)
+        qsort(r->items, r->count, sizeof *r->items, finding_order);
 }
 
 static const char *format_name(cbec_format f)
@@ -238,8 +239,8 @@ static const char *format_name(cbec_format f)
 
 /* Read, type, check structure, bind and walk; findings go to ctx->report.
  * Returns a status only for failures of the call itself (memory). */
-static int run(cbec_vctx *ctx, const cbec_registry *reg, const cbec_pack *pack,
-               const cbec_msgtype *type, cbec_format format, const char *src, size_t len)
+static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_type,
+               cbec_format format, const char *src, size_t len)
 {
     cbec_validator *v = ctx->validator;
     cbec_report *r = ctx->report;
@@ -278,20 +279,25 @@ static int run(cbec_vctx *ctx, const cbec_registry *reg, const cbec_pack *pack,
         return CBEC_OK;
     }
     int status = CBEC_OK;
-    if (!type) {
-        size_t n = cbec__registry_detect(reg, &wire, &pack, &type);
-        if (n != 1) {
-            cbec__report_builtin(r, "CBEC-TYPE", CBEC_SEVERITY_ERROR,
-                                 n ? "the message matches more than one message type; name the type"
-                                   : "the message type could not be determined from the message; name the type",
-                                 n ? "报文匹配多个报文类型，请指定类型" : "无法从报文判断报文类型，请指定类型",
-                                 "", 0, false);
-            r->failed = true;
-            type = NULL;
-        }
+    cbec_pick pick;
+    memset(&pick, 0, sizeof pick);
+    pick.type = message_type;
+    pick.doc = &wire;
+    pick.date = v->date;
+    pick.allow_inactive = v->allow_inactive;
+    const cbec_etype *type = NULL;
+    int pst = cbec__snapshot_pick(snap, &pick, &type);
+    if (pst) {
+        cbec__report_builtin(r, pick.type_known ? "CBEC-PACK" : "CBEC-TYPE",
+                             CBEC_SEVERITY_ERROR, pick.reason_en, pick.reason_zh, "", 0, false);
+        r->failed = true;
+        if (message_type)
+            r->type = cbec__strdup(message_type);
     }
     if (type) {
+        const cbec_pack *pack = type->pack;
         const cbec_format_spec *fs = &type->formats[format];
+        memcpy(ctx->date, pick.used_date, sizeof ctx->date);
         free(r->type);
         r->type = cbec__strdup(type->name);
         if (!r->type || !cbec__report_keep_pack(r, pack)) {
@@ -339,13 +345,18 @@ CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const ch
     if (!v || !reg || (!data && len) || format < CBEC_FORMAT_AUTO || format > CBEC_FORMAT_X12)
         return CBEC_EINVAL;
     const char *src = data ? data : "";
-    const cbec_pack *pack = NULL;
-    const cbec_msgtype *type = NULL;
-    if (message_type && !cbec__registry_find_type(reg, message_type, &pack, &type))
+    cbec_snapshot *snap = cbec__registry_acquire(reg);
+    if (message_type && !cbec__snapshot_has_type(snap, message_type)) {
+        cbec__snapshot_release(snap);
         return CBEC_ENOTFOUND;
+    }
     cbec_report *r = cbec__report_new(v->max_findings);
-    if (!r)
+    if (!r) {
+        cbec__snapshot_release(snap);
         return CBEC_ENOMEM;
+    }
+    /* the report keeps the snapshot: its findings borrow rule strings */
+    r->snap = snap;
     if (format == CBEC_FORMAT_AUTO)
         format = sniff(src, len);
     r->format = format;
@@ -355,7 +366,7 @@ CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const ch
     ctx->doc = NULL;
     ctx->pack = NULL;
     cbec__arena_reset(&v->arena);
-    int status = run(ctx, reg, pack, type, format, src, len);
+    int status = run(ctx, snap, message_type, format, src, len);
     for (size_t i = 0; i < r->count; i++)
         r->items[i].node = NULL;
     ctx->doc = NULL;

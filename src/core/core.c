@@ -616,7 +616,10 @@ void cbec__today_utc(char out[11])
     long long d = doy - (153 * mp + 2) / 5 + 1;
     long long m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    snprintf(out, 11, "%04lld-%02lld-%02lld", y, m, d);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04lld-%02lld-%02lld", y, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
 }
 
 void cbec__text_position(const char *text, size_t len, size_t offset,

@@ -81,6 +81,7 @@ typedef struct cbec_pack cbec_pack;           /* compiled rule pack, immutable, 
 typedef struct cbec_registry cbec_registry;   /* the packs a validation may use */
 typedef struct cbec_validator cbec_validator; /* per-thread validation state */
 typedef struct cbec_report cbec_report;       /* findings of one validation */
+typedef struct cbec_stats cbec_stats;         /* evaluation counters over many reports */
 
 /* ---- library ------------------------------------------------------------ */
 
@@ -176,8 +177,18 @@ CBEC_API size_t cbec_pack_ref_count(const cbec_pack *p);   /* external standards
 CBEC_API const char *cbec_pack_ref_id(const cbec_pack *p, size_t i);
 CBEC_API size_t cbec_pack_message_type_count(const cbec_pack *p);
 CBEC_API const char *cbec_pack_message_type(const cbec_pack *p, size_t i);
-/* Number of rules of one message type (NULL: of all types). */
+/* Number of rules of one message type (NULL: of all types), as written in
+ * the pack (not counting what it inherits from packs it extends). */
 CBEC_API size_t cbec_pack_rule_count(const cbec_pack *p, const char *message_type);
+/* Rule i (< cbec_pack_rule_count) of a message type: its id, and its
+ * definition as canonical JSON (members sorted, no insignificant
+ * whitespace), for revision tooling.  NULL when out of range.  @since 0.1 */
+CBEC_API const char *cbec_pack_rule_id(const cbec_pack *p, const char *message_type, size_t i);
+CBEC_API const char *cbec_pack_rule_definition(const cbec_pack *p, const char *message_type, size_t i);
+/* The packs this pack extends: id and version range of base i.  @since 0.1 */
+CBEC_API size_t cbec_pack_base_count(const cbec_pack *p);
+CBEC_API const char *cbec_pack_base_id(const cbec_pack *p, size_t i);
+CBEC_API const char *cbec_pack_base_range(const cbec_pack *p, size_t i);
 
 /* ---- registry ----------------------------------------------------------- */
 
@@ -300,6 +311,22 @@ CBEC_API int cbec_report_render(cbec_report *r, cbec_render_format format,
 
 /* Severity as "error", "warning" or "info". */
 CBEC_API const char *cbec_severity_name(cbec_severity s);
+
+/* ---- evaluation statistics ---------------------------------------------- */
+
+/* Counters of validations and findings per pack, module, message type and
+ * rule, for evaluating conformance module by module.  Any number of threads
+ * may call cbec_stats_add() on one stats object.  @since 0.1 */
+CBEC_API int cbec_stats_new(cbec_stats **out);
+CBEC_API void cbec_stats_free(cbec_stats *s);
+/* Count one report (thread-safe). */
+CBEC_API int cbec_stats_add(cbec_stats *s, const cbec_report *r);
+/* The counters as one JSON object: {"messages", "valid", "invalid",
+ * "findings": {"error", "warning", "info"}, "packs", "modules", "types":
+ * {NAME: {"validated", "passed", "findings"}}, "rules": {ID: {"pack",
+ * "messages", "findings"}}}.  *out is owned by s and valid until the next
+ * render or cbec_stats_free; len may be NULL.  @since 0.1 */
+CBEC_API int cbec_stats_render_json(cbec_stats *s, const char **out, size_t *len);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
     {"validate", cli_cmd_validate},
     {"pack", cli_cmd_pack},
+    {"impact", cli_cmd_impact},
 };
 
 void cli_usage(FILE *f)
@@ -21,6 +22,8 @@ void cli_usage(FILE *f)
             "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [-q] [FILE...|-]\n"
             "       cbecstd pack lint PACK...\n"
             "       cbecstd pack info PACK...\n"
+            "       cbecstd pack diff OLD NEW\n"
+            "       cbecstd impact --old PACK... --new PACK... [-t TYPE] [--ndjson] [-o text|json] CORPUS...\n"
             "       cbecstd --version | --help\n"
             "\n"
             "Exit status: 0 no message has an error finding; 1 some message has one (or could\n"

@@ -39,5 +39,8 @@ int cli_read_line(cli_input *in, size_t max, size_t *len);
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_pack(int argc, char **argv);
+int cli_cmd_impact(int argc, char **argv);
+/* "pack diff OLD NEW" (argv[1] is "diff"). */
+int cli_pack_diff(int argc, char **argv);
 
 #endif

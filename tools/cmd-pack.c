@@ -1,4 +1,4 @@
-/* cmd-pack.c - "cbecstd pack lint|info": check and describe packs. */
+/* cmd-pack.c - "cbecstd pack lint|info|diff": check, describe and compare packs. */
 #define _GNU_SOURCE
 #include "cbec-config.h"
 #include "cli.h"
@@ -21,9 +21,11 @@ int cli_cmd_pack(int argc, char **argv)
         cli_usage(stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "diff") == 0)
+        return cli_pack_diff(argc, argv);
     bool info = strcmp(argv[1], "info") == 0;
     if (!info && strcmp(argv[1], "lint") != 0)
-        return cli_die_usage("unknown pack command \"%s\" (lint, info)", argv[1]);
+        return cli_die_usage("unknown pack command \"%s\" (lint, info, diff)", argv[1]);
     int rc = EXIT_VALID;
     for (int i = 2; i < argc; i++) {
         cbec_registry *reg = NULL;
@@ -55,6 +57,8 @@ int cli_cmd_pack(int argc, char **argv)
             printf("effective: %s .. %s\n", *cbec_pack_effective_from(p) ? cbec_pack_effective_from(p) : "(open)",
                    *cbec_pack_effective_to(p) ? cbec_pack_effective_to(p) : "(open)");
             printf("title:     %s / %s\n", cbec_pack_title(p, "zh-CN"), cbec_pack_title(p, "en"));
+            for (size_t b = 0; b < cbec_pack_base_count(p); b++)
+                printf("extends:   %s %s\n", cbec_pack_base_id(p, b), cbec_pack_base_range(p, b));
             for (size_t r = 0; r < cbec_pack_ref_count(p); r++)
                 printf("implements: %s\n", cbec_pack_ref_id(p, r));
             for (size_t m = 0; m < cbec_pack_message_type_count(p); m++) {

@@ -22,6 +22,10 @@ typedef struct vopts {
     const char *lang;
     bool ndjson, quiet;
     size_t max_bytes;
+    bool want_stats;        /* --stats */
+    cbec_stats *stats;
+    const char *date;       /* --date */
+    bool allow_draft;       /* --allow-draft */
 } vopts;
 
 typedef struct totals {
@@ -40,6 +44,8 @@ static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned l
     t->errors += cbec_report_count_severity(rep, CBEC_SEVERITY_ERROR);
     t->warnings += cbec_report_count_severity(rep, CBEC_SEVERITY_WARNING);
     t->infos += cbec_report_count_severity(rep, CBEC_SEVERITY_INFO);
+    if (o->stats && cbec_stats_add(o->stats, rep) != CBEC_OK)
+        return -1;
     if (!o->quiet) {
         const char *out;
         size_t len;
@@ -77,6 +83,8 @@ int cli_cmd_validate(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"lang", required_argument, NULL, 'L'},   {"ndjson", no_argument, NULL, 'n'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"stats", no_argument, NULL, 'S'},        {"date", required_argument, NULL, 'D'},
+        {"allow-draft", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     vopts o = {NULL, CBEC_FORMAT_AUTO, CBEC_RENDER_TEXT, "en", false, false, 64UL << 20};
@@ -112,6 +120,9 @@ int cli_cmd_validate(int argc, char **argv)
         case 'L': o.lang = optarg; break;
         case 'n': o.ndjson = true; break;
         case 'q': o.quiet = true; break;
+        case 'S': o.want_stats = true; break;
+        case 'D': o.date = optarg; break;
+        case 'A': o.allow_draft = true; break;
         case 'h': cli_usage(stdout); free(packs); return EXIT_VALID;
         default: cli_usage(stderr); free(packs); return EXIT_USAGE;
         }
@@ -124,6 +135,16 @@ int cli_cmd_validate(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (o.want_stats && cbec_stats_new(&o.stats) != CBEC_OK) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (o.date && cbec_validator_set_option(v, CBEC_VOPT_DATE, o.date) != CBEC_OK) {
+        rc = cli_die_usage("--date wants a date YYYY-MM-DD, not \"%s\"", o.date);
+        goto out;
+    }
+    if (o.allow_draft)
+        cbec_validator_set_option(v, CBEC_VOPT_ALLOW_INACTIVE, "1");
     char defbuf[PATH_MAX + 64];
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
@@ -206,9 +227,13 @@ int cli_cmd_validate(int argc, char **argv)
                     "%lu messages: %lu valid, %lu invalid; %lu errors, %lu warnings, %lu infos\n",
                     t.messages, t.valid, t.invalid, t.errors, t.warnings, t.infos);
         rc = any_failure ? EXIT_USAGE : any_invalid ? EXIT_INVALID : EXIT_VALID;
+        const char *sj;
+        if (o.stats && cbec_stats_render_json(o.stats, &sj, NULL) == CBEC_OK)
+            printf("{\"stats\":%s}\n", sj);
     }
     fflush(stdout);
 out:
+    cbec_stats_free(o.stats);
     cbec_validator_free(v);
     cbec_registry_free(reg);
     free(packs);

@@ -806,6 +806,40 @@ CBEC_API size_t cbec_pack_rule_count(const cbec_pack *p, const char *message_typ
     return 0;
 }
 
+static const cbec_rule *rule_at(const cbec_pack *p, const char *message_type, size_t i)
+{
+    if (!p || !message_type)
+        return NULL;
+    for (size_t t = 0; t < p->ntypes; t++)
+        if (strcmp(p->types[t]->name, message_type) == 0)
+            return i < p->types[t]->nrules ? p->types[t]->rules[i] : NULL;
+    return NULL;
+}
+
+CBEC_API const char *cbec_pack_rule_id(const cbec_pack *p, const char *message_type, size_t i)
+{
+    const cbec_rule *r = rule_at(p, message_type, i);
+    return r ? r->id : NULL;
+}
+
+CBEC_API const char *cbec_pack_rule_definition(const cbec_pack *p, const char *message_type, size_t i)
+{
+    const cbec_rule *r = rule_at(p, message_type, i);
+    return r ? r->canon : NULL;
+}
+
+CBEC_API size_t cbec_pack_base_count(const cbec_pack *p) { return p ? p->nextends : 0; }
+
+CBEC_API const char *cbec_pack_base_id(const cbec_pack *p, size_t i)
+{
+    return p && i < p->nextends ? p->extends[i].id : NULL;
+}
+
+CBEC_API const char *cbec_pack_base_range(const cbec_pack *p, size_t i)
+{
+    return p && i < p->nextends ? p->extends[i].range : NULL;
+}
+
 /* ---- options ---- */
 
 CBEC_API int cbec_options_new(cbec_options **out)

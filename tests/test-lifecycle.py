@@ -85,14 +85,15 @@ def _():
         m = copy.deepcopy(base); m["tradeMode"] = "9710"; corpus.append(m)  # ORD-003 now fails
         m = copy.deepcopy(base); m["originCountry"] = "jp"; corpus.append(m)  # ORD-010 no longer
         path = write(d, "corpus.ndjson", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in corpus))
-        r = run("impact", "--old", o, "--new", n, "--ndjson", path)
+        base = os.path.join(SRC, "packs", "base.pack.json")
+        r = run("impact", "--old", base, "--old", o, "--new", base, "--new", n, "--ndjson", path)
         out = r.stdout.decode()
         check(r.returncode == 1, (r.returncode, out, r.stderr))
         check("4 messages: 3 change verdict (2 become invalid, 1 become valid)" in out, out)
         check("#2: valid -> INVALID (now failing: ORD-900)" in out, out)
         check("#3: valid -> INVALID (now failing: ORD-003)" in out, out)
         check("#4: INVALID -> valid (no longer failing: ORD-010)" in out, out)
-        r = run("impact", "--old", o, "--new", n, "--ndjson", "-o", "json", path)
+        r = run("impact", "--old", base, "--old", o, "--new", base, "--new", n, "--ndjson", "-o", "json", path)
         summary = json.loads(r.stdout.decode().splitlines()[-1])
         check(summary["changed"] == 3 and summary["rules"]["ORD-900"]["now_failing"] == 1, summary)
 
@@ -120,15 +121,16 @@ def _():
         p = order_pack()
         p["effective"] = {"from": "2026-01-01", "to": "2026-12-31"}
         path = write(d, "o.pack.json", p)
+        base = os.path.join(SRC, "packs", "base.pack.json")
         ex = os.path.join(SRC, "examples", "order.json")
-        r = run("validate", "-p", path, "--date", "2026-06-01", "-o", "json", ex)
+        r = run("validate", "-p", base, "-p", path, "--date", "2026-06-01", "-o", "json", ex)
         rep = json.loads(r.stdout)
         check(r.returncode == 0 and rep["packs"][0]["pack"] == "CBEC-ORDER@1.0.0", rep)
         check(rep["packs"][0]["digest"].startswith("sha256:") and len(rep["packs"][0]["digest"]) == 71, rep)
-        r = run("validate", "-p", path, "--date", "2027-01-01", "-o", "json", ex)
+        r = run("validate", "-p", base, "-p", path, "--date", "2027-01-01", "-o", "json", ex)
         rep = json.loads(r.stdout)
         check(r.returncode == 1 and rep["findings"][0]["rule"] == "CBEC-PACK", rep)
-        r = run("validate", "-p", path, "--date", "2027-02-30", ex)
+        r = run("validate", "-p", base, "-p", path, "--date", "2027-02-30", ex)
         check(r.returncode == 2, r.returncode)
 
 

@@ -20,6 +20,8 @@ int cli_die_usage(const char *fmt, const char *arg);
 /* Print the error object's message (or the status) to stderr. */
 void cli_print_error(const char *what, int st, cbec_error *err);
 int cli_is_dir(const char *p);
+/* Print a pack's metadata (pack info). */
+void cli_print_pack_info(const cbec_pack *p);
 /* Where the bundled reference packs are. */
 const char *cli_default_packs(char *buf, size_t cap);
 

@@ -11,31 +11,65 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* All paths linked together, so layered packs find their bases. */
 static cbec_registry *load_all(const char *const *paths, size_t n)
 {
     cbec_registry *reg = NULL;
     if (cbec_registry_new(&reg))
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        cbec_error *err = NULL;
-        int st = cbec_registry_load_path(reg, paths[i], NULL, &err);
-        if (st) {
-            cli_print_error(paths[i], st, err);
-            cbec_error_free(err);
-            cbec_registry_free(reg);
-            return NULL;
-        }
+    cbec_error *err = NULL;
+    int st = cbec_registry_reload(reg, paths, n, NULL, &err);
+    if (st) {
+        cli_print_error(n ? paths[0] : "", st, err);
+        cbec_error_free(err);
+        cbec_registry_free(reg);
+        return NULL;
     }
     return reg;
 }
 
+/* One side of a diff: a pack file on its own (compared as written, no
+ * linking), or the packs of a directory. */
+typedef struct side {
+    cbec_registry *reg;
+    cbec_pack *single;
+} side;
+
+static bool load_side(const char *path, side *out)
+{
+    memset(out, 0, sizeof *out);
+    if (cli_is_dir(path))
+        return (out->reg = load_all(&path, 1)) != NULL;
+    cbec_error *err = NULL;
+    int st = cbec_pack_load_file(&out->single, path, NULL, &err);
+    if (st) {
+        cli_print_error(path, st, err);
+        cbec_error_free(err);
+        return false;
+    }
+    return true;
+}
+
+static void side_free(side *s)
+{
+    cbec_registry_free(s->reg);
+    cbec_pack_free(s->single);
+}
+
+static size_t side_count(const side *s) { return s->single ? 1 : cbec_registry_pack_count(s->reg); }
+
+static const cbec_pack *side_pack(const side *s, size_t i)
+{
+    return s->single ? s->single : cbec_registry_pack(s->reg, i);
+}
+
 /* ---- pack diff ---- */
 
-static const cbec_pack *find_pack(const cbec_registry *reg, const char *id)
+static const cbec_pack *find_pack(const side *s, const char *id)
 {
-    for (size_t i = 0; i < cbec_registry_pack_count(reg); i++)
-        if (strcmp(cbec_pack_id(cbec_registry_pack(reg, i)), id) == 0)
-            return cbec_registry_pack(reg, i);
+    for (size_t i = 0; i < side_count(s); i++)
+        if (strcmp(cbec_pack_id(side_pack(s, i)), id) == 0)
+            return side_pack(s, i);
     return NULL;
 }
 
@@ -86,17 +120,17 @@ int cli_pack_diff(int argc, char **argv)
 {
     if (argc != 4)
         return cli_die_usage("usage: cbecstd pack diff OLD NEW (%s)", "pack files or directories");
-    const char *olds[] = {argv[2]}, *news[] = {argv[3]};
-    cbec_registry *ro = load_all(olds, 1);
-    cbec_registry *rn = ro ? load_all(news, 1) : NULL;
-    if (!ro || !rn) {
-        cbec_registry_free(ro);
+    side so, sn;
+    if (!load_side(argv[2], &so))
+        return EXIT_USAGE;
+    if (!load_side(argv[3], &sn)) {
+        side_free(&so);
         return EXIT_USAGE;
     }
     diff_counts n = {0, 0, 0};
-    for (size_t i = 0; i < cbec_registry_pack_count(rn); i++) {
-        const cbec_pack *pn = cbec_registry_pack(rn, i);
-        const cbec_pack *po = find_pack(ro, cbec_pack_id(pn));
+    for (size_t i = 0; i < side_count(&sn); i++) {
+        const cbec_pack *pn = side_pack(&sn, i);
+        const cbec_pack *po = find_pack(&so, cbec_pack_id(pn));
         if (!po) {
             printf("%s: new pack %s\n", cbec_pack_id(pn), cbec_pack_version(pn));
         } else {
@@ -113,16 +147,16 @@ int cli_pack_diff(int argc, char **argv)
         if (po)
             diff_side(po, pn, '-', false, &n);
     }
-    for (size_t i = 0; i < cbec_registry_pack_count(ro); i++) {
-        const cbec_pack *po = cbec_registry_pack(ro, i);
-        if (!find_pack(rn, cbec_pack_id(po))) {
+    for (size_t i = 0; i < side_count(&so); i++) {
+        const cbec_pack *po = side_pack(&so, i);
+        if (!find_pack(&sn, cbec_pack_id(po))) {
             printf("%s: pack %s removed\n", cbec_pack_id(po), cbec_pack_version(po));
             diff_side(po, NULL, '-', false, &n);
         }
     }
     printf("%lu added, %lu removed, %lu changed\n", n.added, n.removed, n.changed);
-    cbec_registry_free(ro);
-    cbec_registry_free(rn);
+    side_free(&so);
+    side_free(&sn);
     return n.added || n.removed || n.changed ? EXIT_INVALID : EXIT_VALID;
 }
 

@@ -148,11 +148,12 @@ int cli_cmd_validate(int argc, char **argv)
     char defbuf[PATH_MAX + 64];
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    for (size_t i = 0; i < npacks; i++) {
+    {
+        /* all packs at once, so layered packs find their bases */
         cbec_error *err = NULL;
-        int st = cbec_registry_load_path(reg, packs[i], NULL, &err);
+        int st = cbec_registry_reload(reg, packs, npacks, NULL, &err);
         if (st) {
-            cli_print_error(packs[i], st, err);
+            cli_print_error(packs[0], st, err);
             cbec_error_free(err);
             rc = EXIT_USAGE;
             goto out;

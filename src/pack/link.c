@@ -407,17 +407,10 @@ static int link_pack(linker *l, size_t pi, int depth)
                 return fail(l, CBEC_EPACK, p, "code list %s of %s widens code list %s of %s: code \"%s\" is not in the base list",
                             mine->name, p->label, base->name, owner->label, mine->owned[i]);
     }
-    /* every type name it defines or inherits */
+    /* the types the pack names: each inherits the rules its bases give it */
     for (size_t i = 0; i < p->ntypes; i++)
         if (build_etype(l, pi, p->types[i]->name))
             return l->status;
-    for (size_t k = 0; k < l->nbases[pi]; k++) {
-        size_t bi = l->bases[pi][k];
-        for (size_t i = 0; i < l->ntypes[bi]; i++)
-            if (!find_etype(l->types[pi], l->ntypes[pi], l->types[bi][i]->name) &&
-                build_etype(l, pi, l->types[bi][i]->name))
-                return l->status;
-    }
     /* a waiver must name a rule the pack inherits */
     for (size_t w = 0; w < p->nwaivers; w++) {
         bool found = false;
@@ -502,13 +495,14 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
     }
     for (size_t i = 0; i < npacks && !l.status; i++)
         link_pack(&l, i, 0);
-    /* selection: a pack extended by another loaded pack is shadowed by it */
+    /* selection: a type of a pack is shadowed by a loaded pack that extends
+     * it and names the same type */
     for (size_t i = 0; i < npacks && !l.status; i++)
         for (size_t t = 0; t < l.ntypes[i]; t++) {
             cbec_etype *et = l.types[i][t];
             et->selectable = true;
             for (size_t k = 0; k < npacks && et->selectable; k++)
-                if (k != i && extends_transitively(&l, k, i, 0))
+                if (k != i && find_etype(l.types[k], l.ntypes[k], et->name) && extends_transitively(&l, k, i, 0))
                     et->selectable = false;
         }
     /* two selectable active packs for one type must not be in force together */

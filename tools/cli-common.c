@@ -106,24 +106,51 @@ int cli_read_all(cli_input *in, size_t max, size_t *len)
  * Returns 1 for a line, 0 at end of input, -1 on error. */
 int cli_read_line(cli_input *in, size_t max, size_t *len)
 {
+    /* read ahead in large blocks and find newlines with memchr: a byte at a
+     * time through getc() cost as much as parsing the JSON */
+    if (in->rfile != in->f) {
+        in->rfile = in->f;
+        in->rpos = in->rend = 0;
+    }
+    if (!in->rbuf) {
+        in->rcap = 1u << 20;
+        if (!(in->rbuf = malloc(in->rcap)))
+            return -1;
+    }
     size_t n = 0;
-    int c;
     bool any = false;
-    while ((c = getc(in->f)) != EOF) {
+    for (;;) {
+        if (in->rpos == in->rend) {
+            in->rpos = 0;
+            in->rend = fread(in->rbuf, 1, in->rcap, in->f);
+            if (in->rend == 0)
+                break;
+        }
         any = true;
-        if (c == '\n')
-            break;
-        if (n <= max) {
-            if (n + 1 >= in->cap) {
-                size_t cap = in->cap ? in->cap * 2 : 4096;
+        const char *start = in->rbuf + in->rpos;
+        size_t avail = in->rend - in->rpos;
+        const char *nl = memchr(start, '\n', avail);
+        size_t take = nl ? (size_t)(nl - start) : avail;
+        /* keep at most max+1 bytes: an oversized line is still reported as
+         * too large without being held whole */
+        size_t keep = n <= max ? (take < max + 1 - n ? take : max + 1 - n) : 0;
+        if (keep) {
+            if (n + keep + 1 > in->cap) {
+                size_t cap = in->cap ? in->cap : 4096;
+                while (cap < n + keep + 1)
+                    cap *= 2;
                 char *b = realloc(in->buf, cap);
                 if (!b)
                     return -1;
                 in->buf = b;
                 in->cap = cap;
             }
-            in->buf[n++] = (char)c;
+            memcpy(in->buf + n, start, keep);
+            n += keep;
         }
+        in->rpos += take + (nl ? 1 : 0);
+        if (nl)
+            break;
     }
     if (ferror(in->f))
         return -1;
@@ -131,5 +158,13 @@ int cli_read_line(cli_input *in, size_t max, size_t *len)
         n--;
     *len = n;
     return any ? 1 : 0;
+}
+
+void cli_input_free(cli_input *in)
+{
+    free(in->buf);
+    free(in->rbuf);
+    in->buf = in->rbuf = NULL;
+    in->cap = in->rcap = 0;
 }
 

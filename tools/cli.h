@@ -28,8 +28,11 @@ const char *cli_default_packs(char *buf, size_t cap);
 typedef struct cli_input {
     FILE *f;
     const char *name;
-    char *buf;
+    char *buf;      /* the current message or line */
     size_t cap;
+    char *rbuf;     /* read-ahead for lines */
+    size_t rcap, rpos, rend;
+    FILE *rfile;    /* the file rbuf holds data of */
 } cli_input;
 
 /* Read all input, keeping at most max+1 bytes (the rest is discarded). */
@@ -37,6 +40,7 @@ int cli_read_all(cli_input *in, size_t max, size_t *len);
 /* Read one line without its newline, keeping at most max+1 bytes.
  * 1: a line; 0: end of input; -1: error. */
 int cli_read_line(cli_input *in, size_t max, size_t *len);
+void cli_input_free(cli_input *in);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_cmd_validate(int argc, char **argv);

@@ -336,7 +336,7 @@ int cli_cmd_impact(int argc, char **argv)
         if (in.f != stdin)
             fclose(in.f);
     }
-    free(in.buf);
+    cli_input_free(&in);
     if (rc != EXIT_USAGE) {
         qsort(im.rules, im.nrules, sizeof *im.rules, cmp_rules);
         if (im.json) {

@@ -221,7 +221,7 @@ int cli_cmd_validate(int argc, char **argv)
         if (rc == EXIT_USAGE)
             break;
     }
-    free(in.buf);
+    cli_input_free(&in);
     if (rc != EXIT_USAGE) {
         if (o.quiet || (o.output == CBEC_RENDER_TEXT && t.messages > 1))
             fprintf(o.quiet ? stdout : stderr,

@@ -252,6 +252,12 @@ typedef enum cbec_validator_option {
     CBEC_VOPT_PREVIOUS_STATE = 3
 } cbec_validator_option;
 
+/* A new validator with the same limits and options as v (none of its
+ * scratch): configure one, clone it for each worker thread.  v may be in use
+ * by another thread only if nothing changes its settings meanwhile.
+ * @since 0.1 */
+CBEC_API int cbec_validator_clone(cbec_validator **out, const cbec_validator *v);
+
 /* Set an option for the following validations; the value is copied.
  * Returns CBEC_EINVAL for an unknown option or a malformed value.
  * @since 0.1 */
@@ -327,6 +333,51 @@ CBEC_API int cbec_stats_add(cbec_stats *s, const cbec_report *r);
  * "messages", "findings"}}}.  *out is owned by s and valid until the next
  * render or cbec_stats_free; len may be NULL.  @since 0.1 */
 CBEC_API int cbec_stats_render_json(cbec_stats *s, const char **out, size_t *len);
+
+/* ---- JSON Logic --------------------------------------------------------- */
+
+/* A compiled JSON Logic rule (jsonlogic.com plus the commerce extensions of
+ * doc/json-logic.md: exact decimals, currency rounding, sums over paths).
+ * Compile once, evaluate many times; one thread at a time per handle. */
+typedef struct cbec_logic cbec_logic;
+
+/* Settings for cbec_logic_set_limit(); 0 restores the default. */
+typedef enum cbec_logic_limit {
+    CBEC_LOGIC_LIMIT_OPERATIONS = 1, /* operations per evaluation, default 100000 */
+    CBEC_LOGIC_LIMIT_DEPTH = 2,      /* nesting of operations, default 128, at most 1000 */
+    CBEC_LOGIC_LIMIT_MEMORY = 3      /* bytes one evaluation may use, default 8 MiB */
+} cbec_logic_limit;
+
+/* Compile the JSON Logic rule in rule[0..len) (JSON text).  On success *out
+ * is a new handle the caller frees with cbec_logic_free().  Returns
+ * CBEC_EINVAL with *err (line, column and JSON Pointer of the offending
+ * part) for malformed JSON, an unknown operator or arguments an operator
+ * cannot take.  Code lists ("in_codelist") exist only in packs.
+ * Thread-safe (no shared state).  @since 0.1 */
+CBEC_API int cbec_logic_compile(cbec_logic **out, const char *rule, size_t len, cbec_error **err);
+
+/* Change a limit of later evaluations (CBEC_ELIMIT past a hard cap,
+ * CBEC_EINVAL for an unknown limit).  @since 0.1 */
+CBEC_API int cbec_logic_set_limit(cbec_logic *l, int limit, unsigned long value);
+
+/* Evaluate the rule against the JSON data in data[0..len).  On success
+ * *result is the result as one line of JSON (numbers keep their exact
+ * decimal scale), NUL-terminated, borrowed from the handle and valid until
+ * the next evaluation or cbec_logic_free(); result_len may be NULL.  On
+ * failure *result is NULL and cbec_logic_error_type() classifies it:
+ * "Data" (malformed data, CBEC_EINVAL), "NaN", "Invalid Arguments",
+ * "Range" or a thrown type (the data does not fit the rule, CBEC_EINVAL),
+ * "Limit" (CBEC_ELIMIT: an operation, depth or memory limit was hit).
+ * Use the handle from one thread at a time.  @since 0.1 */
+CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const char **result,
+                             size_t *result_len, cbec_error **err);
+
+/* The class of the last evaluation's failure, "" after a success; borrowed
+ * from the handle.  @since 0.1 */
+CBEC_API const char *cbec_logic_error_type(const cbec_logic *l);
+
+/* Free a handle (NULL is fine).  @since 0.1 */
+CBEC_API void cbec_logic_free(cbec_logic *l);
 
 #ifdef __cplusplus
 }

@@ -149,6 +149,26 @@ def _():
     check(r.returncode == 1, r.returncode)
 
 
+@case("--jobs N gives the same reports in the same order as one thread")
+def _():
+    base = json.loads(order_text())
+    lines = []
+    for i in range(5000):
+        m = dict(base)
+        m["orderNo"] = "CBO%08d" % i
+        if i % 7 == 0:
+            m["tradeMode"] = "1"
+        lines.append(json.dumps(m, ensure_ascii=False))
+    data = ("\n".join(lines) + "\n").encode()
+    one = run("validate", "--ndjson", "-o", "json", "-", stdin=data)
+    many = run("validate", "--ndjson", "-o", "json", "--jobs", "3", "-", stdin=data)
+    check(one.returncode == 1 and many.returncode == 1, (one.returncode, many.returncode))
+    check(one.stdout == many.stdout, "outputs differ")
+    check(len(one.stdout.splitlines()) == 5000, len(one.stdout.splitlines()))
+    r = run("validate", "--ndjson", "--jobs", "0", "-", stdin=data)
+    check(r.returncode == 2, r.returncode)
+
+
 @case("pack lint and pack info describe the reference packs")
 def _():
     r = run("pack", "lint", PACKS)

@@ -19,7 +19,8 @@ void cli_usage(FILE *f)
 {
     fprintf(f,
             "usage: cbecstd validate [-p PACK_FILE_OR_DIR]... [-t TYPE] [-f auto|json|xml|edifact|x12]\n"
-            "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [-q] [FILE...|-]\n"
+            "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [--jobs N] [-q]\n"
+            "                        [--stats] [--date YYYY-MM-DD] [--allow-draft] [FILE...|-]\n"
             "       cbecstd pack lint PACK...\n"
             "       cbecstd pack info PACK...\n"
             "       cbecstd pack diff OLD NEW\n"

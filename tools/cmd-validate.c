@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -26,13 +28,15 @@ typedef struct vopts {
     cbec_stats *stats;
     const char *date;       /* --date */
     bool allow_draft;       /* --allow-draft */
+    unsigned jobs;          /* --jobs */
 } vopts;
 
 typedef struct totals {
     unsigned long messages, valid, invalid, errors, warnings, infos;
 } totals;
 
-static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned long index, totals *t)
+static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned long index, totals *t,
+                FILE *out)
 {
     cbec_report_set_source(rep, source, index);
     int valid = cbec_report_valid(rep);
@@ -47,19 +51,19 @@ static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned l
     if (o->stats && cbec_stats_add(o->stats, rep) != CBEC_OK)
         return -1;
     if (!o->quiet) {
-        const char *out;
+        const char *text;
         size_t len;
-        if (cbec_report_render(rep, o->output, o->lang, &out, &len) != CBEC_OK)
+        if (cbec_report_render(rep, o->output, o->lang, &text, &len) != CBEC_OK)
             return -1;
-        fwrite(out, 1, len, stdout);
+        fwrite(text, 1, len, out);
         if (o->output == CBEC_RENDER_JSON)
-            fputc('\n', stdout);
+            fputc('\n', out);
     }
     return valid;
 }
 
 static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, const char *data,
-                        size_t len, const char *source, unsigned long index, totals *t)
+                        size_t len, const char *source, unsigned long index, totals *t, FILE *out)
 {
     cbec_report *rep = NULL;
     int st = cbec_validate(v, reg, o->type, o->format, data, len, &rep);
@@ -71,9 +75,175 @@ static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, c
         fprintf(stderr, "%s: %s: %s\n", cli_progname, source, cbec_strerror(st));
         return -2;
     }
-    int valid = emit(rep, o, source, index, t);
+    int valid = emit(rep, o, source, index, t, out);
     cbec_report_free(rep);
     return valid;
+}
+
+/* ---- --jobs: NDJSON over several threads, output in input order ---- */
+
+#define JOB_BATCH 4096
+
+typedef struct job_msg {
+    char *data;
+    size_t len;
+    unsigned long line;
+    int valid;
+    char *out;      /* rendered report (open_memstream) */
+    size_t outlen;
+} job_msg;
+
+typedef struct job_batch {
+    cbec_registry *reg;
+    const vopts *o;
+    const cbec_validator *templ;
+    const char *source;
+    job_msg *msgs;
+    size_t n;
+    atomic_size_t next;
+    pthread_mutex_t lock;
+    totals t;
+    bool failed;
+} job_batch;
+
+static void *job_worker(void *arg)
+{
+    job_batch *b = arg;
+    cbec_validator *v = NULL;
+    totals t = {0};
+    bool failed = cbec_validator_clone(&v, b->templ) != CBEC_OK;
+    for (size_t i; !failed && (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
+        job_msg *m = &b->msgs[i];
+        FILE *mem = open_memstream(&m->out, &m->outlen);
+        if (!mem) {
+            failed = true;
+            break;
+        }
+        m->valid = validate_one(v, b->reg, b->o, m->data, m->len, b->source, m->line, &t, mem);
+        fclose(mem);
+        failed |= m->valid < 0;
+    }
+    cbec_validator_free(v);
+    pthread_mutex_lock(&b->lock);
+    b->t.messages += t.messages;
+    b->t.valid += t.valid;
+    b->t.invalid += t.invalid;
+    b->t.errors += t.errors;
+    b->t.warnings += t.warnings;
+    b->t.infos += t.infos;
+    b->failed |= failed;
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/* Read up to JOB_BATCH non-blank lines into b; false at end of input. */
+static bool read_batch(job_batch *b, cli_input *in, const vopts *o, unsigned long *lineno, bool *read_error,
+                       bool *oom)
+{
+    b->n = 0;
+    atomic_store(&b->next, 0);
+    while (b->n < JOB_BATCH) {
+        size_t len;
+        int got = cli_read_line(in, o->max_bytes, &len);
+        if (got <= 0) {
+            *read_error |= got < 0;
+            return false;
+        }
+        ++*lineno;
+        size_t k = 0;
+        while (k < len && (in->buf[k] == ' ' || in->buf[k] == '\t'))
+            k++;
+        if (k == len)
+            continue;
+        job_msg *m = &b->msgs[b->n];
+        if (!(m->data = malloc(len ? len : 1))) {
+            *oom = true;
+            return false;
+        }
+        memcpy(m->data, in->buf, len);
+        m->len = len;
+        m->line = *lineno;
+        b->n++;
+    }
+    return true;
+}
+
+/* Write a finished batch in input order; returns -2, 0 or 1 (any invalid). */
+static int flush_batch(job_batch *b)
+{
+    int result = b->failed ? -2 : 0;
+    for (size_t i = 0; i < b->n; i++) {
+        job_msg *m = &b->msgs[i];
+        if (m->out)
+            fwrite(m->out, 1, m->outlen, stdout);
+        if (m->valid == 0 && result == 0)
+            result = 1;
+        if (m->valid < 0)
+            result = -2;
+        free(m->out);
+        free(m->data);
+        memset(m, 0, sizeof *m);
+    }
+    b->n = 0;
+    return result;
+}
+
+/* Validate the lines of in with jobs threads: while the workers validate
+ * one batch, this thread reads the next; output keeps input order.
+ * Returns -2 on a failure that stops the run, else whether any message was
+ * invalid (0/1). */
+static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vopts *o, cli_input *in,
+                             unsigned jobs, totals *t, bool *read_error)
+{
+    job_batch batches[2];
+    pthread_t *th = calloc(jobs, sizeof *th);
+    for (int k = 0; k < 2; k++) {
+        memset(&batches[k], 0, sizeof batches[k]);
+        batches[k].reg = reg;
+        batches[k].o = o;
+        batches[k].templ = templ;
+        batches[k].source = in->name;
+        pthread_mutex_init(&batches[k].lock, NULL);
+        batches[k].msgs = calloc(JOB_BATCH, sizeof *batches[k].msgs);
+    }
+    int result = 0;
+    unsigned long lineno = 0;
+    bool oom = !th || !batches[0].msgs || !batches[1].msgs;
+    bool more = !oom && read_batch(&batches[0], in, o, &lineno, read_error, &oom);
+    for (int cur = 0; !oom && batches[cur].n && result >= 0; cur ^= 1) {
+        job_batch *b = &batches[cur];
+        unsigned started = 0;
+        for (unsigned j = 0; j < jobs; j++)
+            if (pthread_create(&th[j], NULL, job_worker, b) == 0)
+                started = j + 1;
+            else
+                break;
+        if (!started)
+            job_worker(b);
+        if (more)
+            more = read_batch(&batches[cur ^ 1], in, o, &lineno, read_error, &oom);
+        for (unsigned j = 0; j < started; j++)
+            pthread_join(th[j], NULL);
+        int r = flush_batch(b);
+        if (r < 0 || (r == 1 && result == 0))
+            result = r;
+    }
+    if (oom)
+        result = -2;
+    for (int k = 0; k < 2; k++) {
+        job_batch *b = &batches[k];
+        flush_batch(b);
+        t->messages += b->t.messages;
+        t->valid += b->t.valid;
+        t->invalid += b->t.invalid;
+        t->errors += b->t.errors;
+        t->warnings += b->t.warnings;
+        t->infos += b->t.infos;
+        free(b->msgs);
+        pthread_mutex_destroy(&b->lock);
+    }
+    free(th);
+    return result;
 }
 
 int cli_cmd_validate(int argc, char **argv)
@@ -84,7 +254,7 @@ int cli_cmd_validate(int argc, char **argv)
         {"lang", required_argument, NULL, 'L'},   {"ndjson", no_argument, NULL, 'n'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'S'},        {"date", required_argument, NULL, 'D'},
-        {"allow-draft", no_argument, NULL, 'A'},
+        {"allow-draft", no_argument, NULL, 'A'},  {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     vopts o = {NULL, CBEC_FORMAT_AUTO, CBEC_RENDER_TEXT, "en", false, false, 64UL << 20};
@@ -94,7 +264,7 @@ int cli_cmd_validate(int argc, char **argv)
         return EXIT_USAGE;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:t:f:o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:t:f:o:qj:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': packs[npacks++] = optarg; break;
         case 't': o.type = optarg; break;
@@ -123,6 +293,16 @@ int cli_cmd_validate(int argc, char **argv)
         case 'S': o.want_stats = true; break;
         case 'D': o.date = optarg; break;
         case 'A': o.allow_draft = true; break;
+        case 'j': {
+            char *end;
+            unsigned long j = strtoul(optarg, &end, 10);
+            if (*end || j < 1 || j > 256) {
+                free(packs);
+                return cli_die_usage("--jobs wants a number of threads from 1 to 256, not \"%s\"", optarg);
+            }
+            o.jobs = (unsigned)j;
+            break;
+        }
         case 'h': cli_usage(stdout); free(packs); return EXIT_VALID;
         default: cli_usage(stderr); free(packs); return EXIT_USAGE;
         }
@@ -179,7 +359,19 @@ int cli_cmd_validate(int argc, char **argv)
             any_failure = true;
             continue;
         }
-        if (o.ndjson) {
+        if (o.ndjson && o.jobs > 1) {
+            bool read_error = false;
+            int r = validate_parallel(v, reg, &o, &in, o.jobs, &t, &read_error);
+            if (r == -2) {
+                rc = EXIT_USAGE;
+                goto out_file;
+            }
+            any_invalid |= r == 1;
+            if (read_error) {
+                fprintf(stderr, "%s: cannot read %s: %s\n", cli_progname, in.name, strerror(errno));
+                any_failure = true;
+            }
+        } else if (o.ndjson) {
             unsigned long lineno = 0;
             size_t len;
             int got;
@@ -190,7 +382,7 @@ int cli_cmd_validate(int argc, char **argv)
                     k++;
                 if (k == len)
                     continue; /* blank lines separate nothing */
-                int valid = validate_one(v, reg, &o, in.buf, len, in.name, lineno, &t);
+                int valid = validate_one(v, reg, &o, in.buf, len, in.name, lineno, &t, stdout);
                 if (valid == -2) {
                     rc = EXIT_USAGE;
                     goto out_file;
@@ -207,7 +399,7 @@ int cli_cmd_validate(int argc, char **argv)
                 fprintf(stderr, "%s: cannot read %s: %s\n", cli_progname, in.name, strerror(errno));
                 any_failure = true;
             } else {
-                int valid = validate_one(v, reg, &o, in.buf ? in.buf : "", len, in.name, 0, &t);
+                int valid = validate_one(v, reg, &o, in.buf ? in.buf : "", len, in.name, 0, &t, stdout);
                 if (valid == -2) {
                     rc = EXIT_USAGE;
                     goto out_file;

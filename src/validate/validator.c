@@ -25,6 +25,7 @@ CBEC_API int cbec_validator_new(cbec_validator **out)
     v->limits = (cbec_read_limits){DEFAULT_MAX_BYTES, DEFAULT_DEPTH, DEFAULT_NODES};
     v->max_findings = DEFAULT_FINDINGS;
     cbec__arena_init(&v->arena);
+    cbec__arena_init(&v->scratch);
     cbec__buf_init(&v->ctx.tmp);
     v->regex = cbec__regex_scratch_new(NULL);
     if (!v->regex) {
@@ -46,6 +47,7 @@ CBEC_API void cbec_validator_free(cbec_validator *v)
     }
     cbec__regex_scratch_free(v->regex);
     cbec__arena_free(&v->arena);
+    cbec__arena_free(&v->scratch);
     cbec__buf_free(&v->ctx.tmp);
     free(v->previous_state);
     free(v);
@@ -115,8 +117,32 @@ CBEC_API int cbec_validator_set_option(cbec_validator *v, int option, const char
     return CBEC_EINVAL;
 }
 
+CBEC_API int cbec_validator_clone(cbec_validator **out, const cbec_validator *v)
+{
+    if (!out || !v)
+        return CBEC_EINVAL;
+    *out = NULL;
+    cbec_validator *c;
+    int st = cbec_validator_new(&c);
+    if (st)
+        return st;
+    /* every setting, none of the scratch */
+    c->json_depth = v->json_depth;
+    c->limits = v->limits;
+    c->max_findings = v->max_findings;
+    c->allow_inactive = v->allow_inactive;
+    memcpy(c->date, v->date, sizeof c->date);
+    if (v->previous_state && !(c->previous_state = cbec__strdup(v->previous_state))) {
+        cbec_validator_free(c);
+        return CBEC_ENOMEM;
+    }
+    *out = c;
+    return CBEC_OK;
+}
+
 const char *cbec__vctx_previous_state(cbec_vctx *v) { return v->validator->previous_state; }
 const char *cbec__vctx_date(cbec_vctx *v) { return v->date; }
+cbec_arena *cbec__vctx_scratch(cbec_vctx *v) { return &v->validator->scratch; }
 
 cbec_regex_scratch *cbec__vctx_regex(cbec_vctx *v) { return v->validator->regex; }
 const cbec_doc *cbec__vctx_doc(cbec_vctx *v) { return v->doc; }

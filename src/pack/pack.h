@@ -264,6 +264,9 @@ const cbec_doc *cbec__vctx_doc(cbec_vctx *v);
 const char *cbec__vctx_previous_state(cbec_vctx *v);
 /* The date (YYYY-MM-DD) this validation runs for. */
 const char *cbec__vctx_date(cbec_vctx *v);
+/* A per-validator scratch arena for one run(): the check resets it before
+ * returning, so nothing in it outlives the call (JSON Logic values). */
+cbec_arena *cbec__vctx_scratch(cbec_vctx *v);
 
 /* ---- the built-in check kinds and lookup ---- */
 

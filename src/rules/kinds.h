@@ -11,6 +11,9 @@ extern const cbec_check_kind cbec__kind_type, cbec__kind_pattern, cbec__kind_enu
     cbec__kind_maximum, cbec__kind_exclusive_minimum, cbec__kind_exclusive_maximum,
     cbec__kind_fraction_digits, cbec__kind_required;
 
+/* logic-rule.c: JSON Logic cross-field rules and rule conditions */
+extern const cbec_check_kind cbec__kind_logic, cbec__kind_when;
+
 /* Layering: the code list a check uses (NULL when it is not a codelist
  * check), and a new codelist check state over another list. */
 const cbec_codelist *cbec__check_codelist(const cbec_check *c);

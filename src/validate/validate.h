@@ -82,6 +82,7 @@ struct cbec_validator {
     char date[11];             /* CBEC_VOPT_DATE, "" when unset */
     bool allow_inactive;       /* CBEC_VOPT_ALLOW_INACTIVE */
     char *previous_state;      /* CBEC_VOPT_PREVIOUS_STATE, NULL when unset */
+    cbec_arena scratch;        /* cbec__vctx_scratch: reset by the check that used it */
     struct cbec_vctx ctx;
 };
 

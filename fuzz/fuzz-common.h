@@ -1,0 +1,163 @@
+/* fuzz-common.h - what every libcbecstd fuzz harness shares: input caps, a
+ * self-contained rule pack compiled into the binary (no file system), a
+ * registry and validator with tight limits, and output oracles. */
+#ifndef CBEC_FUZZ_COMMON_H
+#define CBEC_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbecstd.h"
+#include "doc/doc.h"
+
+/* Inputs larger than this are ignored: the interesting bugs are in
+ * structure, not bulk, and big inputs only slow the engine down. */
+#define FUZZ_MAX_INPUT (256u * 1024u)
+
+/* Not every harness uses every helper. */
+#define FUZZ_HELPER static __attribute__((unused))
+
+/* The pack the message harnesses validate against.  It uses every check
+ * kind of the library's own rule families with inline code lists only, so
+ * loading it reads no file.  It is the fuzzer's map of the rule engine:
+ * when a rule family lands, give it a rule here. */
+static const char fuzz_pack_json[] =
+    "{\"cbecstd_pack\":1,\"id\":\"FUZZ\",\"version\":\"1.0.0\",\"status\":\"active\","
+    "\"module\":\"compliance\",\"title\":{\"zh-CN\":\"模糊测试\",\"en\":\"fuzzing\"},"
+    "\"codelists\":{\"cur\":{\"codes\":[\"CNY\",\"JPY\",\"KWD\",\"USD\",{\"code\":\"EUR\"}]},"
+    "\"cc\":{\"codes\":[\"CN\",\"JP\",\"US\",\"DE\",\"FR\",\"GB\"]}},"
+    "\"messages\":{"
+    "\"order\":{\"json\":{\"detect\":{\"path\":\"/messageType\",\"equals\":\"order\"}},"
+    "\"rules\":["
+    "{\"id\":\"F-01\",\"path\":\"/orderNo\",\"required\":true,\"type\":\"string\","
+    "\"pattern\":\"^[A-Za-z0-9_-]{1,30}$\",\"message\":{\"en\":\"bad {value} at {path}\",\"zh-CN\":\"{{坏}} {value} {expected}\"}},"
+    "{\"id\":\"F-02\",\"path\":\"/currency\",\"codelist\":\"cur\"},"
+    "{\"id\":\"F-03\",\"path\":\"/items\",\"type\":\"array\",\"minItems\":1,\"maxItems\":5},"
+    "{\"id\":\"F-04\",\"path\":\"/items/*/qty\",\"type\":[\"string\",\"integer\"],\"minimum\":\"1\",\"maximum\":\"99999\"},"
+    "{\"id\":\"F-05\",\"path\":\"/items/*/price\",\"fractionDigits\":2,\"exclusiveMinimum\":0,\"exclusiveMaximum\":1e9},"
+    "{\"id\":\"F-06\",\"path\":\"/items/*/name/*\",\"minLength\":1,\"maxLength\":20,\"maxBytes\":60,\"minBytes\":1},"
+    "{\"id\":\"F-07\",\"path\":\"/buyer/idNumber\",\"pattern\":\"^[0-9]{17}[0-9X]$\",\"severity\":\"warning\"},"
+    "{\"id\":\"F-08\",\"path\":\"/buyer/phone\",\"pattern\":\"^\\\\+[1-9][0-9]{7,14}$\"},"
+    "{\"id\":\"F-09\",\"path\":\"/buyer/name\",\"maxLength\":3,\"severity\":\"info\"},"
+    "{\"id\":\"F-10\",\"path\":\"/status\",\"enum\":[\"NEW\",\"PAID\",1,2.50,true,null]},"
+    "{\"id\":\"F-11\",\"path\":\"/consignee/address/country\",\"required\":true,\"codelist\":\"cc\"},"
+    "{\"id\":\"F-12\",\"path\":\"/destinationCountry\",\"codelist\":\"cc\"},"
+    "{\"id\":\"F-13\",\"path\":\"/*/*/*\",\"maxBytes\":200,\"severity\":\"info\"},"
+    "{\"id\":\"F-14\",\"path\":\"/notes\",\"pattern\":\"^(a|aa)+$\"}"
+    "]},"
+    "\"note\":{\"json\":{\"detect\":{\"path\":\"/messageType\",\"equals\":\"note\"}},"
+    "\"rules\":[{\"id\":\"N-01\",\"path\":\"/text\",\"required\":true,\"maxLength\":50}]}"
+    "}}";
+
+/* Abort with a message: a harness invariant broke, which the fuzzing
+ * engine turns into a reproducer. */
+FUZZ_HELPER void fuzz_fail(const char *what)
+{
+    fprintf(stderr, "fuzz invariant broken: %s\n", what);
+    abort();
+}
+
+/* The registry over the embedded pack, made once per process. */
+FUZZ_HELPER cbec_registry *fuzz_registry(void)
+{
+    static cbec_registry *reg;
+    if (reg)
+        return reg;
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    if (cbec_registry_new(&reg) != CBEC_OK)
+        fuzz_fail("registry");
+    if (cbec_pack_load_buffer(&p, fuzz_pack_json, sizeof fuzz_pack_json - 1, "fuzz.pack.json", NULL, NULL,
+                              &err) != CBEC_OK)
+        fuzz_fail(err ? cbec_error_message(err) : "pack");
+    if (cbec_registry_add(reg, p, &err) != CBEC_OK)
+        fuzz_fail("registry add");
+    cbec_pack_free(p);
+    return reg;
+}
+
+/* A validator with limits tight enough to keep every input fast. */
+FUZZ_HELPER cbec_validator *fuzz_validator(void)
+{
+    static cbec_validator *v;
+    if (v)
+        return v;
+    if (cbec_validator_new(&v) != CBEC_OK)
+        fuzz_fail("validator");
+    cbec_validator_set_limit(v, CBEC_LIMIT_MESSAGE_BYTES, FUZZ_MAX_INPUT);
+    cbec_validator_set_limit(v, CBEC_LIMIT_DEPTH, 64);
+    cbec_validator_set_limit(v, CBEC_LIMIT_FINDINGS, 200);
+    cbec_validator_set_limit(v, CBEC_LIMIT_NODES, 200000);
+    /* a fixed date: pack selection must not depend on when the fuzzer runs */
+    cbec_validator_set_option(v, CBEC_VOPT_DATE, "2026-06-01");
+    return v;
+}
+
+/* Oracle: a JSON rendering must be one well-formed JSON object. */
+FUZZ_HELPER void fuzz_check_json(const char *s, size_t len)
+{
+    cbec_json_reader *rd = cbec__json_reader_new(32);
+    cbec_arena arena;
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom = false;
+    cbec_read_limits lim = {len + 1, 32, 0};
+    if (!rd)
+        fuzz_fail("oom");
+    cbec__arena_init(&arena);
+    memset(&doc, 0, sizeof doc);
+    if (!cbec__json_read(rd, s, len, &lim, &arena, &doc, &re, &oom)) {
+        if (!oom)
+            fuzz_fail("rendered JSON does not parse");
+    } else if (doc.root->kind != CBEC_NODE_OBJECT) {
+        fuzz_fail("rendered JSON is not an object");
+    }
+    cbec__json_release(rd, &doc);
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
+}
+
+/* Oracle: text for people holds no control character but newlines (a
+ * value must never forge lines or terminal escapes). */
+FUZZ_HELPER void fuzz_check_text(const char *s, size_t len)
+{
+    if (strlen(s) != len)
+        fuzz_fail("NUL inside rendered text");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n') || c == 0x7f)
+            fuzz_fail("control character in rendered text");
+    }
+}
+
+/* Render a report every way and read every accessor. */
+FUZZ_HELPER void fuzz_exercise_report(cbec_report *rep, const char *lang)
+{
+    const char *out;
+    size_t len;
+    size_t n = cbec_report_count(rep);
+    for (size_t i = 0; i < n; i++) {
+        if (!cbec_finding_rule(rep, i) || !cbec_finding_path(rep, i) || !cbec_finding_pack(rep, i) ||
+            !cbec_finding_ref(rep, i))
+            fuzz_fail("finding accessor returned NULL");
+        (void)cbec_finding_line(rep, i);
+        (void)cbec_finding_column(rep, i);
+        (void)cbec_finding_offset(rep, i);
+        (void)cbec_severity_name(cbec_finding_severity(rep, i));
+        const char *m = cbec_finding_message(rep, i, lang);
+        if (m)
+            fuzz_check_text(m, strlen(m));
+    }
+    if (cbec_finding_rule(rep, n) != NULL)
+        fuzz_fail("accessor past the end");
+    if (cbec_report_render(rep, CBEC_RENDER_JSON, lang, &out, &len) == CBEC_OK)
+        fuzz_check_json(out, len);
+    if (cbec_report_render(rep, CBEC_RENDER_TEXT, lang, &out, &len) == CBEC_OK)
+        fuzz_check_text(out, len);
+    if (cbec_report_valid(rep) && cbec_report_count_severity(rep, CBEC_SEVERITY_ERROR))
+        fuzz_fail("valid report with errors");
+}
+
+#endif /* CBEC_FUZZ_COMMON_H */

@@ -1,0 +1,2409 @@
+/* logic.c - the JSON Logic engine: compile rule trees into operation trees
+ * once, evaluate them over cbec_node documents with exact decimals and
+ * bounded cost.  Semantics and extensions: doc/json-logic.md. */
+#include "rules/logic.h"
+#include "pack/pack.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- operations ---- */
+
+typedef enum op {
+    OP_LIT, OP_ARRAY, OP_VAR, OP_MISSING, OP_MISSING_SOME, OP_IF, OP_EQ, OP_SEQ, OP_NE, OP_SNE,
+    OP_NOT, OP_NOTNOT, OP_OR, OP_AND, OP_GT, OP_GE, OP_LT, OP_LE, OP_MAX, OP_MIN, OP_ADD,
+    OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_MAP, OP_REDUCE, OP_FILTER, OP_ALL, OP_NONE, OP_SOME,
+    OP_MERGE, OP_IN, OP_CAT, OP_SUBSTR, OP_LOG,
+    /* commerce extensions */
+    OP_SUM, OP_COUNT, OP_ROUND, OP_CURRENCY_ROUND, OP_MINOR_UNITS, OP_WITHIN, OP_IN_CODELIST,
+    OP_DECIMAL,
+    /* newer community operators */
+    OP_VAL, OP_EXISTS, OP_COALESCE, OP_THROW, OP_TRY, OP_PRESERVE
+} op;
+
+#define F_ARRAY 0x1   /* arguments must be written as an array */
+#define F_SPREAD 0x2  /* one operation as argument: its array result gives the arguments */
+#define NOMAX UINT32_MAX
+
+static const struct opdef {
+    const char *name;
+    op code;
+    unsigned flags;
+    uint32_t min, max;
+} ops[] = {
+    {"var", OP_VAR, 0, 0, 2},
+    {"missing", OP_MISSING, F_SPREAD, 0, NOMAX},
+    {"missing_some", OP_MISSING_SOME, 0, 2, 2},
+    {"if", OP_IF, F_ARRAY, 0, NOMAX},
+    {"?:", OP_IF, F_ARRAY, 0, NOMAX},
+    {"==", OP_EQ, F_ARRAY, 2, NOMAX},
+    {"===", OP_SEQ, F_ARRAY, 2, NOMAX},
+    {"!=", OP_NE, F_ARRAY, 2, NOMAX},
+    {"!==", OP_SNE, F_ARRAY, 2, NOMAX},
+    {"!", OP_NOT, 0, 0, NOMAX},
+    {"!!", OP_NOTNOT, 0, 0, NOMAX},
+    {"or", OP_OR, F_ARRAY, 0, NOMAX},
+    {"and", OP_AND, F_ARRAY, 0, NOMAX},
+    {">", OP_GT, F_ARRAY, 2, NOMAX},
+    {">=", OP_GE, F_ARRAY, 2, NOMAX},
+    {"<", OP_LT, F_ARRAY, 2, NOMAX},
+    {"<=", OP_LE, F_ARRAY, 2, NOMAX},
+    {"max", OP_MAX, F_SPREAD, 0, NOMAX},
+    {"min", OP_MIN, F_SPREAD, 0, NOMAX},
+    {"+", OP_ADD, F_SPREAD, 0, NOMAX},
+    {"-", OP_SUB, F_SPREAD, 1, NOMAX},
+    {"*", OP_MUL, F_SPREAD, 0, NOMAX},
+    {"/", OP_DIV, F_SPREAD, 1, NOMAX},
+    {"%", OP_MOD, F_SPREAD, 2, NOMAX},
+    {"map", OP_MAP, F_ARRAY, 2, 2},
+    {"reduce", OP_REDUCE, F_ARRAY, 2, 3},
+    {"filter", OP_FILTER, F_ARRAY, 2, 2},
+    {"all", OP_ALL, F_ARRAY, 2, 2},
+    {"none", OP_NONE, F_ARRAY, 2, 2},
+    {"some", OP_SOME, F_ARRAY, 2, 2},
+    {"merge", OP_MERGE, F_SPREAD, 0, NOMAX},
+    {"in", OP_IN, 0, 2, 2},
+    {"cat", OP_CAT, F_SPREAD, 0, NOMAX},
+    {"substr", OP_SUBSTR, 0, 2, 3},
+    {"log", OP_LOG, 0, 0, NOMAX},
+    {"sum", OP_SUM, F_SPREAD, 0, NOMAX},
+    {"count", OP_COUNT, F_SPREAD, 0, NOMAX},
+    {"round", OP_ROUND, 0, 1, 3},
+    {"currency_round", OP_CURRENCY_ROUND, 0, 2, 3},
+    {"minor_units", OP_MINOR_UNITS, 0, 1, 1},
+    {"within", OP_WITHIN, F_ARRAY, 3, 3},
+    {"in_codelist", OP_IN_CODELIST, F_ARRAY, 2, 2},
+    {"decimal", OP_DECIMAL, 0, 1, 1},
+    {"val", OP_VAL, 0, 0, NOMAX},
+    {"exists", OP_EXISTS, 0, 0, NOMAX},
+    {"??", OP_COALESCE, F_ARRAY, 0, NOMAX},
+    {"throw", OP_THROW, 0, 1, 1},
+    {"try", OP_TRY, 0, 0, NOMAX},
+    {"preserve", OP_PRESERVE, 0, 0, NOMAX},
+};
+
+/* A path of "var" split at compile time (or at run time when computed). */
+typedef enum special { SP_NONE, SP_ROOT, SP_VALUE, SP_ITEM, SP_INDEX, SP_INDICES, SP_PARENT } special;
+
+typedef struct lseg {
+    const char *s;
+    size_t len;
+    bool wild;
+} lseg;
+
+typedef struct lpath {
+    special sp;
+    lseg *segs;
+    size_t nsegs;
+    bool wild;        /* some segment is "*" */
+    bool whole;       /* "", null or []: the data itself */
+} lpath;
+
+typedef struct lnode lnode;
+struct lnode {
+    uint8_t op;
+    bool dynamic;          /* the single argument's array result gives the arguments */
+    bool has_path;         /* OP_VAR, OP_EXISTS, OP_VAL with a constant path */
+    uint32_t nargs;
+    lnode **args;
+    cbec_lval lit;         /* OP_LIT */
+    lpath path;
+    const cbec_codelist *list;  /* OP_IN_CODELIST */
+    const char *opname;
+};
+
+struct cbec_lexpr {
+    cbec_arena arena;
+    lnode *root;
+};
+
+/* ---- compile ---- */
+
+typedef struct cctx {
+    cbec_arena *arena;
+    const struct cbec_pack *pack;
+    unsigned max_depth;
+    cbec_logic_cerror *e;
+    bool *oom;
+} cctx;
+
+static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
+    CBEC_PRINTF(4, 5);
+static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->e->message, sizeof c->e->message, fmt, ap);
+    va_end(ap);
+    snprintf(c->e->type, sizeof c->e->type, "%s", type);
+    c->e->at = at;
+    return false;
+}
+
+static bool coom(cctx *c)
+{
+    *c->oom = true;
+    return cfail(c, NULL, "Memory", "out of memory");
+}
+
+static void *calloc_c(cctx *c, size_t count, size_t size)
+{
+    void *p = cbec__arena_calloc(c->arena, count ? count : 1, size);
+    if (!p)
+        coom(c);
+    return p;
+}
+
+/* Copy a node tree into the expression's arena: rules outlive the pack text. */
+static cbec_node *copy_node(cctx *c, const cbec_node *src, cbec_node *dst, cbec_node *parent)
+{
+    *dst = *src;
+    dst->parent = parent;
+    dst->children = NULL;
+    if (src->key && !(dst->key = cbec__arena_strndup(c->arena, src->key, src->keylen)))
+        return coom(c), NULL;
+    if (src->text && !(dst->text = cbec__arena_strndup(c->arena, src->text, src->len)))
+        return coom(c), NULL;
+    if (src->count) {
+        cbec_node *kids = calloc_c(c, src->count, sizeof *kids);
+        if (!kids)
+            return NULL;
+        for (uint32_t i = 0; i < src->count; i++)
+            if (!copy_node(c, &src->children[i], &kids[i], dst))
+                return NULL;
+        dst->children = kids;
+    }
+    return dst;
+}
+
+static bool scalar_lit(cctx *c, const cbec_node *n, cbec_lval *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (n->kind) {
+    case CBEC_NODE_NULL: v->kind = CBEC_LV_NULL; return true;
+    case CBEC_NODE_BOOL:
+        v->kind = CBEC_LV_BOOL;
+        v->b = n->text[0] == 't';
+        return true;
+    case CBEC_NODE_NUMBER:
+        v->kind = CBEC_LV_NUM;
+        if (cbec__dec_parse(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &v->u.num) != CBEC_DEC_OK)
+            return cfail(c, n, "Range", "number %.*s cannot be held exactly (at most 38 digits)",
+                         (int)(n->len > 40 ? 40 : n->len), n->text);
+        return true;
+    case CBEC_NODE_STRING:
+        v->kind = CBEC_LV_STR;
+        v->u.str.len = n->len;
+        if (!(v->u.str.s = cbec__arena_strndup(c->arena, n->text, n->len)))
+            return coom(c);
+        return true;
+    default: {
+        cbec_node *copy = calloc_c(c, 1, sizeof *copy);
+        if (!copy || !copy_node(c, n, copy, NULL))
+            return false;
+        v->kind = CBEC_LV_NODE;
+        v->u.node = copy;
+        return true;
+    }
+    }
+}
+
+static const struct opdef *find_op(const char *name, size_t len)
+{
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(ops); i++)
+        if (cbec__streq(name, len, ops[i].name))
+            return &ops[i];
+    return NULL;
+}
+
+static bool is_logic(const cbec_node *n)
+{
+    return n->kind == CBEC_NODE_OBJECT && n->count == 1;
+}
+
+static lnode *compile_node(cctx *c, const cbec_node *n, unsigned depth);
+
+static special special_name(const char *s, size_t len)
+{
+    if (cbec__streq(s, len, "$root")) return SP_ROOT;
+    if (cbec__streq(s, len, "$value")) return SP_VALUE;
+    if (cbec__streq(s, len, "$item")) return SP_ITEM;
+    if (cbec__streq(s, len, "$index")) return SP_INDEX;
+    if (cbec__streq(s, len, "$indices")) return SP_INDICES;
+    if (cbec__streq(s, len, "$parent")) return SP_PARENT;
+    return SP_NONE;
+}
+
+/* Split a dotted path; a leading special name is taken out of the segments. */
+static bool split_path(cbec_arena *a, const char *s, size_t len, lpath *p)
+{
+    memset(p, 0, sizeof *p);
+    if (len == 0) {
+        p->whole = true;
+        return true;
+    }
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '.';
+    p->segs = cbec__arena_calloc(a, n, sizeof *p->segs);
+    if (!p->segs)
+        return false;
+    size_t start = 0, k = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == '.') {
+            lseg *g = &p->segs[k++];
+            g->s = s + start;
+            g->len = i - start;
+            g->wild = g->len == 1 && g->s[0] == '*';
+            p->wild |= g->wild;
+            start = i + 1;
+        }
+    }
+    p->nsegs = k;
+    special sp = special_name(p->segs[0].s, p->segs[0].len);
+    if (sp != SP_NONE) {
+        p->sp = sp;
+        p->segs++;
+        p->nsegs--;
+    }
+    return true;
+}
+
+/* The path of "var" from a literal: a string, a number (its JS text) or null. */
+static size_t js_number_text(const cbec_dec *d, char *out, size_t cap);
+
+static bool lit_path(cctx *c, const cbec_lval *v, lpath *p, bool *ok)
+{
+    *ok = true;
+    if (v->kind == CBEC_LV_NULL) {
+        memset(p, 0, sizeof *p);
+        p->whole = true;
+        return true;
+    }
+    if (v->kind == CBEC_LV_STR)
+        return split_path(c->arena, v->u.str.s, v->u.str.len, p) || coom(c);
+    if (v->kind == CBEC_LV_NUM) {
+        char buf[128];
+        size_t n = js_number_text(&v->u.num, buf, sizeof buf);
+        char *s = cbec__arena_strndup(c->arena, buf, n);
+        return (s && split_path(c->arena, s, n, p)) || coom(c);
+    }
+    *ok = false;
+    return true;
+}
+
+static lnode *compile_op(cctx *c, const cbec_node *n, unsigned depth)
+{
+    const cbec_node *a = &n->children[0];
+    const struct opdef *d = find_op(n->children[0].key, n->children[0].keylen);
+    if (!d) {
+        cfail(c, n, "Unknown Operator", "unknown operator \"%.*s\"", (int)(a->keylen > 60 ? 60 : a->keylen), a->key);
+        return NULL;
+    }
+    lnode *x = calloc_c(c, 1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->op = d->code;
+    x->opname = d->name;
+    if (d->code == OP_PRESERVE) {
+        x->op = OP_LIT;
+        if (!scalar_lit(c, a, &x->lit))
+            return NULL;
+        return x;
+    }
+    bool as_array = a->kind == CBEC_NODE_ARRAY;
+    if (!as_array && (d->flags & F_ARRAY)) {
+        cfail(c, a, "Invalid Arguments", "\"%s\" takes an array of arguments", d->name);
+        return NULL;
+    }
+    uint32_t nargs = as_array ? a->count : 1;
+    if (!as_array && (d->flags & F_SPREAD) && is_logic(a))
+        x->dynamic = true;
+    if (!x->dynamic && (nargs < d->min || nargs > d->max)) {
+        if (d->max == d->min)
+            cfail(c, a, "Invalid Arguments", "\"%s\" takes %u argument%s, not %u", d->name, d->min,
+                  d->min == 1 ? "" : "s", nargs);
+        else if (nargs < d->min)
+            cfail(c, a, "Invalid Arguments", "\"%s\" takes at least %u arguments, not %u", d->name, d->min, nargs);
+        else
+            cfail(c, a, "Invalid Arguments", "\"%s\" takes at most %u arguments, not %u", d->name, d->max, nargs);
+        return NULL;
+    }
+    x->nargs = nargs;
+    x->args = calloc_c(c, nargs, sizeof *x->args);
+    if (!x->args)
+        return NULL;
+    for (uint32_t i = 0; i < nargs; i++) {
+        const cbec_node *arg = as_array ? &a->children[i] : a;
+        if (!(x->args[i] = compile_node(c, arg, depth + 1)))
+            return NULL;
+    }
+    /* arguments whose literal value is known to be wrong are load errors */
+    switch (x->op) {
+    case OP_MAP: case OP_FILTER: case OP_ALL: case OP_NONE: case OP_SOME: case OP_REDUCE:
+        if (x->args[0]->op == OP_LIT && x->args[0]->lit.kind == CBEC_LV_NULL) {
+            cfail(c, &a->children[0], "Invalid Arguments", "\"%s\" needs an array to iterate, not null", d->name);
+            return NULL;
+        }
+        if ((x->op == OP_MAP || x->op == OP_FILTER) && x->args[1]->op == OP_LIT &&
+            x->args[1]->lit.kind == CBEC_LV_NULL) {
+            cfail(c, &a->children[1], "Invalid Arguments", "\"%s\" needs logic to apply, not null", d->name);
+            return NULL;
+        }
+        break;
+    case OP_VAR:
+        if (nargs == 0) {
+            x->has_path = true;
+            x->path.whole = true;
+        } else if (x->args[0]->op == OP_LIT) {
+            bool ok;
+            if (!lit_path(c, &x->args[0]->lit, &x->path, &ok))
+                return NULL;
+            x->has_path = ok;
+        }
+        break;
+    case OP_IN_CODELIST: {
+        const lnode *name = x->args[1];
+        if (name->op != OP_LIT || name->lit.kind != CBEC_LV_STR) {
+            cfail(c, a, "Invalid Arguments", "\"in_codelist\" names its code list with a string");
+            return NULL;
+        }
+        x->list = c->pack ? cbec__pack_codelist(c->pack, name->lit.u.str.s, name->lit.u.str.len) : NULL;
+        if (!x->list) {
+            cfail(c, &a->children[1], "Invalid Arguments", "unknown code list \"%.*s\"%s",
+                  (int)(name->lit.u.str.len > 60 ? 60 : name->lit.u.str.len), name->lit.u.str.s,
+                  c->pack ? "" : " (no pack: code lists exist only in packs)");
+            return NULL;
+        }
+        break;
+    }
+    case OP_ROUND: case OP_CURRENCY_ROUND: {
+        const uint32_t mode_at = 2;
+        if (nargs > mode_at) {
+            const lnode *m = x->args[mode_at];
+            static const char *const modes[] = {"half-up", "half-even", "down", "up"};
+            bool known = false;
+            if (m->op == OP_LIT && m->lit.kind == CBEC_LV_STR)
+                for (size_t i = 0; i < CBEC_ARRAY_LEN(modes); i++)
+                    known |= cbec__streq(m->lit.u.str.s, m->lit.u.str.len, modes[i]);
+            if (!known) {
+                cfail(c, &a->children[mode_at], "Invalid Arguments",
+                      "rounding mode must be \"half-up\", \"half-even\", \"down\" or \"up\"");
+                return NULL;
+            }
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return x;
+}
+
+static lnode *compile_node(cctx *c, const cbec_node *n, unsigned depth)
+{
+    if (depth > c->max_depth) {
+        cfail(c, n, "Limit", "the rule nests deeper than %u levels", c->max_depth);
+        return NULL;
+    }
+    if (is_logic(n))
+        return compile_op(c, n, depth);
+    lnode *x = calloc_c(c, 1, sizeof *x);
+    if (!x)
+        return NULL;
+    if (n->kind == CBEC_NODE_ARRAY) {
+        /* an array is evaluated item by item; all-literal arrays are data */
+        bool all_lit = true;
+        x->op = OP_ARRAY;
+        x->nargs = n->count;
+        x->args = calloc_c(c, n->count, sizeof *x->args);
+        if (!x->args)
+            return NULL;
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (!(x->args[i] = compile_node(c, &n->children[i], depth + 1)))
+                return NULL;
+            all_lit &= x->args[i]->op == OP_LIT;
+        }
+        if (all_lit) {
+            x->op = OP_LIT;
+            return scalar_lit(c, n, &x->lit) ? x : NULL;
+        }
+        return x;
+    }
+    x->op = OP_LIT;
+    return scalar_lit(c, n, &x->lit) ? x : NULL;
+}
+
+bool cbec__logic_compile(const cbec_node *rule, const struct cbec_pack *pack, unsigned max_depth,
+                         cbec_lexpr **out, cbec_logic_cerror *e, bool *oom)
+{
+    *out = NULL;
+    *oom = false;
+    memset(e, 0, sizeof *e);
+    cbec_lexpr *x = cbec__calloc(1, sizeof *x);
+    if (!x) {
+        *oom = true;
+        snprintf(e->type, sizeof e->type, "Memory");
+        snprintf(e->message, sizeof e->message, "out of memory");
+        return false;
+    }
+    cbec__arena_init(&x->arena);
+    cctx c = {&x->arena, pack, max_depth ? max_depth : CBEC_LOGIC_DEFAULT_DEPTH, e, oom};
+    if (c.max_depth > CBEC_LOGIC_MAX_DEPTH)
+        c.max_depth = CBEC_LOGIC_MAX_DEPTH;
+    x->root = compile_node(&c, rule, 0);
+    if (!x->root) {
+        cbec__logic_free(x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+void cbec__logic_free(cbec_lexpr *x)
+{
+    if (!x)
+        return;
+    cbec__arena_free(&x->arena);
+    free(x);
+}
+
+/* ---- evaluation context ---- */
+
+typedef struct ectx {
+    const cbec_logic_env *env;
+    cbec_logic_error *e;
+    unsigned long ops;
+    size_t bytes;
+    unsigned depth;
+    /* the data of each scope, outermost (the root data) first: an iterator
+     * adds two, {"index": i} and the item, that "val" can climb to */
+    const cbec_lval **scopes;
+    unsigned nscopes, capscopes;
+} ectx;
+
+static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...) CBEC_PRINTF(4, 5);
+static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->e->message, sizeof x->e->message, fmt, ap);
+    va_end(ap);
+    snprintf(x->e->type, sizeof x->e->type, "%s", type);
+    snprintf(x->e->zh, sizeof x->e->zh, "%s", zh);
+    x->e->fatal = false;
+    return false;
+}
+
+static bool elimit(ectx *x, const char *what_en, const char *what_zh)
+{
+    efail(x, "Limit", what_zh, "%s", what_en);
+    x->e->fatal = true;
+    return false;
+}
+
+static void *xalloc(ectx *x, size_t count, size_t size)
+{
+    if (!count)
+        count = 1;
+    if (size && count > SIZE_MAX / size)
+        return elimit(x, "the evaluation needs too much memory", "求值所需内存超出限制"), NULL;
+    size_t n = count * size;
+    if (n > x->env->limits.max_bytes || x->bytes > x->env->limits.max_bytes - n)
+        return elimit(x, "the evaluation needs more memory than its limit", "求值所需内存超出限制"), NULL;
+    x->bytes += n;
+    void *p = cbec__arena_alloc(x->env->arena, n);
+    if (!p) {
+        efail(x, "Memory", "内存不足", "out of memory");
+        x->e->fatal = true;
+    }
+    return p;
+}
+
+static bool cost(ectx *x, unsigned long n)
+{
+    x->ops += n;
+    if (x->ops > x->env->limits.max_ops)
+        return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
+    return true;
+}
+
+static bool push_scope(ectx *x, const cbec_lval *v)
+{
+    if (x->nscopes == x->capscopes) {
+        unsigned cap = x->capscopes ? x->capscopes * 2 : 16;
+        if (cap > 4 * CBEC_LOGIC_MAX_DEPTH + 8)
+            return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+        const cbec_lval **s = xalloc(x, cap, sizeof *s);
+        if (!s)
+            return false;
+        if (x->nscopes)
+            memcpy(s, x->scopes, x->nscopes * sizeof *s);
+        x->scopes = s;
+        x->capscopes = cap;
+    }
+    x->scopes[x->nscopes++] = v;
+    return true;
+}
+
+/* ---- values ---- */
+
+static const cbec_lval LV_NULL_V = {CBEC_LV_NULL, false, 0, {{0, 0, false}}, NULL};
+
+static void set_bool(cbec_lval *v, bool b)
+{
+    memset(v, 0, sizeof *v);
+    v->kind = CBEC_LV_BOOL;
+    v->b = b;
+}
+
+static void set_num(cbec_lval *v, const cbec_dec *d)
+{
+    memset(v, 0, sizeof *v);
+    v->kind = CBEC_LV_NUM;
+    v->u.num = *d;
+}
+
+static void set_str(cbec_lval *v, const char *s, size_t len)
+{
+    memset(v, 0, sizeof *v);
+    v->kind = CBEC_LV_STR;
+    v->u.str.s = s;
+    v->u.str.len = len;
+}
+
+static void set_arr(cbec_lval *v, const cbec_lval *items, uint32_t n)
+{
+    memset(v, 0, sizeof *v);
+    v->kind = CBEC_LV_ARR;
+    v->u.items = items;
+    v->n = n;
+}
+
+/* A document node as a value: scalars become values, containers stay nodes. */
+static bool node_val(ectx *x, const cbec_node *nd, cbec_lval *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!nd)
+        return true;
+    switch (nd->kind) {
+    case CBEC_NODE_NULL: return true;
+    case CBEC_NODE_BOOL:
+        set_bool(v, nd->len == 4);
+        return true;
+    case CBEC_NODE_NUMBER: {
+        cbec_dec d;
+        if (cbec__dec_parse(nd->text, nd->len, CBEC_DEC_ALLOW_EXPONENT, &d) != CBEC_DEC_OK)
+            return efail(x, "Range", "数值超出精确小数的范围（38 位）",
+                         "number %.*s cannot be held exactly (at most 38 digits)",
+                         (int)(nd->len > 40 ? 40 : nd->len), nd->text);
+        set_num(v, &d);
+        return true;
+    }
+    case CBEC_NODE_STRING:
+        set_str(v, nd->text, nd->len);
+        return true;
+    default:
+        v->kind = CBEC_LV_NODE;
+        v->u.node = nd;
+        return true;
+    }
+}
+
+static bool is_array(const cbec_lval *v)
+{
+    return v->kind == CBEC_LV_ARR || (v->kind == CBEC_LV_NODE && v->u.node->kind == CBEC_NODE_ARRAY);
+}
+
+static bool is_object(const cbec_lval *v)
+{
+    return v->kind == CBEC_LV_PAIRS || (v->kind == CBEC_LV_NODE && v->u.node->kind == CBEC_NODE_OBJECT);
+}
+
+static uint32_t arr_len(const cbec_lval *v)
+{
+    if (v->kind == CBEC_LV_ARR)
+        return v->n;
+    if (v->kind == CBEC_LV_NODE && v->u.node->kind == CBEC_NODE_ARRAY)
+        return v->u.node->count;
+    return 0;
+}
+
+static bool arr_get(ectx *x, const cbec_lval *v, uint32_t i, cbec_lval *out)
+{
+    if (v->kind == CBEC_LV_ARR) {
+        *out = v->u.items[i];
+        return true;
+    }
+    return node_val(x, &v->u.node->children[i], out);
+}
+
+bool cbec__logic_truthy(const cbec_lval *v)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: return false;
+    case CBEC_LV_BOOL: return v->b;
+    case CBEC_LV_NUM: return !cbec__dec_is_zero(&v->u.num);
+    case CBEC_LV_STR: return v->u.str.len != 0;
+    case CBEC_LV_ARR: return v->n != 0;
+    case CBEC_LV_NODE: return v->u.node->kind == CBEC_NODE_OBJECT || v->u.node->count != 0;
+    default: return true;
+    }
+}
+
+/* ---- exact decimal arithmetic, rounded to 34 digits only when exactness
+ * would need more than the 38 a coefficient holds ---- */
+
+#define PREC 34
+#define EXP_BOUND 100000000L
+
+static cbec_u128 p10(unsigned k)
+{
+    cbec_u128 p = 1;
+    while (k--)
+        p *= 10;
+    return p;
+}
+
+static unsigned ndig(cbec_u128 c)
+{
+    unsigned k = 1;
+    while (c >= 10) {
+        c /= 10;
+        k++;
+    }
+    return k;
+}
+
+/* Round q + r/div half-even (r < div). */
+static cbec_u128 round_half_even(cbec_u128 q, cbec_u128 r, cbec_u128 div)
+{
+    if (r == 0)
+        return q;
+    cbec_u128 rest = div - r;
+    if (r > rest || (r == rest && (q & 1)))
+        return q + 1;
+    return q;
+}
+
+/* Keep at most prec significant digits. */
+static void dec_fit(cbec_dec *d, unsigned prec)
+{
+    unsigned k = ndig(d->coef);
+    if (d->coef == 0 || k <= prec)
+        return;
+    unsigned drop = k - prec;
+    cbec_u128 p = p10(drop);
+    cbec_u128 q = round_half_even(d->coef / p, d->coef % p, p);
+    if (q == p10(prec)) {
+        q /= 10;
+        drop++;
+    }
+    d->coef = q;
+    d->exp += (int32_t)drop;
+}
+
+/* d with exponent e (e <= lead position), rounding half-even. */
+static cbec_dec rescale(const cbec_dec *d, long e)
+{
+    cbec_dec r = *d;
+    if (d->coef == 0) {
+        r.exp = (int32_t)e;
+        return r;
+    }
+    if (d->exp < e) {
+        long k = e - d->exp;
+        if (k > CBEC_DEC_MAX_DIGITS) {
+            r.coef = 0;
+        } else {
+            cbec_u128 p = p10((unsigned)k);
+            r.coef = round_half_even(d->coef / p, d->coef % p, p);
+        }
+    } else if (d->exp > e) {
+        r.coef = d->coef * p10((unsigned)(d->exp - e));
+    }
+    r.exp = (int32_t)e;
+    if (r.coef == 0)
+        r.neg = false;
+    return r;
+}
+
+static bool range_fail(ectx *x)
+{
+    return efail(x, "Range", "运算结果超出精确小数的范围", "a result is out of the range of exact decimals");
+}
+
+static bool exp_ok(ectx *x, cbec_dec *d)
+{
+    if (d->coef == 0) {
+        d->neg = false;
+        if (d->exp > 0)
+            d->exp = 0;
+    }
+    if (d->exp > EXP_BOUND || d->exp < -EXP_BOUND)
+        return range_fail(x);
+    return true;
+}
+
+static bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (cbec__dec_add(a, b, out) == CBEC_DEC_OK)
+        return exp_ok(x, out);
+    long la = a->coef ? (long)a->exp + (long)ndig(a->coef) : LONG_MIN;
+    long lb = b->coef ? (long)b->exp + (long)ndig(b->coef) : LONG_MIN;
+    long lead = la > lb ? la : lb;
+    long e = lead - 36;
+    cbec_dec ra = rescale(a, e), rb = rescale(b, e);
+    if (cbec__dec_add(&ra, &rb, out) != CBEC_DEC_OK)
+        return range_fail(x);
+    dec_fit(out, PREC);
+    return exp_ok(x, out);
+}
+
+static bool dec_sub(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    cbec_dec nb = *b;
+    nb.neg = !nb.neg && nb.coef;
+    return dec_add(x, a, &nb, out);
+}
+
+static bool dec_mul(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    long e = (long)a->exp + (long)b->exp;
+    if (cbec__dec_mul(a, b, out) == CBEC_DEC_OK)
+        return exp_ok(x, out);
+    if (e > EXP_BOUND || e < -EXP_BOUND)
+        return range_fail(x);
+    /* the exact product in base 10^19 limbs, then its first 34 digits */
+    const cbec_u128 B = p10(19);
+    cbec_u128 a1 = a->coef / B, a0 = a->coef % B, b1 = b->coef / B, b0 = b->coef % B;
+    cbec_u128 t = a0 * b0, limb[4];
+    limb[0] = t % B;
+    t = t / B + a1 * b0;
+    cbec_u128 carry = t / B;
+    t %= B;
+    t += a0 * b1;
+    carry += t / B;
+    limb[1] = t % B;
+    t = a1 * b1 + carry;
+    limb[2] = t % B;
+    limb[3] = t / B;
+    char digits[96];
+    size_t nd = 0;
+    for (int i = 3; i >= 0; i--) {
+        char tmp[20];
+        cbec_u128 v = limb[i];
+        for (int k = 18; k >= 0; k--) {
+            tmp[k] = (char)('0' + (int)(v % 10));
+            v /= 10;
+        }
+        memcpy(digits + nd, tmp, 19);
+        nd += 19;
+    }
+    size_t first = 0;
+    while (first < nd && digits[first] == '0')
+        first++;
+    size_t sig = nd - first;
+    cbec_u128 q = 0;
+    size_t keep = sig < PREC ? sig : PREC;
+    for (size_t i = 0; i < keep; i++)
+        q = q * 10 + (cbec_u128)(digits[first + i] - '0');
+    long drop = (long)(sig - keep);
+    if (drop > 0) {
+        char next = digits[first + keep];
+        bool rest = false;
+        for (size_t i = first + keep + 1; i < nd; i++)
+            rest |= digits[i] != '0';
+        if (next > '5' || (next == '5' && (rest || (q & 1))))
+            q++;
+        if (q == p10(PREC)) {
+            q /= 10;
+            drop++;
+        }
+    }
+    out->coef = q;
+    out->exp = (int32_t)(e + drop);
+    out->neg = a->neg != b->neg;
+    return exp_ok(x, out);
+}
+
+/* a / b to 34 significant digits (exact when the quotient has fewer). */
+static bool dec_div(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (b->coef == 0)
+        return efail(x, "NaN", "除数为零", "division by zero");
+    cbec_dec bb = *b;
+    if (ndig(bb.coef) > 37)
+        dec_fit(&bb, 37);   /* keeps rem * 10 inside 128 bits */
+    cbec_u128 q = a->coef / bb.coef, r = a->coef % bb.coef;
+    long e = (long)a->exp - (long)bb.exp;
+    int guard = 0;
+    while (r != 0 && (q == 0 || ndig(q) < PREC) && guard++ < 120) {
+        r *= 10;
+        q = q * 10 + r / bb.coef;
+        r %= bb.coef;
+        e--;
+    }
+    q = round_half_even(q, r, bb.coef);
+    out->coef = q;
+    out->exp = 0;
+    out->neg = (a->neg != b->neg) && q;
+    dec_fit(out, PREC);
+    e += out->exp;
+    if (e > EXP_BOUND || e < -EXP_BOUND)
+        return range_fail(x);
+    out->exp = (int32_t)e;
+    cbec__dec_normalize(out);
+    return exp_ok(x, out);
+}
+
+static bool dec_mod(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (b->coef == 0)
+        return efail(x, "NaN", "除数为零", "remainder of a division by zero");
+    if (cbec__dec_mod(a, b, out) != CBEC_DEC_OK)
+        return range_fail(x);
+    return exp_ok(x, out);
+}
+
+/* ---- conversions ---- */
+
+/* JavaScript's Number-to-String: shortest plain form between 1e-7 and
+ * 1e21, exponent form outside. */
+static size_t js_number_text(const cbec_dec *d0, char *out, size_t cap)
+{
+    cbec_dec d = *d0;
+    cbec__dec_normalize(&d);
+    char digits[48];
+    size_t k = 0;
+    cbec_u128 c = d.coef;
+    char rev[48];
+    do {
+        rev[k++] = (char)('0' + (int)(c % 10));
+        c /= 10;
+    } while (c);
+    for (size_t i = 0; i < k; i++)
+        digits[i] = rev[k - 1 - i];
+    char local[160];
+    size_t o = 0;
+#define PUT(ch) do { if (o + 1 < sizeof local) local[o++] = (ch); } while (0)
+    if (d.coef == 0) {
+        PUT('0');
+    } else {
+        if (d.neg)
+            PUT('-');
+        long n = (long)d.exp + (long)k;  /* value = 0.digits * 10^n */
+        if ((long)k <= n && n <= 21) {
+            for (size_t i = 0; i < k; i++)
+                PUT(digits[i]);
+            for (long i = 0; i < n - (long)k; i++)
+                PUT('0');
+        } else if (0 < n && n <= 21) {
+            for (long i = 0; i < n; i++)
+                PUT(digits[i]);
+            PUT('.');
+            for (size_t i = (size_t)n; i < k; i++)
+                PUT(digits[i]);
+        } else if (-6 < n && n <= 0) {
+            PUT('0');
+            PUT('.');
+            for (long i = 0; i < -n; i++)
+                PUT('0');
+            for (size_t i = 0; i < k; i++)
+                PUT(digits[i]);
+        } else {
+            PUT(digits[0]);
+            if (k > 1) {
+                PUT('.');
+                for (size_t i = 1; i < k; i++)
+                    PUT(digits[i]);
+            }
+            char e[24];
+            int m = snprintf(e, sizeof e, "e%c%ld", n - 1 >= 0 ? '+' : '-', labs(n - 1));
+            for (int i = 0; i < m; i++)
+                PUT(e[i]);
+        }
+    }
+#undef PUT
+    size_t n = o < cap ? o : cap - 1;
+    memcpy(out, local, n);
+    out[n] = '\0';
+    return n;
+}
+
+static bool is_js_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
+static const char *kind_word(const cbec_lval *v)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: return "null";
+    case CBEC_LV_BOOL: return "a boolean";
+    case CBEC_LV_NUM: return "a number";
+    case CBEC_LV_STR: return "a string";
+    default: return is_array(v) ? "an array" : "an object";
+    }
+}
+
+/* JavaScript's ToNumber, exact: null 0, booleans 0 and 1, strings as
+ * decimal numbers ("" is 0); arrays and objects are not numbers. */
+static bool to_num(ectx *x, const cbec_lval *v, cbec_dec *d)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: cbec__dec_from_int(0, d); return true;
+    case CBEC_LV_BOOL: cbec__dec_from_int(v->b, d); return true;
+    case CBEC_LV_NUM: *d = v->u.num; return true;
+    case CBEC_LV_STR: {
+        const char *s = v->u.str.s;
+        size_t n = v->u.str.len;
+        while (n && is_js_space(*s))
+            s++, n--;
+        while (n && is_js_space(s[n - 1]))
+            n--;
+        if (n == 0) {
+            cbec__dec_from_int(0, d);
+            return true;
+        }
+        cbec_dec_status st = cbec__dec_parse(s, n, CBEC_DEC_ALLOW_EXPONENT | CBEC_DEC_ALLOW_PLUS |
+                                                       CBEC_DEC_ALLOW_BARE_POINT, d);
+        if (st == CBEC_DEC_OK)
+            return true;
+        if (st == CBEC_DEC_RANGE)
+            return range_fail(x);
+        return efail(x, "NaN", "字符串不是数值", "the string \"%.*s\" is not a number",
+                     (int)(n > 40 ? 40 : n), s);
+    }
+    default:
+        return efail(x, "NaN", "数组或对象不是数值", "%s is not a number", kind_word(v));
+    }
+}
+
+/* Text of a value as JavaScript's String() gives it, except that null is
+ * the empty text (so "cat" skips it). */
+static bool to_str(ectx *x, const cbec_lval *v, const char **s, size_t *len);
+
+static bool join_array(ectx *x, const cbec_lval *v, const char **s, size_t *len)
+{
+    uint32_t n = arr_len(v);
+    const char **parts = xalloc(x, n, sizeof *parts);
+    size_t *lens = xalloc(x, n, sizeof *lens);
+    if (!parts || !lens || !cost(x, n))
+        return false;
+    size_t total = n ? n - 1 : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        cbec_lval it;
+        if (!arr_get(x, v, i, &it))
+            return false;
+        if (it.kind == CBEC_LV_NULL) {
+            parts[i] = "";
+            lens[i] = 0;
+        } else if (!to_str(x, &it, &parts[i], &lens[i])) {
+            return false;
+        }
+        total += lens[i];
+    }
+    char *out = xalloc(x, total + 1, 1);
+    if (!out)
+        return false;
+    size_t o = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            out[o++] = ',';
+        memcpy(out + o, parts[i], lens[i]);
+        o += lens[i];
+    }
+    out[o] = '\0';
+    *s = out;
+    *len = o;
+    return true;
+}
+
+static bool to_str(ectx *x, const cbec_lval *v, const char **s, size_t *len)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: *s = ""; *len = 0; return true;
+    case CBEC_LV_BOOL:
+        *s = v->b ? "true" : "false";
+        *len = v->b ? 4 : 5;
+        return true;
+    case CBEC_LV_NUM: {
+        char buf[128];
+        size_t n = js_number_text(&v->u.num, buf, sizeof buf);
+        char *p = xalloc(x, n + 1, 1);
+        if (!p)
+            return false;
+        memcpy(p, buf, n + 1);
+        *s = p;
+        *len = n;
+        return true;
+    }
+    case CBEC_LV_STR: *s = v->u.str.s; *len = v->u.str.len; return true;
+    default:
+        if (is_array(v))
+            return join_array(x, v, s, len);
+        *s = "[object Object]";
+        *len = 15;
+        return true;
+    }
+}
+
+/* ---- comparison ---- */
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c)
+        return c < 0 ? -1 : 1;
+    return (an > bn) - (an < bn);
+}
+
+static bool strict_eq(const cbec_lval *a, const cbec_lval *b)
+{
+    bool aa = is_array(a), ba = is_array(b), ao = is_object(a), bo = is_object(b);
+    if (aa || ba || ao || bo)
+        return a->kind == CBEC_LV_NODE && b->kind == CBEC_LV_NODE && a->u.node == b->u.node;
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case CBEC_LV_NULL: return true;
+    case CBEC_LV_BOOL: return a->b == b->b;
+    case CBEC_LV_NUM: return cbec__dec_cmp(&a->u.num, &b->u.num) == 0;
+    case CBEC_LV_STR: return bytes_cmp(a->u.str.s, a->u.str.len, b->u.str.s, b->u.str.len) == 0;
+    default: return false;
+    }
+}
+
+/* Loose equality: same kinds compare directly; null equals only null and
+ * the numbers (and booleans) that are 0; otherwise both sides become
+ * numbers, and a side that cannot is an error. */
+static bool loose_eq(ectx *x, const cbec_lval *a, const cbec_lval *b, bool *res)
+{
+    if (is_array(a) || is_array(b) || is_object(a) || is_object(b))
+        return efail(x, "NaN", "数组或对象不能比较", "cannot compare %s with %s", kind_word(a), kind_word(b));
+    if (a->kind == b->kind) {
+        *res = strict_eq(a, b);
+        return true;
+    }
+    if ((a->kind == CBEC_LV_NULL && b->kind == CBEC_LV_STR) || (b->kind == CBEC_LV_NULL && a->kind == CBEC_LV_STR)) {
+        *res = false;
+        return true;
+    }
+    cbec_dec da, db;
+    if (!to_num(x, a, &da) || !to_num(x, b, &db))
+        return false;
+    *res = cbec__dec_cmp(&da, &db) == 0;
+    return true;
+}
+
+/* Order: two strings by their bytes (UTF-8 code point order), anything
+ * else by number. */
+static bool rel_cmp(ectx *x, const cbec_lval *a, const cbec_lval *b, int *c)
+{
+    if (a->kind == CBEC_LV_STR && b->kind == CBEC_LV_STR) {
+        *c = bytes_cmp(a->u.str.s, a->u.str.len, b->u.str.s, b->u.str.len);
+        return true;
+    }
+    if (is_array(a) || is_array(b) || is_object(a) || is_object(b))
+        return efail(x, "NaN", "数组或对象不能比较大小", "cannot order %s and %s", kind_word(a), kind_word(b));
+    cbec_dec da, db;
+    if (!to_num(x, a, &da) || !to_num(x, b, &db))
+        return false;
+    *c = cbec__dec_cmp(&da, &db);
+    return true;
+}
+
+/* ---- paths ---- */
+
+typedef struct collector {
+    cbec_lval *items;
+    uint32_t n, cap;
+} collector;
+
+static bool collect(ectx *x, collector *col, const cbec_lval *v)
+{
+    if (col->n == col->cap) {
+        uint32_t cap = col->cap ? col->cap * 2 : 8;
+        if (cap < col->cap)
+            return elimit(x, "too many values", "取值过多");
+        cbec_lval *items = xalloc(x, cap, sizeof *items);
+        if (!items)
+            return false;
+        if (col->n)
+            memcpy(items, col->items, col->n * sizeof *items);
+        col->items = items;
+        col->cap = cap;
+    }
+    col->items[col->n++] = *v;
+    return cost(x, 1);
+}
+
+/* An array index as JavaScript reads a property name: plain decimal digits. */
+static bool seg_index(const char *s, size_t len, uint32_t *out)
+{
+    if (len == 0 || len > 9 || (len > 1 && s[0] == '0'))
+        return false;
+    uint32_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!cbec__is_digit(s[i]))
+            return false;
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* One step down: member of an object, item of an array.  *found is false
+ * when there is nothing there. */
+static bool step(ectx *x, const cbec_lval *cur, const char *s, size_t len, cbec_lval *next, bool *found)
+{
+    *found = false;
+    if (cur->kind == CBEC_LV_NODE && cur->u.node->kind == CBEC_NODE_OBJECT) {
+        const cbec_node *m = cbec__node_member(cur->u.node, s, len);
+        if (!m)
+            return true;
+        *found = true;
+        return node_val(x, m, next);
+    }
+    if (cur->kind == CBEC_LV_PAIRS) {
+        for (uint32_t i = cur->n; i-- > 0;)
+            if (cbec__streq(s, len, cur->keys[i])) {
+                *found = true;
+                *next = cur->u.items[i];
+                return true;
+            }
+        return true;
+    }
+    uint32_t idx;
+    if (is_array(cur) && seg_index(s, len, &idx) && idx < arr_len(cur)) {
+        *found = true;
+        return arr_get(x, cur, idx, next);
+    }
+    return true;
+}
+
+
+/* Follow a path without wildcards. */
+static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, cbec_lval *out,
+                     bool *found)
+{
+    cbec_lval v = *cur;
+    for (size_t i = 0; i < nsegs; i++) {
+        cbec_lval next;
+        bool f;
+        if (!cost(x, 1) || !step(x, &v, segs[i].s, segs[i].len, &next, &f))
+            return false;
+        if (!f) {
+            *found = false;
+            return true;
+        }
+        v = next;
+    }
+    *found = true;
+    *out = v;
+    return true;
+}
+
+/* Follow a path with wildcards ("*": every item of an array, every member
+ * of an object), collecting each value reached; dead ends are skipped. */
+static bool walk_all(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, collector *col)
+{
+    cbec_lval v = *cur;
+    for (size_t i = 0; i < nsegs; i++) {
+        if (!cost(x, 1))
+            return false;
+        if (segs[i].wild) {
+            uint32_t n = v.kind == CBEC_LV_ARR || v.kind == CBEC_LV_PAIRS ? v.n
+                         : v.kind == CBEC_LV_NODE ? v.u.node->count : 0;
+            for (uint32_t k = 0; k < n; k++) {
+                cbec_lval item;
+                if (v.kind == CBEC_LV_NODE) {
+                    if (!node_val(x, &v.u.node->children[k], &item))
+                        return false;
+                } else {
+                    item = v.u.items[k];
+                }
+                if (!walk_all(x, &item, segs + i + 1, nsegs - i - 1, col))
+                    return false;
+            }
+            return true;
+        }
+        cbec_lval next;
+        bool f;
+        if (!step(x, &v, segs[i].s, segs[i].len, &next, &f))
+            return false;
+        if (!f)
+            return true;
+        v = next;
+    }
+    return collect(x, col, &v);
+}
+
+/* The index (array) or name (object) under which a node sits in its parent. */
+static void index_of(const cbec_node *nd, cbec_lval *v)
+{
+    if (nd->parent && nd->parent->kind == CBEC_NODE_OBJECT && nd->key) {
+        set_str(v, nd->key, nd->keylen);
+    } else {
+        cbec_dec d;
+        cbec__dec_from_int(nd->index, &d);
+        set_num(v, &d);
+    }
+}
+
+static bool special_val(ectx *x, special sp, cbec_lval *v, bool *found)
+{
+    const cbec_logic_env *env = x->env;
+    const cbec_node *last = env->nbound ? env->bound[env->nbound - 1] : NULL;
+    *found = true;
+    switch (sp) {
+    case SP_ROOT: return node_val(x, env->root, v);
+    case SP_VALUE:
+        *found = env->value != NULL;
+        return node_val(x, env->value, v);
+    case SP_PARENT:
+        *found = env->value && env->value->parent;
+        return node_val(x, *found ? env->value->parent : NULL, v);
+    case SP_ITEM:
+        *found = last != NULL;
+        return node_val(x, last, v);
+    case SP_INDEX:
+        *found = last != NULL;
+        if (last)
+            index_of(last, v);
+        else
+            *v = LV_NULL_V;
+        return true;
+    case SP_INDICES: {
+        cbec_lval *items = xalloc(x, env->nbound, sizeof *items);
+        if (!items)
+            return false;
+        for (size_t i = 0; i < env->nbound; i++)
+            index_of(env->bound[i], &items[i]);
+        set_arr(v, items, (uint32_t)env->nbound);
+        return true;
+    }
+    default:
+        *v = LV_NULL_V;
+        return true;
+    }
+}
+
+static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found)
+{
+    cbec_lval start = *data;
+    if (p->sp != SP_NONE) {
+        if (!special_val(x, p->sp, &start, found))
+            return false;
+        if (!*found)
+            return true;
+    }
+    if (p->whole) {
+        *out = start;
+        *found = true;
+        return true;
+    }
+    if (!p->wild)
+        return walk_one(x, &start, p->segs, p->nsegs, out, found);
+    collector col = {NULL, 0, 0};
+    if (!walk_all(x, &start, p->segs, p->nsegs, &col))
+        return false;
+    set_arr(out, col.items, col.n);
+    *found = true;
+    return true;
+}
+
+/* A path given at run time: a string (dotted), a number, or null. */
+static bool value_path(ectx *x, const cbec_lval *v, lpath *p, bool *ok)
+{
+    *ok = true;
+    memset(p, 0, sizeof *p);
+    const char *s;
+    size_t len;
+    if (v->kind == CBEC_LV_NULL) {
+        p->whole = true;
+        return true;
+    }
+    if (v->kind != CBEC_LV_STR && v->kind != CBEC_LV_NUM) {
+        *ok = false;
+        return true;
+    }
+    if (!to_str(x, v, &s, &len))
+        return false;
+    size_t before = x->env->arena->total;
+    if (!split_path(x->env->arena, s, len, p)) {
+        efail(x, "Memory", "内存不足", "out of memory");
+        x->e->fatal = true;
+        return false;
+    }
+    x->bytes += x->env->arena->total - before;
+    return cost(x, 1);
+}
+
+/* ---- evaluation ---- */
+
+static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+
+/* The argument values: each argument evaluated, or the items of the one
+ * operation whose array result stands for the arguments. */
+static bool eval_args(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval **vals, uint32_t *count)
+{
+    if (n->dynamic) {
+        cbec_lval r;
+        if (!ev(x, n->args[0], data, &r))
+            return false;
+        if (!is_array(&r)) {
+            if (!(*vals = xalloc(x, 1, sizeof **vals)))
+                return false;
+            (*vals)[0] = r;
+            *count = 1;
+            return true;
+        }
+        uint32_t k = arr_len(&r);
+        if (!(*vals = xalloc(x, k, sizeof **vals)) || !cost(x, k))
+            return false;
+        for (uint32_t i = 0; i < k; i++)
+            if (!arr_get(x, &r, i, &(*vals)[i]))
+                return false;
+        *count = k;
+        return true;
+    }
+    if (!(*vals = xalloc(x, n->nargs, sizeof **vals)))
+        return false;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        if (!ev(x, n->args[i], data, &(*vals)[i]))
+            return false;
+    *count = n->nargs;
+    return true;
+}
+
+static bool bad_args(ectx *x, const lnode *n, const char *what)
+{
+    return efail(x, "Invalid Arguments", "参数无效", "\"%s\": %s", n->opname, what);
+}
+
+static bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *vals;
+    uint32_t count;
+    if (!eval_args(x, n, data, &vals, &count))
+        return false;
+    cbec_dec acc, d;
+    if ((n->op == OP_SUB || n->op == OP_DIV) && count < 1)
+        return bad_args(x, n, "needs at least one argument");
+    if (n->op == OP_MOD && count < 2)
+        return bad_args(x, n, "needs at least two arguments");
+    if ((n->op == OP_MAX || n->op == OP_MIN) && count == 0) {
+        *out = LV_NULL_V;
+        return true;
+    }
+    cbec__dec_from_int(n->op == OP_MUL ? 1 : 0, &acc);
+    for (uint32_t i = 0; i < count; i++) {
+        if (!to_num(x, &vals[i], &d))
+            return false;
+        bool ok = true;
+        switch (n->op) {
+        case OP_ADD: ok = dec_add(x, &acc, &d, &acc); break;
+        case OP_MUL: ok = dec_mul(x, &acc, &d, &acc); break;
+        case OP_SUB:
+            if (i == 0 && count == 1) {
+                acc = d;
+                acc.neg = !acc.neg && acc.coef;
+            } else {
+                ok = i == 0 ? (acc = d, true) : dec_sub(x, &acc, &d, &acc);
+            }
+            break;
+        case OP_DIV:
+            if (i == 0 && count == 1) {
+                cbec_dec one;
+                cbec__dec_from_int(1, &one);
+                ok = dec_div(x, &one, &d, &acc);
+            } else {
+                ok = i == 0 ? (acc = d, true) : dec_div(x, &acc, &d, &acc);
+            }
+            break;
+        case OP_MOD: ok = i == 0 ? (acc = d, true) : dec_mod(x, &acc, &d, &acc); break;
+        case OP_MAX:
+            if (i == 0 || cbec__dec_cmp(&d, &acc) > 0)
+                acc = d;
+            break;
+        case OP_MIN:
+            if (i == 0 || cbec__dec_cmp(&d, &acc) < 0)
+                acc = d;
+            break;
+        default: break;
+        }
+        if (!ok)
+            return false;
+    }
+    set_num(out, &acc);
+    return true;
+}
+
+/* sum and count: arrays among the arguments give their items. */
+static bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *vals;
+    uint32_t count;
+    if (!eval_args(x, n, data, &vals, &count))
+        return false;
+    cbec_dec acc, d;
+    cbec__dec_from_int(0, &acc);
+    int64_t k = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        bool arr = is_array(&vals[i]);
+        uint32_t m = arr ? arr_len(&vals[i]) : 1;
+        if (!cost(x, m))
+            return false;
+        for (uint32_t j = 0; j < m; j++) {
+            cbec_lval it = vals[i];
+            if (arr && !arr_get(x, &vals[i], j, &it))
+                return false;
+            if (n->op == OP_COUNT) {
+                k += it.kind != CBEC_LV_NULL;
+                continue;
+            }
+            if (!to_num(x, &it, &d) || !dec_add(x, &acc, &d, &acc))
+                return false;
+        }
+    }
+    if (n->op == OP_COUNT)
+        cbec__dec_from_int(k, &acc);
+    set_num(out, &acc);
+    return true;
+}
+
+typedef enum { CMP_EQ, CMP_SEQ, CMP_NE, CMP_SNE, CMP_GT, CMP_GE, CMP_LT, CMP_LE } cmp_kind;
+
+static bool op_compare(ectx *x, const lnode *n, const cbec_lval *data, cmp_kind k, cbec_lval *out)
+{
+    cbec_lval prev, cur;
+    if (!ev(x, n->args[0], data, &prev))
+        return false;
+    for (uint32_t i = 1; i < n->nargs; i++) {
+        if (!ev(x, n->args[i], data, &cur))
+            return false;
+        bool r = false, eq = false;
+        int c = 0;
+        switch (k) {
+        case CMP_EQ: if (!loose_eq(x, &prev, &cur, &r)) return false; break;
+        case CMP_NE: if (!loose_eq(x, &prev, &cur, &eq)) return false; r = !eq; break;
+        case CMP_SEQ: r = strict_eq(&prev, &cur); break;
+        case CMP_SNE: r = !strict_eq(&prev, &cur); break;
+        default:
+            if (!rel_cmp(x, &prev, &cur, &c))
+                return false;
+            r = k == CMP_GT ? c > 0 : k == CMP_GE ? c >= 0 : k == CMP_LT ? c < 0 : c <= 0;
+            break;
+        }
+        if (!r) {
+            set_bool(out, false);
+            return true;
+        }
+        prev = cur;
+    }
+    set_bool(out, true);
+    return true;
+}
+
+static const char *const index_keys[] = {"index"};
+
+/* The scopes of one iteration: {"index": i}, then the item itself. */
+static bool enter_item(ectx *x, uint32_t i, const cbec_lval *item)
+{
+    cbec_lval *meta = xalloc(x, 2, sizeof *meta);
+    if (!meta)
+        return false;
+    cbec_dec d;
+    cbec__dec_from_int(i, &d);
+    set_num(&meta[1], &d);
+    memset(&meta[0], 0, sizeof meta[0]);
+    meta[0].kind = CBEC_LV_PAIRS;
+    meta[0].n = 1;
+    meta[0].u.items = &meta[1];
+    meta[0].keys = index_keys;
+    return push_scope(x, &meta[0]) && push_scope(x, item);
+}
+
+static bool op_iterate(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval arr;
+    if (!ev(x, n->args[0], data, &arr))
+        return false;
+    if (!is_array(&arr)) {
+        if (n->op == OP_MAP || n->op == OP_FILTER) {
+            set_arr(out, NULL, 0);
+            return true;
+        }
+        return bad_args(x, n, "the first argument is not an array");
+    }
+    uint32_t len = arr_len(&arr);
+    cbec_lval *res = NULL;
+    uint32_t nres = 0;
+    if ((n->op == OP_MAP || n->op == OP_FILTER) && !(res = xalloc(x, len, sizeof *res)))
+        return false;
+    if (n->op == OP_ALL && len == 0) {
+        set_bool(out, false);
+        return true;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        cbec_lval item, r;
+        if (!cost(x, 1) || !arr_get(x, &arr, i, &item) || !enter_item(x, i, &item))
+            return false;
+        bool ok = ev(x, n->args[1], &item, &r);
+        x->nscopes -= 2;
+        if (!ok)
+            return false;
+        bool t = cbec__logic_truthy(&r);
+        switch (n->op) {
+        case OP_MAP: res[nres++] = r; break;
+        case OP_FILTER: if (t) res[nres++] = item; break;
+        case OP_ALL: if (!t) { set_bool(out, false); return true; } break;
+        case OP_SOME: if (t) { set_bool(out, true); return true; } break;
+        case OP_NONE: if (t) { set_bool(out, false); return true; } break;
+        default: break;
+        }
+    }
+    if (n->op == OP_MAP || n->op == OP_FILTER)
+        set_arr(out, res, nres);
+    else
+        set_bool(out, n->op != OP_SOME);
+    return true;
+}
+
+static const char *const reduce_keys[] = {"current", "accumulator"};
+
+static bool op_reduce(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval arr, acc = LV_NULL_V;
+    if (!ev(x, n->args[0], data, &arr))
+        return false;
+    uint32_t start = 0, len = is_array(&arr) ? arr_len(&arr) : 0;
+    if (n->nargs > 2) {
+        if (!ev(x, n->args[2], data, &acc))
+            return false;
+    } else if (len) {
+        if (!arr_get(x, &arr, 0, &acc))
+            return false;
+        start = 1;
+    }
+    for (uint32_t i = start; i < len; i++) {
+        cbec_lval *pair = xalloc(x, 2, sizeof *pair);
+        if (!pair || !cost(x, 1) || !arr_get(x, &arr, i, &pair[0]))
+            return false;
+        pair[1] = acc;
+        cbec_lval scope;
+        memset(&scope, 0, sizeof scope);
+        scope.kind = CBEC_LV_PAIRS;
+        scope.n = 2;
+        scope.u.items = pair;
+        scope.keys = reduce_keys;
+        if (!enter_item(x, i, &scope))
+            return false;
+        bool ok = ev(x, n->args[1], &scope, &acc);
+        x->nscopes -= 2;
+        if (!ok)
+            return false;
+    }
+    *out = acc;
+    return true;
+}
+
+static bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *vals, *keys;
+    uint32_t count, nkeys;
+    if (!eval_args(x, n, data, &vals, &count))
+        return false;
+    keys = vals;
+    nkeys = count;
+    cbec_lval first;
+    if (count && is_array(&vals[0])) {
+        /* as json-logic-js: an array first argument is the list of keys */
+        first = vals[0];
+        nkeys = arr_len(&first);
+        if (!(keys = xalloc(x, nkeys, sizeof *keys)))
+            return false;
+        for (uint32_t i = 0; i < nkeys; i++)
+            if (!arr_get(x, &first, i, &keys[i]))
+                return false;
+    }
+    collector col = {NULL, 0, 0};
+    for (uint32_t i = 0; i < nkeys; i++) {
+        lpath p;
+        bool ok, found = false;
+        cbec_lval got;
+        if (!value_path(x, &keys[i], &p, &ok))
+            return false;
+        if (ok && !resolve(x, &p, data, &got, &found))
+            return false;
+        if (found && p.wild)
+            found = arr_len(&got) != 0;
+        bool absent = !found || got.kind == CBEC_LV_NULL || (got.kind == CBEC_LV_STR && got.u.str.len == 0);
+        if (absent && !collect(x, &col, &keys[i]))
+            return false;
+    }
+    set_arr(out, col.items, col.n);
+    return true;
+}
+
+static bool op_missing_some(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval need, keys;
+    cbec_dec d;
+    int64_t want;
+    if (!ev(x, n->args[0], data, &need) || !ev(x, n->args[1], data, &keys) || !to_num(x, &need, &d))
+        return false;
+    if (!cbec__dec_to_int64(&d, &want))
+        return bad_args(x, n, "the number needed is not an integer");
+    if (!is_array(&keys))
+        return bad_args(x, n, "the second argument is not an array of keys");
+    uint32_t nk = arr_len(&keys);
+    collector col = {NULL, 0, 0};
+    int64_t have = 0;
+    for (uint32_t i = 0; i < nk; i++) {
+        cbec_lval key, got;
+        lpath p;
+        bool ok, found = false;
+        if (!arr_get(x, &keys, i, &key) || !value_path(x, &key, &p, &ok))
+            return false;
+        if (ok && !resolve(x, &p, data, &got, &found))
+            return false;
+        bool absent = !found || got.kind == CBEC_LV_NULL || (got.kind == CBEC_LV_STR && got.u.str.len == 0);
+        if (absent) {
+            if (!collect(x, &col, &key))
+                return false;
+        } else {
+            have++;
+        }
+    }
+    if (have >= want)
+        set_arr(out, NULL, 0);
+    else
+        set_arr(out, col.items, col.n);
+    return true;
+}
+
+static bool op_merge(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *vals;
+    uint32_t count;
+    if (!eval_args(x, n, data, &vals, &count))
+        return false;
+    collector col = {NULL, 0, 0};
+    for (uint32_t i = 0; i < count; i++) {
+        if (!is_array(&vals[i])) {
+            if (!collect(x, &col, &vals[i]))
+                return false;
+            continue;
+        }
+        uint32_t m = arr_len(&vals[i]);
+        for (uint32_t j = 0; j < m; j++) {
+            cbec_lval it;
+            if (!arr_get(x, &vals[i], j, &it) || !collect(x, &col, &it))
+                return false;
+        }
+    }
+    set_arr(out, col.items, col.n);
+    return true;
+}
+
+static bool op_cat(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *vals;
+    uint32_t count;
+    if (!eval_args(x, n, data, &vals, &count))
+        return false;
+    const char **parts = xalloc(x, count, sizeof *parts);
+    size_t *lens = xalloc(x, count, sizeof *lens);
+    if (!parts || !lens)
+        return false;
+    size_t total = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (!to_str(x, &vals[i], &parts[i], &lens[i]))
+            return false;
+        total += lens[i];
+    }
+    char *s = xalloc(x, total + 1, 1);
+    if (!s || !cost(x, total / 256))
+        return false;
+    size_t o = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        memcpy(s + o, parts[i], lens[i]);
+        o += lens[i];
+    }
+    s[o] = '\0';
+    set_str(out, s, o);
+    return true;
+}
+
+/* Byte offset of code point k in UTF-8 text (k <= number of code points). */
+static size_t cp_offset(const char *s, size_t len, size_t k)
+{
+    size_t i = 0;
+    while (i < len && k) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        k--;
+    }
+    return i;
+}
+
+static size_t cp_count(const char *s, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+static bool int_arg(ectx *x, const lnode *n, const cbec_lval *v, int64_t *out)
+{
+    cbec_dec d, t;
+    if (!to_num(x, v, &d))
+        return false;
+    if (cbec__dec_round(&d, 0, CBEC_ROUND_DOWN, &t) != CBEC_DEC_OK || !cbec__dec_to_int64(&t, out))
+        return bad_args(x, n, "a position or length is out of range");
+    return true;
+}
+
+/* substr as JavaScript's String.prototype.substr, counting code points. */
+static bool op_substr(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval sv, startv, lenv;
+    const char *s;
+    size_t len;
+    int64_t start, count;
+    if (!ev(x, n->args[0], data, &sv) || !to_str(x, &sv, &s, &len) || !ev(x, n->args[1], data, &startv) ||
+        !int_arg(x, n, &startv, &start))
+        return false;
+    int64_t total = (int64_t)cp_count(s, len);
+    if (!cost(x, (unsigned long)(len / 256)))
+        return false;
+    if (start < 0)
+        start = total + start < 0 ? 0 : total + start;
+    if (start > total)
+        start = total;
+    int64_t end = total;
+    if (n->nargs > 2) {
+        if (!ev(x, n->args[2], data, &lenv) || !int_arg(x, n, &lenv, &count))
+            return false;
+        if (count < 0)
+            end = total + count;
+        else
+            end = count > total - start ? total : start + count;
+        if (end < start)
+            end = start;
+    }
+    size_t a = cp_offset(s, len, (size_t)start), b = cp_offset(s, len, (size_t)end);
+    set_str(out, s + a, b - a);
+    return true;
+}
+
+static bool op_in(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval a, b;
+    if (!ev(x, n->args[0], data, &a) || !ev(x, n->args[1], data, &b))
+        return false;
+    if (b.kind == CBEC_LV_STR) {
+        const char *s;
+        size_t len;
+        if (!to_str(x, &a, &s, &len))
+            return false;
+        bool hit = len == 0;
+        if (!cost(x, (unsigned long)(b.u.str.len / 64)))
+            return false;
+        for (size_t i = 0; !hit && len <= b.u.str.len && i <= b.u.str.len - len; i++)
+            hit = memcmp(b.u.str.s + i, s, len) == 0;
+        set_bool(out, hit);
+        return true;
+    }
+    bool hit = false;
+    uint32_t m = arr_len(&b);
+    if (!cost(x, m))
+        return false;
+    for (uint32_t i = 0; i < m && !hit; i++) {
+        cbec_lval it;
+        if (!arr_get(x, &b, i, &it))
+            return false;
+        hit = strict_eq(&a, &it);
+    }
+    set_bool(out, hit);
+    return true;
+}
+
+static cbec_round round_mode(const lnode *m)
+{
+    const char *s = m->lit.u.str.s;
+    size_t n = m->lit.u.str.len;
+    if (cbec__streq(s, n, "half-even"))
+        return CBEC_ROUND_HALF_EVEN;
+    if (cbec__streq(s, n, "down"))
+        return CBEC_ROUND_DOWN;
+    if (cbec__streq(s, n, "up"))
+        return CBEC_ROUND_UP;
+    return CBEC_ROUND_HALF_UP;
+}
+
+static bool currency_of(ectx *x, const lnode *n, const cbec_lval *v, int *units)
+{
+    if (v->kind != CBEC_LV_STR)
+        return bad_args(x, n, "a currency is an ISO 4217 alphabetic code");
+    *units = cbec__currency_minor_units(v->u.str.s, v->u.str.len);
+    if (*units < 0)
+        return efail(x, "Invalid Arguments", "未知币制或该币制没有辅币单位",
+                     "\"%s\": \"%.*s\" is not an ISO 4217 currency with a minor unit", n->opname,
+                     (int)(v->u.str.len > 8 ? 8 : v->u.str.len), v->u.str.s);
+    return true;
+}
+
+static bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v, p;
+    cbec_dec d, r;
+    int64_t places = 0;
+    if (!ev(x, n->args[0], data, &v) || !to_num(x, &v, &d))
+        return false;
+    if (n->nargs > 1) {
+        if (!ev(x, n->args[1], data, &p))
+            return false;
+        if (n->op == OP_CURRENCY_ROUND) {
+            int units;
+            if (!currency_of(x, n, &p, &units))
+                return false;
+            places = units;
+        } else if (!int_arg(x, n, &p, &places)) {
+            return false;
+        }
+    }
+    if (places < 0 || places > CBEC_DEC_MAX_DIGITS)
+        return bad_args(x, n, "places must be 0 to 38");
+    cbec_round mode = n->nargs > 2 ? round_mode(n->args[2]) : CBEC_ROUND_HALF_UP;
+    if (cbec__dec_round(&d, (unsigned)places, mode, &r) != CBEC_DEC_OK)
+        return range_fail(x);
+    set_num(out, &r);
+    return true;
+}
+
+static bool op_within(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval a, b, t;
+    cbec_dec da, db, dt, diff;
+    if (!ev(x, n->args[0], data, &a) || !ev(x, n->args[1], data, &b) || !ev(x, n->args[2], data, &t) ||
+        !to_num(x, &a, &da) || !to_num(x, &b, &db) || !to_num(x, &t, &dt) || !dec_sub(x, &da, &db, &diff))
+        return false;
+    if (dt.neg && dt.coef)
+        return bad_args(x, n, "the tolerance is negative");
+    diff.neg = false;
+    set_bool(out, cbec__dec_cmp(&diff, &dt) <= 0);
+    return true;
+}
+
+static bool op_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    if (!ev(x, n->args[0], data, &v))
+        return false;
+    if (v.kind == CBEC_LV_NUM) {
+        *out = v;
+        return true;
+    }
+    cbec_dec d;
+    if (v.kind == CBEC_LV_STR) {
+        cbec_dec_status st = cbec__dec_parse(v.u.str.s, v.u.str.len, 0, &d);
+        if (st == CBEC_DEC_OK) {
+            set_num(out, &d);
+            return true;
+        }
+        if (st == CBEC_DEC_RANGE)
+            return range_fail(x);
+        return efail(x, "NaN", "不是十进制数", "\"%.*s\" is not a decimal number",
+                     (int)(v.u.str.len > 40 ? 40 : v.u.str.len), v.u.str.s);
+    }
+    return efail(x, "NaN", "不是十进制数", "%s is not a decimal number", kind_word(&v));
+}
+
+/* "val" and "exists": each argument is one path segment (no dot splitting). */
+static bool val_path(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out, bool *found)
+{
+    cbec_lval cur = *data;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        cbec_lval segv, next;
+        const char *s;
+        size_t len;
+        if (!ev(x, n->args[i], data, &segv))
+            return false;
+        if (is_array(&segv)) {
+            /* [n] first: climb n scopes up (the sign does not matter) */
+            cbec_lval lv;
+            cbec_dec d;
+            int64_t up;
+            if (i != 0 || arr_len(&segv) != 1 || !arr_get(x, &segv, 0, &lv) || !to_num(x, &lv, &d) ||
+                !cbec__dec_to_int64(&d, &up))
+                return bad_args(x, n, "a scope is given as [levels] before the path");
+            if (up < 0)
+                up = -up;
+            if ((uint64_t)up >= x->nscopes) {
+                *found = false;
+                return true;
+            }
+            cur = *x->scopes[x->nscopes - 1 - (unsigned)up];
+            continue;
+        }
+        if (segv.kind != CBEC_LV_STR && segv.kind != CBEC_LV_NUM) {
+            *found = false;
+            return true;
+        }
+        if (!to_str(x, &segv, &s, &len) || !step(x, &cur, s, len, &next, found))
+            return false;
+        if (!*found)
+            return true;
+        cur = next;
+    }
+    *found = true;
+    *out = cur;
+    return true;
+}
+
+static bool op_throw(ectx *x, const lnode *n, const cbec_lval *data)
+{
+    cbec_lval v, t;
+    bool found = false;
+    if (!ev(x, n->args[0], data, &v))
+        return false;
+    if (is_object(&v) && !step(x, &v, "type", 4, &t, &found))
+        return false;
+    const cbec_lval *name = v.kind == CBEC_LV_STR ? &v : found && t.kind == CBEC_LV_STR ? &t : NULL;
+    if (!name)
+        return efail(x, "Unknown", "规则抛出错误", "the rule threw an error");
+    efail(x, "", "规则抛出错误", "the rule threw \"%.*s\"", (int)(name->u.str.len > 60 ? 60 : name->u.str.len),
+          name->u.str.s);
+    size_t k = name->u.str.len < sizeof x->e->type - 1 ? name->u.str.len : sizeof x->e->type - 1;
+    memcpy(x->e->type, name->u.str.s, k);
+    x->e->type[k] = '\0';
+    return false;
+}
+
+static const char *const error_keys[] = {"type"};
+
+/* try: the first argument that evaluates without error; each later one
+ * sees the previous error as its data ({"type": ...}).  Limits are never
+ * caught. */
+static bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const cbec_lval *scope = data;
+    if (n->nargs == 0) {
+        *out = LV_NULL_V;
+        return true;
+    }
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        bool ok;
+        if (i == 0) {
+            ok = ev(x, n->args[i], scope, out);
+        } else {
+            if (!enter_item(x, i - 1, scope))
+                return false;
+            ok = ev(x, n->args[i], scope, out);
+            x->nscopes -= 2;
+        }
+        if (ok)
+            return true;
+        if (x->e->fatal || i + 1 == n->nargs)
+            return false;
+        size_t tl = strlen(x->e->type);
+        char *type = xalloc(x, tl + 1, 1);
+        cbec_lval *item = xalloc(x, 1, sizeof *item);
+        cbec_lval *sc = xalloc(x, 1, sizeof *sc);
+        if (!type || !item || !sc)
+            return false;
+        memcpy(type, x->e->type, tl + 1);
+        set_str(item, type, tl);
+        memset(sc, 0, sizeof *sc);
+        sc->kind = CBEC_LV_PAIRS;
+        sc->n = 1;
+        sc->u.items = item;
+        sc->keys = error_keys;
+        scope = sc;
+    }
+    return false;
+}
+
+static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    if (!cost(x, 1))
+        return false;
+    if (++x->depth > x->env->limits.max_depth) {
+        x->depth--;
+        return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+    }
+    bool ok = true;
+    switch ((op)n->op) {
+    case OP_LIT: *out = n->lit; break;
+    case OP_ARRAY: {
+        cbec_lval *items = xalloc(x, n->nargs, sizeof *items);
+        ok = items != NULL;
+        for (uint32_t i = 0; ok && i < n->nargs; i++)
+            ok = ev(x, n->args[i], data, &items[i]);
+        if (ok)
+            set_arr(out, items, n->nargs);
+        break;
+    }
+    case OP_VAR: {
+        lpath dyn;
+        const lpath *p = &n->path;
+        bool usable = true, found = false;
+        if (!n->has_path) {
+            cbec_lval pv;
+            ok = ev(x, n->args[0], data, &pv) && value_path(x, &pv, &dyn, &usable);
+            p = &dyn;
+        }
+        if (ok && usable)
+            ok = resolve(x, p, data, out, &found);
+        if (ok && !found) {
+            if (n->nargs > 1)
+                ok = ev(x, n->args[1], data, out);
+            else
+                *out = LV_NULL_V;
+        }
+        break;
+    }
+    case OP_MISSING: ok = op_missing(x, n, data, out); break;
+    case OP_MISSING_SOME: ok = op_missing_some(x, n, data, out); break;
+    case OP_IF: {
+        uint32_t i = 0;
+        *out = LV_NULL_V;
+        bool done = false;
+        for (; ok && !done && i + 1 < n->nargs; i += 2) {
+            cbec_lval c;
+            ok = ev(x, n->args[i], data, &c);
+            if (ok && cbec__logic_truthy(&c)) {
+                ok = ev(x, n->args[i + 1], data, out);
+                done = true;
+            }
+        }
+        if (ok && !done && (n->nargs & 1))
+            ok = ev(x, n->args[n->nargs - 1], data, out);
+        break;
+    }
+    case OP_EQ: ok = op_compare(x, n, data, CMP_EQ, out); break;
+    case OP_SEQ: ok = op_compare(x, n, data, CMP_SEQ, out); break;
+    case OP_NE: ok = op_compare(x, n, data, CMP_NE, out); break;
+    case OP_SNE: ok = op_compare(x, n, data, CMP_SNE, out); break;
+    case OP_GT: ok = op_compare(x, n, data, CMP_GT, out); break;
+    case OP_GE: ok = op_compare(x, n, data, CMP_GE, out); break;
+    case OP_LT: ok = op_compare(x, n, data, CMP_LT, out); break;
+    case OP_LE: ok = op_compare(x, n, data, CMP_LE, out); break;
+    case OP_NOT:
+    case OP_NOTNOT: {
+        cbec_lval v = LV_NULL_V;
+        if (n->nargs)
+            ok = ev(x, n->args[0], data, &v);
+        if (ok)
+            set_bool(out, cbec__logic_truthy(&v) == (n->op == OP_NOTNOT));
+        break;
+    }
+    case OP_OR:
+    case OP_AND:
+        set_bool(out, false);
+        for (uint32_t i = 0; ok && i < n->nargs; i++) {
+            ok = ev(x, n->args[i], data, out);
+            if (ok && cbec__logic_truthy(out) == (n->op == OP_OR))
+                break;
+        }
+        break;
+    case OP_MAX: case OP_MIN: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+        ok = op_arith(x, n, data, out);
+        break;
+    case OP_MAP: case OP_FILTER: case OP_ALL: case OP_NONE: case OP_SOME:
+        ok = op_iterate(x, n, data, out);
+        break;
+    case OP_REDUCE: ok = op_reduce(x, n, data, out); break;
+    case OP_MERGE: ok = op_merge(x, n, data, out); break;
+    case OP_IN: ok = op_in(x, n, data, out); break;
+    case OP_CAT: ok = op_cat(x, n, data, out); break;
+    case OP_SUBSTR: ok = op_substr(x, n, data, out); break;
+    case OP_LOG:
+        /* log never prints (the library is silent): it passes its value on */
+        *out = LV_NULL_V;
+        if (n->nargs)
+            ok = ev(x, n->args[0], data, out);
+        break;
+    case OP_SUM: case OP_COUNT: ok = op_sum_count(x, n, data, out); break;
+    case OP_ROUND: case OP_CURRENCY_ROUND: ok = op_round(x, n, data, out); break;
+    case OP_MINOR_UNITS: {
+        cbec_lval v;
+        int units;
+        ok = ev(x, n->args[0], data, &v) && currency_of(x, n, &v, &units);
+        if (ok) {
+            cbec_dec d;
+            cbec__dec_from_int(units, &d);
+            set_num(out, &d);
+        }
+        break;
+    }
+    case OP_WITHIN: ok = op_within(x, n, data, out); break;
+    case OP_IN_CODELIST: {
+        cbec_lval v;
+        const char *s;
+        size_t len;
+        ok = ev(x, n->args[0], data, &v);
+        if (ok && (v.kind == CBEC_LV_STR || v.kind == CBEC_LV_NUM)) {
+            ok = to_str(x, &v, &s, &len);
+            if (ok)
+                set_bool(out, cbec__codelist_has(n->list, s, len));
+        } else if (ok) {
+            set_bool(out, false);
+        }
+        break;
+    }
+    case OP_DECIMAL: ok = op_decimal(x, n, data, out); break;
+    case OP_VAL: {
+        bool found = false;
+        ok = val_path(x, n, data, out, &found);
+        if (ok && !found)
+            *out = LV_NULL_V;
+        break;
+    }
+    case OP_EXISTS: {
+        /* no segment names no member: nothing to find */
+        bool found = false;
+        cbec_lval v;
+        if (n->nargs)
+            ok = val_path(x, n, data, &v, &found);
+        if (ok)
+            set_bool(out, found && n->nargs > 0);
+        break;
+    }
+    case OP_COALESCE:
+        *out = LV_NULL_V;
+        for (uint32_t i = 0; ok && i < n->nargs; i++) {
+            ok = ev(x, n->args[i], data, out);
+            if (ok && out->kind != CBEC_LV_NULL)
+                break;
+        }
+        break;
+    case OP_THROW: ok = op_throw(x, n, data); break;
+    case OP_TRY: ok = op_try(x, n, data, out); break;
+    case OP_PRESERVE: *out = n->lit; break;
+    }
+    x->depth--;
+    return ok;
+}
+
+bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval *out,
+                      cbec_logic_error *e)
+{
+    memset(e, 0, sizeof *e);
+    ectx x = {env, e, 0, 0, 0, NULL, 0, 0};
+    cbec_lval data = LV_NULL_V;
+    *out = LV_NULL_V;
+    if (!node_val(&x, env->root, &data) || !push_scope(&x, &data))
+        return false;
+    return ev(&x, xp->root, &data, out);
+}
+
+/* ---- output ---- */
+
+static void node_json(const cbec_node *n, cbec_buf *b)
+{
+    switch (n->kind) {
+    case CBEC_NODE_STRING:
+        cbec__buf_addc(b, '"');
+        cbec__buf_add_json_escaped(b, n->text, n->len);
+        cbec__buf_addc(b, '"');
+        return;
+    case CBEC_NODE_OBJECT:
+        cbec__buf_addc(b, '{');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            cbec__buf_addc(b, '"');
+            cbec__buf_add_json_escaped(b, n->children[i].key, n->children[i].keylen);
+            cbec__buf_add(b, "\":", 2);
+            node_json(&n->children[i], b);
+        }
+        cbec__buf_addc(b, '}');
+        return;
+    case CBEC_NODE_ARRAY:
+        cbec__buf_addc(b, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            node_json(&n->children[i], b);
+        }
+        cbec__buf_addc(b, ']');
+        return;
+    case CBEC_NODE_NULL:
+        cbec__buf_adds(b, "null");
+        return;
+    default:
+        cbec__buf_add(b, n->text, n->len);
+        return;
+    }
+}
+
+void cbec__logic_to_json(const cbec_lval *v, cbec_buf *b)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: cbec__buf_adds(b, "null"); return;
+    case CBEC_LV_BOOL: cbec__buf_adds(b, v->b ? "true" : "false"); return;
+    case CBEC_LV_NUM: {
+        char num[CBEC_DEC_STRLEN];
+        size_t n = cbec__dec_format(&v->u.num, num);
+        cbec__buf_add(b, num, n);
+        return;
+    }
+    case CBEC_LV_STR:
+        cbec__buf_addc(b, '"');
+        cbec__buf_add_json_escaped(b, v->u.str.s, v->u.str.len);
+        cbec__buf_addc(b, '"');
+        return;
+    case CBEC_LV_ARR:
+        cbec__buf_addc(b, '[');
+        for (uint32_t i = 0; i < v->n; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            cbec__logic_to_json(&v->u.items[i], b);
+        }
+        cbec__buf_addc(b, ']');
+        return;
+    case CBEC_LV_PAIRS:
+        cbec__buf_addc(b, '{');
+        for (uint32_t i = 0; i < v->n; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            cbec__buf_addc(b, '"');
+            cbec__buf_add_json_escaped(b, v->keys[i], strlen(v->keys[i]));
+            cbec__buf_add(b, "\":", 2);
+            cbec__logic_to_json(&v->u.items[i], b);
+        }
+        cbec__buf_addc(b, '}');
+        return;
+    default:
+        node_json(v->u.node, b);
+        return;
+    }
+}
+
+void cbec__logic_to_text(const cbec_lval *v, cbec_buf *b, size_t max_bytes)
+{
+    cbec_buf t;
+    cbec__buf_init(&t);
+    if (v->kind == CBEC_LV_STR)
+        cbec__buf_add(&t, v->u.str.s, v->u.str.len);
+    else
+        cbec__logic_to_json(v, &t);
+    if (t.len <= max_bytes) {
+        cbec__buf_add(b, t.data, t.len);
+    } else {
+        size_t cut = max_bytes;
+        while (cut && ((unsigned char)t.data[cut] & 0xC0) == 0x80)
+            cut--;  /* never split a UTF-8 sequence */
+        cbec__buf_add(b, t.data, cut);
+        cbec__buf_adds(b, "...");
+    }
+    b->oom |= t.oom;
+    cbec__buf_free(&t);
+}
+
+/* ---- equality with expected JSON ---- */
+
+static bool node_node_equal(const cbec_node *a, const cbec_node *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case CBEC_NODE_NUMBER: {
+        cbec_dec x, y;
+        if (cbec__dec_parse(a->text, a->len, CBEC_DEC_ALLOW_EXPONENT, &x) != CBEC_DEC_OK ||
+            cbec__dec_parse(b->text, b->len, CBEC_DEC_ALLOW_EXPONENT, &y) != CBEC_DEC_OK)
+            return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+        return cbec__dec_cmp(&x, &y) == 0;
+    }
+    case CBEC_NODE_STRING:
+    case CBEC_NODE_BOOL:
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+    case CBEC_NODE_ARRAY:
+        if (a->count != b->count)
+            return false;
+        for (uint32_t i = 0; i < a->count; i++)
+            if (!node_node_equal(&a->children[i], &b->children[i]))
+                return false;
+        return true;
+    case CBEC_NODE_OBJECT:
+        if (a->count != b->count)
+            return false;
+        for (uint32_t i = 0; i < b->count; i++) {
+            const cbec_node *m = cbec__node_member(a, b->children[i].key, b->children[i].keylen);
+            if (!m || !node_node_equal(m, &b->children[i]))
+                return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+bool cbec__logic_equals_node(const cbec_lval *v, const cbec_node *n)
+{
+    switch (v->kind) {
+    case CBEC_LV_NULL: return n->kind == CBEC_NODE_NULL;
+    case CBEC_LV_BOOL: return n->kind == CBEC_NODE_BOOL && (n->len == 4) == v->b;
+    case CBEC_LV_NUM: {
+        cbec_dec d;
+        return n->kind == CBEC_NODE_NUMBER &&
+               cbec__dec_parse(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &d) == CBEC_DEC_OK &&
+               cbec__dec_cmp(&d, &v->u.num) == 0;
+    }
+    case CBEC_LV_STR:
+        return n->kind == CBEC_NODE_STRING && n->len == v->u.str.len && memcmp(n->text, v->u.str.s, n->len) == 0;
+    case CBEC_LV_ARR:
+        if (n->kind != CBEC_NODE_ARRAY || n->count != v->n)
+            return false;
+        for (uint32_t i = 0; i < v->n; i++)
+            if (!cbec__logic_equals_node(&v->u.items[i], &n->children[i]))
+                return false;
+        return true;
+    case CBEC_LV_PAIRS:
+        if (n->kind != CBEC_NODE_OBJECT || n->count != v->n)
+            return false;
+        for (uint32_t i = 0; i < v->n; i++) {
+            const cbec_node *m = cbec__node_member(n, v->keys[i], strlen(v->keys[i]));
+            if (!m || !cbec__logic_equals_node(&v->u.items[i], m))
+                return false;
+        }
+        return true;
+    default:
+        return node_node_equal(v->u.node, n);
+    }
+}
+
+/* ---- ISO 4217 minor units ---- */
+
+/* ISO 4217 (list one, 2024 edition): codes whose minor unit is not 2.
+ * Every other well-formed code is taken to have 2 fraction digits. */
+static const struct {
+    char code[4];
+    int8_t units;   /* -1: no minor unit ("N.A." in the standard) */
+} minor_exceptions[] = {
+    {"BHD", 3}, {"BIF", 0}, {"CLF", 4}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"IQD", 3},
+    {"ISK", 0}, {"JOD", 3}, {"JPY", 0}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3}, {"LYD", 3},
+    {"OMR", 3}, {"PYG", 0}, {"RWF", 0}, {"TND", 3}, {"UGX", 0}, {"UYI", 0}, {"UYW", 4},
+    {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XAG", -1}, {"XAU", -1}, {"XBA", -1}, {"XBB", -1},
+    {"XBC", -1}, {"XBD", -1}, {"XDR", -1}, {"XOF", 0}, {"XPD", -1}, {"XPF", 0}, {"XPT", -1},
+    {"XSU", -1}, {"XTS", -1}, {"XUA", -1}, {"XXX", -1},
+};
+
+int cbec__currency_minor_units(const char *code, size_t len)
+{
+    if (len != 3 || !cbec__is_upper(code[0]) || !cbec__is_upper(code[1]) || !cbec__is_upper(code[2]))
+        return -1;
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(minor_exceptions); i++)
+        if (memcmp(minor_exceptions[i].code, code, 3) == 0)
+            return minor_exceptions[i].units;
+    return 2;
+}

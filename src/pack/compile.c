@@ -1,5 +1,6 @@
-/* compile.c - compiling a pack's message types: rules with their checks,
- * and the path trie that lets one walk of a message serve every rule. */
+/* compile.c - compiling a pack's message types and their rules with their
+ * checks (the path tries that serve validation are built when packs are
+ * linked, src/pack/link.c). */
 #include "pack/compile.h"
 
 #include <stdlib.h>
@@ -81,18 +82,6 @@ static void rule_free(cbec_rule *r)
     free(r);
 }
 
-static void trie_free(cbec_trie *t)
-{
-    if (!t)
-        return;
-    for (size_t i = 0; i < t->nchildren; i++)
-        trie_free(t->children[i]);
-    free(t->children);
-    free(t->rules);
-    free(t->name);
-    free(t);
-}
-
 void cbec__msgtype_free(cbec_msgtype *t)
 {
     if (!t)
@@ -100,7 +89,6 @@ void cbec__msgtype_free(cbec_msgtype *t)
     for (size_t i = 0; i < t->nrules; i++)
         rule_free(t->rules[i]);
     free(t->rules);
-    trie_free(t->trie);
     for (int f = 0; f < CBEC_NFORMATS; f++) {
         cbec_format_spec *fs = &t->formats[f];
         if (fs->detect_free)
@@ -114,45 +102,6 @@ void cbec__msgtype_free(cbec_msgtype *t)
     cbec__path_free(t->date_segs, t->date_nsegs);
     free(t->name);
     free(t);
-}
-
-static bool trie_insert(cbec_trie *root, cbec_rule *r)
-{
-    cbec_trie *t = root;
-    for (size_t i = 0; i < r->nsegs; i++) {
-        const cbec_path_seg *s = &r->segs[i];
-        cbec_trie *next = NULL;
-        for (size_t k = 0; k < t->nchildren && !next; k++) {
-            cbec_trie *ch = t->children[k];
-            if (ch->wildcard == s->wildcard && ch->len == s->len && memcmp(ch->name, s->name, s->len) == 0)
-                next = ch;
-        }
-        if (!next) {
-            cbec_trie **kids = realloc(t->children, (t->nchildren + 1) * sizeof *kids);
-            if (!kids)
-                return false;
-            t->children = kids;
-            next = cbec__calloc(1, sizeof *next);
-            if (!next)
-                return false;
-            next->name = cbec__strndup(s->name, s->len);
-            if (!next->name) {
-                free(next);
-                return false;
-            }
-            next->len = s->len;
-            next->wildcard = s->wildcard;
-            t->children[t->nchildren++] = next;
-        }
-        t = next;
-    }
-    cbec_rule **rules = realloc(t->rules, (t->nrules + 1) * sizeof *rules);
-    if (!rules)
-        return false;
-    t->rules = rules;
-    t->rules[t->nrules++] = r;
-    t->has_required |= r->required;
-    return true;
 }
 
 static int check_order(const void *a, const void *b)
@@ -306,7 +255,7 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
     p->types[p->ntypes++] = t;
     if (!valid_rule_id(n->key, n->keylen))
         return cbec__compile_error(c, n, "message type name must be 1-64 characters of A-Z a-z 0-9 - _ .");
-    if (!(t->name = cbec__strndup(n->key, n->keylen)) || !(t->trie = cbec__calloc(1, sizeof *t->trie)))
+    if (!(t->name = cbec__strndup(n->key, n->keylen)))
         return cbec__compile_oom(c);
     const cbec_node *m;
     if ((m = cbec__node_member(n, "title", 5)) && !cbec__compile_i18n(c, m, &t->title, true, false))
@@ -354,8 +303,6 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
             t->rules[t->nrules++] = r;
         if (!ok)
             return false;
-        if (!trie_insert(t->trie, r))
-            return cbec__compile_oom(c);
     }
     p->nrules += t->nrules;
     return true;

@@ -14,6 +14,9 @@ extern const cbec_check_kind cbec__kind_type, cbec__kind_pattern, cbec__kind_enu
 /* logic-rule.c: JSON Logic cross-field rules and rule conditions */
 extern const cbec_check_kind cbec__kind_logic, cbec__kind_when;
 
+/* text.c: multilingual text (shapes, languages, scripts, normalisation) */
+extern const cbec_check_kind cbec__kind_text;
+
 /* Layering: the code list a check uses (NULL when it is not a codelist
  * check), and a new codelist check state over another list. */
 const cbec_codelist *cbec__check_codelist(const cbec_check *c);

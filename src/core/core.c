@@ -304,14 +304,18 @@ void cbec__buf_add_visible(cbec_buf *b, const char *s, size_t n, size_t max_byte
             if (k) {
                 unsigned cp = k == 2 ? ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu)
                               : k == 3 ? ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu)
-                                       : 0x10000;
-                /* C1 controls, bidi overrides/isolates, zero-width and line
-                 * separators would let a value rearrange or hide output. */
+                                       : ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) |
+                                             ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3Fu);
+                /* C1 controls, bidi overrides/isolates/marks, zero-width
+                 * and invisible format characters, line separators and tag
+                 * characters (invisible ASCII look-alikes) would let a
+                 * value rearrange or hide output. */
                 bool unsafe = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
-                              (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-                              cp == 0xFEFF;
+                              (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+                              cp == 0xFEFF || cp == 0x061C || cp == 0x180E || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+                              (cp >= 0xE0000 && cp <= 0xE007F);
                 if (unsafe)
-                    cbec__buf_addf(b, "\\u%04x", cp);
+                    cbec__buf_addf(b, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", cp);
                 else
                     cbec__buf_add(b, s + i, k);
                 i += k;

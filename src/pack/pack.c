@@ -16,19 +16,38 @@
 
 /* ---- i18n ---- */
 
+/* The first n characters of tag and lang are the same tag text. */
+static bool lang_prefix_eq(const char *tag, const char *lang, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int a = tag[i], b = lang[i] == '_' ? '-' : lang[i];
+        if (!a || (cbec__is_upper(a) ? a + 32 : a) != (cbec__is_upper(b) ? b + 32 : b))
+            return false;
+    }
+    return true;
+}
+
 const char *cbec__i18n_get(const cbec_i18n *t, const char *lang)
 {
     if (!t || !t->count)
         return NULL;
     if (lang && *lang) {
-        for (size_t i = 0; i < t->count; i++)
-            if (strcmp(t->lang[i], lang) == 0)
-                return t->text[i];
+        /* BCP 47 tags compare without case, "_" counts as "-" (POSIX
+         * locale names), and a longer tag falls back to its prefixes
+         * ("zh-Hant-TW", "zh-Hant", "zh"; RFC 4647 lookup) */
+        for (size_t n = strlen(lang); n; ) {
+            for (size_t i = 0; i < t->count; i++)
+                if (lang_prefix_eq(t->lang[i], lang, n) && t->lang[i][n] == '\0')
+                    return t->text[i];
+            while (n && lang[n - 1] != '-' && lang[n - 1] != '_')
+                n--;
+            if (n)
+                n--;
+        }
         /* same primary language: "zh" finds "zh-CN" and the other way round */
         size_t pl = strcspn(lang, "-_");
         for (size_t i = 0; i < t->count; i++)
-            if (strncmp(t->lang[i], lang, pl) == 0 &&
-                (t->lang[i][pl] == '\0' || t->lang[i][pl] == '-'))
+            if (lang_prefix_eq(t->lang[i], lang, pl) && (t->lang[i][pl] == '\0' || t->lang[i][pl] == '-'))
                 return t->text[i];
     }
     for (size_t i = 0; i < t->count; i++)

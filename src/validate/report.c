@@ -232,7 +232,9 @@ CBEC_API const char *cbec_severity_name(cbec_severity s)
 
 static bool lang_is_zh(const char *lang)
 {
-    return lang && lang[0] == 'z' && lang[1] == 'h' && (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+    /* language tags are case-insensitive: "zh-CN", "ZH", "zh_TW" */
+    return lang && (lang[0] == 'z' || lang[0] == 'Z') && (lang[1] == 'h' || lang[1] == 'H') &&
+           (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
 }
 
 void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f, const char *lang)

@@ -379,6 +379,54 @@ CBEC_API const char *cbec_logic_error_type(const cbec_logic *l);
 /* Free a handle (NULL is fine).  @since 0.1 */
 CBEC_API void cbec_logic_free(cbec_logic *l);
 
+/* ---- identifiers on their own ------------------------------------------- */
+
+/* The identifier checks the "identifier" rule kind uses (gtin, iban, bic,
+ * lei, s10, iso6346, uscc, cn-ric, hs, unlocode, e164, email, uuid,
+ * masked-pan, ...; doc/coding.md), callable without a pack.  Values are
+ * checked as given, in compact form: no spaces, no case folding. */
+
+typedef struct cbec_identifier_checker cbec_identifier_checker;
+
+/* Number of identifier kinds (constant for a build).  Thread-safe.
+ * @since 0.1 */
+CBEC_API size_t cbec_identifier_kind_count(void);
+/* Name of kind i ("gtin"), NULL when i is out of range.  Static string;
+ * thread-safe.  @since 0.1 */
+CBEC_API const char *cbec_identifier_kind_name(size_t i);
+/* One-line description of kind i in lang ("zh" or "zh-CN" for Chinese,
+ * anything else for English), NULL when i is out of range.  Static
+ * string; thread-safe.  @since 0.1 */
+CBEC_API const char *cbec_identifier_kind_summary(size_t i, const char *lang);
+
+/* Create a checker: it holds the ISO 3166-1 alpha-2 country codes that
+ * kinds with a country part (bic, s10, unlocode) are checked against, read
+ * from Debian's iso-codes (the CBEC_OPT_ISO_CODES_DIR option of opts, which
+ * may be NULL, else $CBECSTD_ISO_CODES_DIR, else the build default).
+ * On success *out is owned by the caller (cbec_identifier_checker_free).
+ * Returns CBEC_EIO when the iso-codes table cannot be read (details in
+ * *err), CBEC_ENOMEM, CBEC_EINVAL when out is NULL.  A checker is
+ * immutable: any number of threads may use one at once.  @since 0.1 */
+CBEC_API int cbec_identifier_checker_new(cbec_identifier_checker **out, const cbec_options *opts,
+                                         cbec_error **err);
+/* Free a checker (NULL is fine).  @since 0.1 */
+CBEC_API void cbec_identifier_checker_free(cbec_identifier_checker *c);
+
+/* Check value[0..len) as an identifier of kind kind ("gtin", ...).
+ * checker may be NULL: then country parts are not checked.  *valid is set
+ * to 1 when the value is valid, else 0; then the exact reason (length,
+ * character set, check digit, component such as an unknown country or an
+ * impossible birth date) is written to reason, NUL-terminated and cut at
+ * reason_size bytes on a UTF-8 boundary, in lang ("zh"/"zh-CN": Chinese,
+ * else English); reason may be NULL when reason_size is 0, and is set to
+ * "" for a valid value.  The reason quotes at most the one offending
+ * character of the value, never the value itself.  Returns CBEC_OK,
+ * CBEC_ENOTFOUND for an unknown kind, CBEC_EINVAL for a NULL kind, value
+ * (with len > 0) or valid.  Thread-safe.  @since 0.1 */
+CBEC_API int cbec_identifier_check(const cbec_identifier_checker *checker, const char *kind,
+                                   const char *value, size_t len, const char *lang, int *valid,
+                                   char *reason, size_t reason_size);
+
 #ifdef __cplusplus
 }
 #endif

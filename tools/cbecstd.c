@@ -13,6 +13,7 @@ static const struct {
     {"validate", cli_cmd_validate},
     {"pack", cli_cmd_pack},
     {"impact", cli_cmd_impact},
+    {"check", cli_cmd_check},
 };
 
 void cli_usage(FILE *f)
@@ -25,6 +26,8 @@ void cli_usage(FILE *f)
             "       cbecstd pack info PACK...\n"
             "       cbecstd pack diff OLD NEW\n"
             "       cbecstd impact --old PACK... --new PACK... [-t TYPE] [--ndjson] [-o text|json] CORPUS...\n"
+            "       cbecstd check [--lang zh-CN|en] [--no-countries] KIND VALUE...|-\n"
+            "       cbecstd check --list\n"
             "       cbecstd --version | --help\n"
             "\n"
             "Exit status: 0 no message has an error finding; 1 some message has one (or could\n"

@@ -101,64 +101,6 @@ bool cbec__template_check(const char *tmpl, const char **bad)
     return true;
 }
 
-/* ---- code lists ---- */
-
-cbec_codelist *cbec__codelist_new(const char *name)
-{
-    cbec_codelist *l = cbec__calloc(1, sizeof *l);
-    if (!l)
-        return NULL;
-    l->name = cbec__strdup(name);
-    if (!l->name) {
-        free(l);
-        return NULL;
-    }
-    cbec__strmap_init(&l->codes);
-    return l;
-}
-
-bool cbec__codelist_add(cbec_codelist *l, const char *code, size_t len)
-{
-    if (cbec__strmap_get(&l->codes, code, len))
-        return true;
-    char **owned = realloc(l->owned, (l->count + 1) * sizeof *owned);
-    if (!owned)
-        return false;
-    l->owned = owned;
-    char *copy = cbec__strndup(code, len);
-    if (!copy)
-        return false;
-    if (!cbec__strmap_put(&l->codes, copy, len, l, NULL)) {
-        free(copy);
-        return false;
-    }
-    l->owned[l->count++] = copy;
-    return true;
-}
-
-bool cbec__codelist_has(const cbec_codelist *l, const char *code, size_t len)
-{
-    return cbec__strmap_get(&l->codes, code, len) != NULL;
-}
-
-void cbec__codelist_free(cbec_codelist *l)
-{
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->count; i++)
-        free(l->owned[i]);
-    free(l->owned);
-    cbec__strmap_free(&l->codes);
-    free(l->name);
-    free(l);
-}
-
-const cbec_codelist *cbec__pack_codelist(const struct cbec_pack *p, const char *name, size_t len)
-{
-    const cbec_strmap_entry *e = cbec__strmap_get(&p->codelists, name, len);
-    return e ? e->value : NULL;
-}
-
 /* ---- compile errors ---- */
 
 bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt, ...)
@@ -412,52 +354,6 @@ static bool meta_string(cbec_compiler *c, const cbec_node *root, const char *key
     return *out != NULL;
 }
 
-static bool compile_codelists(cbec_compiler *c, const cbec_node *n)
-{
-    if (n->kind != CBEC_NODE_OBJECT)
-        return cbec__compile_error(c, n, "\"codelists\" must be an object");
-    for (uint32_t i = 0; i < n->count; i++) {
-        const cbec_node *def = &n->children[i];
-        static const char *const keys[] = {"codes", "title", "description", "source"};
-        if (def->kind != CBEC_NODE_OBJECT)
-            return cbec__compile_error(c, def, "a code list must be an object");
-        if (!cbec__compile_keys(c, def, keys, CBEC_ARRAY_LEN(keys), "a code list"))
-            return false;
-        const cbec_node *codes = cbec__node_member(def, "codes", 5);
-        if (!codes || codes->kind != CBEC_NODE_ARRAY)
-            return cbec__compile_error(c, def, "a code list needs an array \"codes\"");
-        char *name = cbec__strndup(def->key, def->keylen);
-        cbec_codelist *l = name ? cbec__codelist_new(name) : NULL;
-        free(name);
-        if (!l)
-            return cbec__compile_oom(c);
-        void *old = NULL;
-        if (!cbec__strmap_put(&c->pack->codelists, l->name, strlen(l->name), l, &old)) {
-            cbec__codelist_free(l);
-            return cbec__compile_oom(c);
-        }
-        for (uint32_t k = 0; k < codes->count; k++) {
-            const cbec_node *code = &codes->children[k];
-            const cbec_node *v = code;
-            if (code->kind == CBEC_NODE_OBJECT) {
-                static const char *const ckeys[] = {"code", "title", "validFrom", "validTo"};
-                if (!cbec__compile_keys(c, code, ckeys, CBEC_ARRAY_LEN(ckeys), "a code"))
-                    return false;
-                v = cbec__node_member(code, "code", 4);
-                if (!v)
-                    return cbec__compile_error(c, code, "a code object needs \"code\"");
-            }
-            if (v->kind != CBEC_NODE_STRING || v->len == 0)
-                return cbec__compile_error(c, v, "a code must be a non-empty string");
-            if (cbec__codelist_has(l, v->text, v->len))
-                return cbec__compile_error(c, v, "duplicate code \"%.*s\"", (int)v->len, v->text);
-            if (!cbec__codelist_add(l, v->text, v->len))
-                return cbec__compile_oom(c);
-        }
-    }
-    return true;
-}
-
 static bool compile_extends(cbec_compiler *c, const cbec_node *n)
 {
     cbec_pack *p = c->pack;
@@ -614,7 +510,7 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
         return false;
     if ((n = cbec__node_member(root, "waivers", 7)) && !compile_waivers(c, n))
         return false;
-    if ((n = cbec__node_member(root, "codelists", 9)) && !compile_codelists(c, n))
+    if ((n = cbec__node_member(root, "codelists", 9)) && !cbec__compile_codelists(c, n))
         return false;
     if (!(n = cbec__node_member(root, "messages", 8)))
         return cbec__compile_error(c, root, "missing required key \"messages\"");

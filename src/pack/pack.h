@@ -185,17 +185,61 @@ bool cbec__semver_satisfies(const char *version, const char *range);
 
 /* ---- code lists ---- */
 
+/* One code of a list with what the pack says about it. */
+typedef struct cbec_code {
+    const char *code;           /* the list's copy (also in owned[]) */
+    size_t len;
+    char *label_en, *label_zh;  /* NULL when none */
+    char valid_from[11];        /* YYYY-MM-DD, "" when open */
+    char valid_to[11];
+    char **attrs;               /* values by the list's attribute index; NULL when absent */
+} cbec_code;
+
+/* A list's mapping of its codes onto the codes of another list: the value
+ * of attribute attr is a code of list target. */
+typedef struct cbec_codemap {
+    char *target;               /* the other list's name */
+    char *attr;
+} cbec_codemap;
+
 struct cbec_codelist {
     char *name;
-    cbec_strmap codes;          /* code -> (unused) */
+    cbec_strmap codes;          /* code -> cbec_code* */
     char **owned;               /* code strings owned by the list */
     size_t count;
+    cbec_code **entries;        /* parallel to owned */
+    char **attr_names;          /* attributes the codes may carry */
+    size_t nattrs;
+    cbec_codemap *maps;
+    size_t nmaps;
+    bool dated;                 /* some code has validFrom or validTo */
 };
 
 cbec_codelist *cbec__codelist_new(const char *name);
 bool cbec__codelist_add(cbec_codelist *l, const char *code, size_t len);
+/* Add a code (or find it when present) and return its entry; NULL when out of memory. */
+cbec_code *cbec__codelist_entry(cbec_codelist *l, const char *code, size_t len);
 bool cbec__codelist_has(const cbec_codelist *l, const char *code, size_t len);
+const cbec_code *cbec__codelist_get(const cbec_codelist *l, const char *code, size_t len);
+/* Index of attribute name, adding it when add is true; -1 when absent (or out of memory). */
+int cbec__codelist_attr_index(cbec_codelist *l, const char *name, bool add);
+int cbec__codelist_attr_find(const cbec_codelist *l, const char *name);
+/* Set attribute idx of e (a copy of v); false when out of memory. */
+bool cbec__code_set_attr(cbec_codelist *l, cbec_code *e, int idx, const char *v, size_t n);
+/* Attribute idx of e, NULL when absent or idx < 0. */
+const char *cbec__code_attr(const cbec_codelist *l, const cbec_code *e, int idx);
+/* Is the code in force on date (YYYY-MM-DD; "" means any date)?  0: yes;
+ * -1: not yet (before validFrom); 1: no longer (after validTo). */
+int cbec__code_in_force(const cbec_code *e, const char *date);
+/* The mapping of l onto list target, NULL when l has none. */
+const cbec_codemap *cbec__codelist_map(const cbec_codelist *l, const char *target);
 void cbec__codelist_free(cbec_codelist *l);
+/* A code list of the pack by import spec ("iso-codes:3166-1/alpha_2"),
+ * imported once per pack and kept under that name.  Errors are reported
+ * at node at; NULL then. */
+const cbec_codelist *cbec__compile_import(cbec_compiler *c, const cbec_node *at, const char *spec);
+/* Compile a pack's "codelists" section (codelists.c). */
+bool cbec__compile_codelists(cbec_compiler *c, const cbec_node *n);
 
 /* ---- the compiler context ---- */
 

@@ -376,7 +376,25 @@ static bool codelist_run(const void *st, cbec_vctx *v, const cbec_rule *r, const
         return true; /* only a pack's own unlinked copy; etypes hold resolved ones */
     if (n->kind != CBEC_NODE_STRING && n->kind != CBEC_NODE_NUMBER)
         return wrong_kind(v, r, n, "string");
-    if (cbec__codelist_has(s->list, n->text, n->len))
+    const cbec_code *e = cbec__codelist_get(s->list, n->text, n->len);
+    if (e && s->list->dated) {
+        /* a code outside its validity dates is as unknown as a misspelt one,
+         * but the reason says which date decides */
+        int when = cbec__code_in_force(e, cbec__vctx_date(v));
+        if (when) {
+            char en[96], zh[96];
+            snprintf(en, sizeof en, when < 0 ? "valid only from %s" : "withdrawn after %s",
+                     when < 0 ? e->valid_from : e->valid_to);
+            snprintf(zh, sizeof zh, when < 0 ? "自 %s 起才有效" : "已于 %s 之后停用",
+                     when < 0 ? e->valid_from : e->valid_to);
+            cbec_finding_args a = {s->list->name, en, zh,
+                                   "code {value} of code list {expected} is not in force: {reason}",
+                                   "代码表 {expected} 中的代码 {value} 不在有效期内：{reason}"};
+            cbec__finding(v, r, &cbec__kind_codelist, n, &a);
+        }
+        return true;
+    }
+    if (e)
         return true;
     cbec_finding_args a = {s->list->name, NULL, NULL, NULL, NULL};
     cbec__finding(v, r, &cbec__kind_codelist, n, &a);

@@ -51,6 +51,7 @@ typedef struct cbec_ident_kind {
     const char *summary_zh;
     bool (*check)(const char *s, size_t n, cbec_country_fn country, void *ud,
                   cbec_ident_result *res);
+    bool uses_country;      /* check() asks country() about a part of the value */
 } cbec_ident_kind;
 
 /* The kind named name (NUL-terminated), or NULL when unknown or name is

@@ -12,6 +12,8 @@ static const cbec_check_kind *const kinds[] = {
     &cbec__kind_exclusive_minimum, &cbec__kind_exclusive_maximum, &cbec__kind_fraction_digits,
     &cbec__kind_logic,         &cbec__kind_when,
     &cbec__kind_text,
+    &cbec__kind_identifier,    &cbec__kind_decimal,           &cbec__kind_datetime,
+    &cbec__kind_code_map,
 };
 
 const cbec_check_kind *cbec__check_kind_find(const char *key, size_t len)

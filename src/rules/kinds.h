@@ -17,6 +17,10 @@ extern const cbec_check_kind cbec__kind_logic, cbec__kind_when;
 /* text.c: multilingual text (shapes, languages, scripts, normalisation) */
 extern const cbec_check_kind cbec__kind_text;
 
+/* coding.c: identifiers, exact amounts, dates and times, code mappings */
+extern const cbec_check_kind cbec__kind_identifier, cbec__kind_decimal, cbec__kind_datetime,
+    cbec__kind_code_map;
+
 /* Layering: the code list a check uses (NULL when it is not a codelist
  * check), and a new codelist check state over another list. */
 const cbec_codelist *cbec__check_codelist(const cbec_check *c);

@@ -17,6 +17,8 @@ from .batch import Totals, iter_ndjson, validate_lines
 from .errors import (AmbiguousError, CbecError, DigestError, InternalError, InvalidArgumentError,
                      LibraryError, LimitError, NotFoundError, OutOfMemoryError, PackError,
                      ReadError, StateError, VersionError)
+from .identifiers import IdentifierChecker, IdentifierResult, identifier_kinds
+from .logic import Logic
 from .model import Finding, Format, Severity
 from .pack import Pack, RulePack
 from .report import Report, Stats
@@ -25,7 +27,8 @@ from .validator import Validator, message_bytes
 __version__ = "0.1.0"
 
 __all__ = [
-    "Pack", "RulePack", "Validator", "Report", "Finding", "Severity", "Format", "Stats",
+    "Pack", "RulePack", "Validator", "Logic", "IdentifierChecker", "IdentifierResult",
+    "identifier_kinds", "Report", "Finding", "Severity", "Format", "Stats",
     "Totals", "iter_ndjson", "validate_lines", "message_bytes", "library_version", "strerror",
     "CbecError", "LibraryError", "InvalidArgumentError", "OutOfMemoryError", "ReadError",
     "PackError", "NotFoundError", "LimitError", "VersionError", "StateError", "AmbiguousError",

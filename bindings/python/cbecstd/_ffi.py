@@ -49,6 +49,14 @@ class Stats(ctypes.Structure):
     """struct cbec_stats (opaque)."""
 
 
+class Logic(ctypes.Structure):
+    """struct cbec_logic (opaque)."""
+
+
+class IdentifierChecker(ctypes.Structure):
+    """struct cbec_identifier_checker (opaque)."""
+
+
 ErrorP = POINTER(Error)
 OptionsP = POINTER(Options)
 PackP = POINTER(Pack)
@@ -56,6 +64,9 @@ RegistryP = POINTER(Registry)
 ValidatorP = POINTER(Validator)
 ReportP = POINTER(Report)
 StatsP = POINTER(Stats)
+LogicP = POINTER(Logic)
+IdentifierCheckerP = POINTER(IdentifierChecker)
+c_int_p = POINTER(c_int)
 c_char_pp = POINTER(c_char_p)
 c_size_p = POINTER(c_size_t)
 
@@ -104,7 +115,7 @@ def _status_check(err_index: Optional[int]) -> Callable[..., int]:
             finally:
                 lib.cbec_error_free(e)
         if not details.get("message") and lib is not None:
-            details["message"] = lib.cbec_strerror(result).decode("utf-8", "replace")
+            details["message"] = lib.cbec_strerror(result)
         details.setdefault("message", "status %d" % result)
         raise errors.from_status(result, func.__name__, **details)
 
@@ -188,6 +199,7 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
     "cbec_validator_new": (c_int, [POINTER(ValidatorP)], _STATUS),
     "cbec_validator_free": (None, [ValidatorP], None),
     "cbec_validator_set_limit": (c_int, [ValidatorP, c_int, c_ulong], _STATUS),
+    "cbec_validator_clone": (c_int, [POINTER(ValidatorP), ValidatorP], _STATUS),
     "cbec_validator_set_option": (c_int, [ValidatorP, c_int, c_char_p], _STATUS),
     "cbec_validate": (c_int, [ValidatorP, RegistryP, c_char_p, c_int, c_void_p, c_size_t,
                               POINTER(ReportP)], _STATUS),
@@ -216,6 +228,23 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
     "cbec_stats_free": (None, [StatsP], None),
     "cbec_stats_add": (c_int, [StatsP, ReportP], _STATUS),
     "cbec_stats_render_json": (c_int, [StatsP, c_char_pp, c_size_p], _STATUS),
+    # JSON Logic
+    "cbec_logic_compile": (c_int, [POINTER(LogicP), c_char_p, c_size_t, POINTER(ErrorP)],
+                           _status_check(3)),
+    "cbec_logic_set_limit": (c_int, [LogicP, c_int, c_ulong], _STATUS),
+    "cbec_logic_eval": (c_int, [LogicP, c_char_p, c_size_t, c_char_pp, c_size_p, POINTER(ErrorP)],
+                        _status_check(5)),
+    "cbec_logic_error_type": (c_char_p, [LogicP], _string),
+    "cbec_logic_free": (None, [LogicP], None),
+    # identifiers on their own
+    "cbec_identifier_kind_count": (c_size_t, [], None),
+    "cbec_identifier_kind_name": (c_char_p, [c_size_t], _string),
+    "cbec_identifier_kind_summary": (c_char_p, [c_size_t, c_char_p], _string),
+    "cbec_identifier_checker_new": (c_int, [POINTER(IdentifierCheckerP), OptionsP, POINTER(ErrorP)],
+                                    _status_check(2)),
+    "cbec_identifier_checker_free": (None, [IdentifierCheckerP], None),
+    "cbec_identifier_check": (c_int, [IdentifierCheckerP, c_char_p, c_char_p, c_size_t, c_char_p,
+                                      c_int_p, c_char_p, c_size_t], _STATUS),
 }
 
 # Enum values of include/cbecstd.h (fixed forever by the ABI promise).
@@ -225,6 +254,7 @@ SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR = 1, 2, 3
 OPT_ISO_CODES_DIR, OPT_ALLOW_INACTIVE = 1, 2
 VOPT_DATE, VOPT_ALLOW_INACTIVE, VOPT_PREVIOUS_STATE = 1, 2, 3
 LIMIT_MESSAGE_BYTES, LIMIT_DEPTH, LIMIT_FINDINGS, LIMIT_NODES = 1, 2, 3, 4
+LOGIC_LIMIT_OPERATIONS, LOGIC_LIMIT_DEPTH, LOGIC_LIMIT_MEMORY = 1, 2, 3
 
 _LIB: Optional[ctypes.CDLL] = None
 

@@ -132,6 +132,18 @@ class Validator:
         # copying the findings fails).
         return Report(rep, lang=lang, source=source, index=index)
 
+    def clone(self) -> "Validator":
+        """A new Validator over the same pack with the same options and
+        limits (none of the scratch): configure one, clone it per thread."""
+        h = _ffi.ValidatorP()
+        with self._lock:
+            _ffi.lib().cbec_validator_clone(ctypes.byref(h), self._live())
+        v = Validator.__new__(Validator)
+        v._handle = h
+        v._lock = threading.Lock()
+        v.pack = self.pack
+        return v
+
     # ---- lifetime ----
 
     def _live(self) -> Any:

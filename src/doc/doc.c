@@ -29,9 +29,52 @@ static void pointer_rec(const cbec_node *n, cbec_buf *b)
         cbec__buf_add_pointer_token(b, n->key, n->keylen);
 }
 
-void cbec__node_pointer(const cbec_node *n, cbec_buf *b)
+void cbec__node_json_pointer(const cbec_node *n, cbec_buf *b)
 {
     if (n)
+        pointer_rec(n, b);
+}
+
+/* An XML element path: names as written (prefix included), a 1-based
+ * position after an element that repeats, "@name" for attributes and
+ * "text()" for the text of an element that also has attributes. */
+static void xml_path_rec(const cbec_node *n, cbec_buf *b)
+{
+    const cbec_node *p = n->parent;
+    if (!p)
+        return;
+    xml_path_rec(p, b);
+    if (p->kind == CBEC_NODE_ARRAY) {
+        if (p->flags & CBEC_NODEF_ELEMENT_LIST) {
+            cbec__buf_addc(b, '[');
+            cbec__buf_add_ulong(b, (unsigned long)n->index + 1);
+            cbec__buf_addc(b, ']');
+        } else {
+            cbec__buf_addc(b, '/');
+            cbec__buf_add_ulong(b, n->index);
+        }
+        return;
+    }
+    cbec__buf_addc(b, '/');
+    if (n->keylen == 5 && memcmp(n->key, "#text", 5) == 0)
+        cbec__buf_adds(b, "text()");
+    else
+        cbec__buf_add(b, n->key - n->prefixlen, (size_t)n->keylen + n->prefixlen);
+}
+
+void cbec__node_pointer(const cbec_node *n, cbec_buf *b)
+{
+    /* a bound logical node shows where it stands in the message itself */
+    for (unsigned hops = 0; n && (n->flags & CBEC_NODEF_BOUND) && n->origin && hops < 64; hops++)
+        n = n->origin;
+    if (!n)
+        return;
+    const cbec_node *root = n;
+    while (root->parent)
+        root = root->parent;
+    if (root->flags & CBEC_NODEF_XML_DOC)
+        xml_path_rec(n, b);
+    else
         pointer_rec(n, b);
 }
 

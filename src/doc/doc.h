@@ -41,7 +41,9 @@ typedef struct cbec_node cbec_node;
 struct cbec_node {
     uint8_t kind;          /* cbec_kind */
     uint8_t flags;         /* CBEC_NODEF_* */
-    uint16_t _pad;
+    uint16_t prefixlen;    /* XML: bytes of "prefix:" stored just before key
+                              (members are keyed by local name; paths show
+                              the name as written), 0 when none */
     uint32_t index;        /* position in the parent's children */
     uint32_t count;        /* children of an object or array */
     uint32_t keylen;
@@ -51,11 +53,20 @@ struct cbec_node {
     size_t len;            /* length of text in bytes (may contain NUL) */
     cbec_node *children;   /* contiguous array of count nodes */
     cbec_node *parent;     /* NULL for the root */
+    const cbec_node *origin; /* CBEC_NODEF_BOUND: the wire node this logical
+                              node came from (its path and span are the
+                              ones a finding shows); NULL otherwise */
     cbec_span span;
 };
 
 #define CBEC_NODEF_XML_ATTR 0x01   /* an XML attribute (key "@name") */
 #define CBEC_NODEF_ELEMENT_LIST 0x02 /* an array made of repeated XML elements */
+#define CBEC_NODEF_XML_DOC 0x04    /* root of a tree read from XML: paths render
+                                      as XML element paths (see cbec__node_pointer) */
+#define CBEC_NODEF_BOUND 0x08      /* made by a format binding; origin is set */
+#define CBEC_NODEF_UNITS 0x10      /* a binding's root array whose items are
+                                      separate logical documents (one per
+                                      repeated wire group, e.g. per order) */
 
 /* A parsed message: the tree plus what was needed to find positions. */
 typedef struct cbec_doc {
@@ -71,8 +82,15 @@ typedef struct cbec_doc {
 /* Member lookup on an object node (last one wins for duplicates), NULL if
  * absent or not an object. */
 const cbec_node *cbec__node_member(const cbec_node *obj, const char *name, size_t namelen);
-/* Append the RFC 6901 JSON Pointer of n to b. */
+/* Append the path of n to b, as a person would look for it in the message:
+ * the RFC 6901 JSON Pointer for JSON trees; for a tree read from XML the
+ * element path with names as written and 1-based positions of repeated
+ * elements ("/ceb:CEB311Message/ceb:Order[2]/ceb:OrderHead/ceb:orderNo",
+ * "/@attr" for attributes); for a bound logical node the path of the wire
+ * node it came from. */
 void cbec__node_pointer(const cbec_node *n, cbec_buf *b);
+/* Append the plain RFC 6901 JSON Pointer of n within its own tree. */
+void cbec__node_json_pointer(const cbec_node *n, cbec_buf *b);
 /* Append the canonical JSON form of n to b: object members sorted by name
  * (bytewise), no insignificant whitespace, strings escaped minimally,
  * numbers exactly as written.  Used for pack digests and rule comparison. */

@@ -131,6 +131,10 @@ typedef struct cbec_format_spec {
     void *binding;
     bool (*bind)(const void *binding, cbec_vctx *v, const cbec_doc *wire, cbec_doc *logical);
     void (*binding_free)(void *binding);
+    /* With a binding: does the wire format carry the logical member name of
+     * holder at all?  A required rule about a field the format has no place
+     * for does not apply to that format (NULL: every field is carried). */
+    bool (*carries)(const void *binding, const cbec_node *holder, const char *name, size_t len);
 } cbec_format_spec;
 
 #define CBEC_NFORMATS 5 /* indexed by cbec_format; 0 (auto) unused */
@@ -308,6 +312,14 @@ const cbec_doc *cbec__vctx_doc(cbec_vctx *v);
 const char *cbec__vctx_previous_state(cbec_vctx *v);
 /* The date (YYYY-MM-DD) this validation runs for. */
 const char *cbec__vctx_date(cbec_vctx *v);
+/* The arena that holds this validation's documents (reset per message),
+ * and the node limit a tree built from the message must stay within. */
+cbec_arena *cbec__vctx_arena(cbec_vctx *v);
+size_t cbec__vctx_max_nodes(cbec_vctx *v);
+/* Record a finding of a built-in rule (no rule of a pack) and mark the
+ * message as not fully checked: for a structure or binding step that could
+ * not do its work (a limit, an engine failure). */
+void cbec__vctx_fail(cbec_vctx *v, const char *rule, const char *en, const char *zh);
 /* A per-validator scratch arena for one run(): the check resets it before
  * returning, so nothing in it outlives the call (JSON Logic values). */
 cbec_arena *cbec__vctx_scratch(cbec_vctx *v);

@@ -3,6 +3,7 @@
  * section itself (detection by a field value). */
 #include "pack/compile.h"
 #include "pack/sections.h"
+#include "rules/xsd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ static bool json_section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
 
 static const cbec_section_kind sections[] = {
     {"json", CBEC_FORMAT_JSON, json_section},
+    {"xml", CBEC_FORMAT_XML, cbec__xml_section_compile}, /* rules/xsd.c */
 };
 
 const cbec_section_kind *cbec__section_kind_find(const char *key, size_t len)

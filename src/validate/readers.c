@@ -1,6 +1,7 @@
 /* readers.c - the table of wire-format readers the validator dispatches on.
  * Each entry adapts one reader of src/doc to the validator. */
 #include "validate/validate.h"
+#include "doc/xml.h"
 
 /* ---- JSON (json-c) ---- */
 
@@ -15,8 +16,26 @@ static bool json_read(void *s, cbec_validator *v, const char *src, size_t len, c
 
 static void json_release(void *s, cbec_doc *doc) { cbec__json_release(s, doc); }
 
+/* ---- XML (libxml2) ---- */
+
+static void *xml_new(cbec_validator *v)
+{
+    (void)v;
+    return cbec__xml_reader_new();
+}
+static void xml_free(void *s) { cbec__xml_reader_free(s); }
+
+static bool xml_read(void *s, cbec_validator *v, const char *src, size_t len, cbec_doc *doc,
+                     cbec_read_error *e, bool *oom)
+{
+    return cbec__xml_read(s, src, len, &v->limits, &v->arena, doc, e, oom);
+}
+
+static void xml_release(void *s, cbec_doc *doc) { cbec__xml_release(s, doc); }
+
 static const cbec_reader_kind readers[] = {
     {CBEC_FORMAT_JSON, "JSON", json_new, json_free, json_read, json_release, cbec__json_positions},
+    {CBEC_FORMAT_XML, "XML", xml_new, xml_free, xml_read, xml_release, cbec__xml_positions},
 };
 
 const cbec_reader_kind *cbec__reader_kind(int format)

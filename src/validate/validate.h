@@ -50,6 +50,7 @@ struct cbec_vctx {
     cbec_report *report;
     cbec_doc *doc;
     const cbec_pack *pack;
+    const cbec_format_spec *spec; /* the message type's form being checked */
     cbec_buf tmp;
     char date[11];             /* the date this validation runs for */
 };

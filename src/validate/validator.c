@@ -146,6 +146,14 @@ cbec_arena *cbec__vctx_scratch(cbec_vctx *v) { return &v->validator->scratch; }
 
 cbec_regex_scratch *cbec__vctx_regex(cbec_vctx *v) { return v->validator->regex; }
 const cbec_doc *cbec__vctx_doc(cbec_vctx *v) { return v->doc; }
+cbec_arena *cbec__vctx_arena(cbec_vctx *v) { return &v->validator->arena; }
+size_t cbec__vctx_max_nodes(cbec_vctx *v) { return v->validator->limits.max_nodes; }
+
+void cbec__vctx_fail(cbec_vctx *v, const char *rule, const char *en, const char *zh)
+{
+    cbec__report_builtin(v->report, rule, CBEC_SEVERITY_ERROR, en, zh, "", 0, false);
+    v->report->failed = true;
+}
 
 /* ---- the walk ---- */
 
@@ -166,6 +174,10 @@ static void missing(cbec_vctx *v, const cbec_trie *t, const cbec_node *holder)
     for (size_t i = 0; i < t->nrules; i++) {
         const cbec_rule *r = t->rules[i];
         if (!r->required)
+            continue;
+        /* a bound wire format may have no place for the field at all */
+        const cbec_format_spec *fs = v->spec;
+        if (fs && fs->carries && !fs->carries(fs->binding, holder, t->name, t->len))
             continue;
         cbec__buf_reset(&v->tmp);
         cbec__buf_add(&v->tmp, t->name, t->len);
@@ -236,10 +248,14 @@ static void fill_positions(cbec_vctx *v, const cbec_reader_kind *rk)
         rk->positions(v->doc);
     for (size_t i = 0; i < r->count; i++) {
         cbec_finding *f = &r->items[i];
-        if (f->node && f->node->span.line) {
-            f->offset = f->node->span.offset;
-            f->line = f->node->span.line;
-            f->column = f->node->span.column;
+        /* a bound logical node stands where its wire node stands */
+        const cbec_node *at = f->node;
+        for (unsigned hops = 0; at && (at->flags & CBEC_NODEF_BOUND) && at->origin && hops < 64; hops++)
+            at = at->origin;
+        if (at && at->span.line) {
+            f->offset = at->span.offset;
+            f->line = at->span.line;
+            f->column = at->span.column;
             f->has_offset = true;
         }
         f->node = NULL;
@@ -338,6 +354,7 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
             r->failed = true;
         } else {
             ctx->pack = pack;
+            ctx->spec = fs;
             ctx->doc = &wire;
             if (fs->structure_run)
                 fs->structure_run(fs->structure, ctx, &wire);
@@ -348,7 +365,17 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
                 else
                     r->failed = true;
             }
-            if (!r->failed) {
+            if (!r->failed && (target->root->flags & CBEC_NODEF_UNITS)) {
+                /* a binding that found several logical documents in one
+                 * message (orders of a customs envelope): each is checked
+                 * on its own, as if it had come alone */
+                cbec_doc unit = *target;
+                ctx->doc = &unit;
+                for (uint32_t u = 0; u < target->root->count; u++) {
+                    unit.root = &target->root->children[u];
+                    walk(ctx, type->trie, unit.root);
+                }
+            } else if (!r->failed) {
                 ctx->doc = target;
                 walk(ctx, type->trie, target->root);
             }
@@ -391,6 +418,7 @@ CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const ch
     ctx->report = r;
     ctx->doc = NULL;
     ctx->pack = NULL;
+    ctx->spec = NULL;
     cbec__arena_reset(&v->arena);
     int status = run(ctx, snap, message_type, format, src, len);
     for (size_t i = 0; i < r->count; i++)

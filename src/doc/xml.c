@@ -1,0 +1,974 @@
+/* xml.c - the XML reader: libxml2 parses with every external access and
+ * every entity declaration refused, this file turns its tree into the
+ * document model and finds source positions on demand.  With xsd.c the
+ * only file of the library that includes libxml2. */
+#include "doc/xml.h"
+
+#include <libxml/SAX2.h>
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- process-wide set-up, done once ---- */
+
+/* What the entity loader does for a call on this thread: libxml2's
+ * loader is process-global, so the decision is thread-local state that
+ * only the library's own calls set. */
+enum { MODE_OTHER = 0, MODE_REFUSE = 1, MODE_FETCH = 2 };
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static xmlExternalEntityLoader previous_loader;
+static _Thread_local int tl_mode;
+static _Thread_local cbec_xml_fetch tl_fetch;
+static _Thread_local void *tl_fetch_ctx;
+
+static xmlParserInputPtr entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    if (tl_mode == MODE_OTHER)
+        return previous_loader ? previous_loader(url, id, ctxt) : NULL;
+    if (tl_mode != MODE_FETCH || !tl_fetch || !url)
+        return NULL; /* a message never makes the library read anything */
+    char *data = NULL;
+    size_t len = 0;
+    if (!tl_fetch(tl_fetch_ctx, url, &data, &len) || len > INT_MAX)
+        return NULL;
+    xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
+    if (!buf)
+        return NULL;
+    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+    if (!in) {
+        xmlFreeParserInputBuffer(buf);
+        return NULL;
+    }
+    /* the schema's own name is the base its includes are resolved against */
+    in->filename = (const char *)xmlStrdup((const xmlChar *)url);
+    return in;
+}
+
+static void init_once_fn(void)
+{
+    xmlInitParser();
+    previous_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(entity_loader);
+}
+
+void cbec__xml_init(void) { pthread_once(&init_once, init_once_fn); }
+
+void cbec__xml_set_fetch(cbec_xml_fetch fetch, void *ctx)
+{
+    tl_fetch = fetch;
+    tl_fetch_ctx = ctx;
+    tl_mode = fetch ? MODE_FETCH : MODE_OTHER;
+}
+
+int cbec__xml_refuse_begin(void)
+{
+    int saved = tl_mode;
+    tl_mode = MODE_REFUSE;
+    return saved;
+}
+
+void cbec__xml_refuse_end(int saved) { tl_mode = saved; }
+
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+void cbec__xml_quiet_begin(cbec_xml_quiet *q)
+{
+    q->func = (void (*)(void))xmlGenericError;
+    q->ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
+}
+
+void cbec__xml_quiet_end(const cbec_xml_quiet *q)
+{
+    xmlSetGenericErrorFunc(q->ctx, (xmlGenericErrorFunc)q->func);
+}
+
+/* ---- the reader ---- */
+
+#define VCACHE 4
+
+enum { STOP_NONE, STOP_ENTITY, STOP_DTD, STOP_DEPTH, STOP_NODES };
+
+struct cbec_xml_reader {
+    xmlDocPtr tree;              /* the document of the last read, until release */
+    const char *root_ns;
+    struct {
+        unsigned long id;
+        xmlSchemaValidCtxtPtr vc;
+    } vcache[VCACHE];
+    unsigned vnext;
+    /* state of one parse */
+    const cbec_read_limits *lim;
+    unsigned depth;
+    size_t nodes;
+    int stop;
+    char stop_name[64];
+    unsigned long stop_line, stop_col;
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+    internalSubsetSAXFunc internal_subset;
+    bool have_err;
+    int err_code;
+    unsigned long err_line, err_col;
+    char err_msg[128];
+};
+
+cbec_xml_reader *cbec__xml_reader_new(void)
+{
+    cbec__xml_init();
+    return cbec__calloc(1, sizeof(cbec_xml_reader));
+}
+
+void cbec__xml_reader_free(cbec_xml_reader *r)
+{
+    if (!r)
+        return;
+    if (r->tree)
+        xmlFreeDoc(r->tree);
+    for (unsigned i = 0; i < VCACHE; i++)
+        if (r->vcache[i].vc)
+            xmlSchemaFreeValidCtxt(r->vcache[i].vc);
+    free(r);
+}
+
+void cbec__xml_release(cbec_xml_reader *r, cbec_doc *doc)
+{
+    if (r && r->tree) {
+        xmlFreeDoc(r->tree);
+        r->tree = NULL;
+    }
+    if (doc)
+        doc->reader_state = NULL;
+}
+
+/* ---- SAX hooks: refuse what has no place in a message, count as we go ---- */
+
+static cbec_xml_reader *reader_of(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    return ctxt->_private;
+}
+
+static void stop_here(xmlParserCtxtPtr ctxt, int why, const xmlChar *name)
+{
+    cbec_xml_reader *r = ctxt->_private;
+    if (!r->stop) {
+        r->stop = why;
+        snprintf(r->stop_name, sizeof r->stop_name, "%s", name ? (const char *)name : "");
+        r->stop_line = ctxt->input ? (unsigned long)ctxt->input->line : 0;
+        r->stop_col = ctxt->input ? (unsigned long)ctxt->input->col : 0;
+    }
+    xmlStopParser(ctxt);
+}
+
+static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (external_id || system_id) {
+        stop_here(ctxt, STOP_DTD, system_id ? system_id : external_id);
+        return;
+    }
+    reader_of(ctx)->internal_subset(ctx, name, external_id, system_id);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content)
+{
+    (void)type;
+    (void)public_id;
+    (void)system_id;
+    (void)content;
+    stop_here(ctx, STOP_ENTITY, name);
+}
+
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+                                    const xmlChar *system_id, const xmlChar *notation)
+{
+    (void)public_id;
+    (void)system_id;
+    (void)notation;
+    stop_here(ctx, STOP_ENTITY, name);
+}
+
+static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id, const xmlChar *system_id)
+{
+    (void)ctx;
+    (void)public_id;
+    (void)system_id;
+    return NULL;
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                     int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                     int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (r->stop)
+        return;
+    r->depth++;
+    r->nodes += 1 + (size_t)(nb_attributes > 0 ? nb_attributes : 0);
+    if (r->lim->max_depth && r->depth > r->lim->max_depth) {
+        stop_here(ctxt, STOP_DEPTH, localname);
+        return;
+    }
+    if (r->lim->max_nodes && r->nodes > r->lim->max_nodes) {
+        stop_here(ctxt, STOP_NODES, localname);
+        return;
+    }
+    r->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+             attributes);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (r->stop)
+        return;
+    if (r->depth)
+        r->depth--;
+    r->end(ctx, localname, prefix, uri);
+}
+
+/* libxml2's structured error channel of this parse only: the first error
+ * (not warning) is kept, nothing is printed. */
+static void on_error(void *ctx, xmlErrorPtr err)
+{
+    if (!err || err->level < XML_ERR_ERROR)
+        return;
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt ? ctxt->_private : NULL;
+    if (!r || r->have_err)
+        return;
+    r->have_err = true;
+    r->err_code = err->code;
+    r->err_line = err->line > 0 ? (unsigned long)err->line : 0;
+    r->err_col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
+    snprintf(r->err_msg, sizeof r->err_msg, "%s", err->message ? err->message : "malformed XML");
+    size_t n = strlen(r->err_msg);
+    while (n && (r->err_msg[n - 1] == '\n' || r->err_msg[n - 1] == ' '))
+        r->err_msg[--n] = '\0';
+}
+
+/* ---- errors ---- */
+
+static void set_error(cbec_read_error *e, const char *rule, const char *en, const char *zh)
+{
+    e->rule = rule;
+    e->has_offset = false;
+    e->offset = 0;
+    snprintf(e->message_en, sizeof e->message_en, "%s", en);
+    snprintf(e->message_zh, sizeof e->message_zh, "%s", zh);
+}
+
+/* Byte offset of a 1-based line and column (in characters) of src. */
+static bool offset_of(const char *src, size_t len, unsigned long line, unsigned long col, size_t *out)
+{
+    if (!line)
+        return false;
+    size_t i = 0;
+    for (unsigned long l = 1; l < line; l++) {
+        const char *nl = memchr(src + i, '\n', len - i);
+        if (!nl)
+            return false;
+        i = (size_t)(nl - src) + 1;
+    }
+    for (unsigned long c = 1; c < col && i < len && src[i] != '\n'; c++) {
+        i++;
+        while (i < len && ((unsigned char)src[i] & 0xC0) == 0x80)
+            i++;
+    }
+    *out = i;
+    return true;
+}
+
+static bool contains(const char *hay, const char *needle) { return strstr(hay, needle) != NULL; }
+
+static void parse_failure(cbec_xml_reader *r, const char *src, size_t len, cbec_read_error *e)
+{
+    char en[160], zh[160];
+    unsigned long line = 0, col = 0;
+    switch (r->stop) {
+    case STOP_ENTITY:
+        snprintf(en, sizeof en, "entity declarations are not accepted in messages (entity \"%.40s\")", r->stop_name);
+        snprintf(zh, sizeof zh, "报文中不得声明实体（实体 \"%.40s\"）", r->stop_name);
+        set_error(e, "CBEC-XML-ENTITY", en, zh);
+        line = r->stop_line, col = r->stop_col;
+        break;
+    case STOP_DTD:
+        snprintf(en, sizeof en, "the document names an external DTD (\"%.60s\"); external DTDs are never loaded", r->stop_name);
+        snprintf(zh, sizeof zh, "报文引用外部 DTD（\"%.60s\"）；外部 DTD 一律不予加载", r->stop_name);
+        set_error(e, "CBEC-XML-DTD", en, zh);
+        line = r->stop_line, col = r->stop_col;
+        break;
+    case STOP_DEPTH:
+        snprintf(en, sizeof en, "elements nested deeper than %u levels", r->lim->max_depth);
+        snprintf(zh, sizeof zh, "元素嵌套超过 %u 层", r->lim->max_depth);
+        set_error(e, "CBEC-LIMIT-DEPTH", en, zh);
+        line = r->stop_line, col = r->stop_col;
+        break;
+    case STOP_NODES:
+        snprintf(en, sizeof en, "the message has more than %zu elements and attributes", r->lim->max_nodes);
+        snprintf(zh, sizeof zh, "报文的元素和属性超过 %zu 个", r->lim->max_nodes);
+        set_error(e, "CBEC-LIMIT-NODES", en, zh);
+        line = r->stop_line, col = r->stop_col;
+        break;
+    default: {
+        const char *msg = r->have_err ? r->err_msg : "the document is not well-formed";
+        if (contains(msg, "Excessive depth")) {
+            snprintf(en, sizeof en, "elements nested deeper than the XML parser allows (%.90s)", msg);
+            snprintf(zh, sizeof zh, "元素嵌套超过 XML 解析器的上限（%.90s）", msg);
+            set_error(e, "CBEC-LIMIT-DEPTH", en, zh);
+        } else if (r->err_code == XML_ERR_ENTITY_LOOP || contains(msg, "ntity")) {
+            snprintf(en, sizeof en, "entity use refused: %.120s", msg);
+            snprintf(zh, sizeof zh, "拒绝使用实体：%.120s", msg);
+            set_error(e, "CBEC-XML-ENTITY", en, zh);
+        } else if (contains(msg, "too long") || contains(msg, "huge") || contains(msg, "HUGE")) {
+            snprintf(en, sizeof en, "a name, value or text exceeds the XML parser's limits: %.90s", msg);
+            snprintf(zh, sizeof zh, "名称、属性值或文本超过 XML 解析器的上限：%.90s", msg);
+            set_error(e, "CBEC-XML-LIMIT", en, zh);
+        } else {
+            snprintf(en, sizeof en, "malformed XML: %.140s", msg);
+            snprintf(zh, sizeof zh, "XML 格式错误：%.140s", msg);
+            set_error(e, "CBEC-XML-SYNTAX", en, zh);
+        }
+        line = r->err_line, col = r->err_col;
+    }
+    }
+    size_t off;
+    if (offset_of(src, len, line, col ? col : 1, &off)) {
+        e->offset = off;
+        e->has_offset = true;
+    }
+}
+
+/* ---- libxml2 tree -> document model ---- */
+
+typedef struct convert_ctx {
+    cbec_arena *arena;
+    size_t nodes, max_nodes;
+    bool oom, too_many;
+} convert_ctx;
+
+typedef struct kid {
+    const xmlChar *name;
+    xmlNodePtr node;
+    uint32_t pos;
+} kid;
+
+static int kid_order(const void *a, const void *b)
+{
+    const kid *x = a, *y = b;
+    int c = strcmp((const char *)x->name, (const char *)y->name);
+    if (c)
+        return c;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+typedef struct group {
+    kid *first;
+    uint32_t count;
+} group;
+
+static int group_order(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    return (x->first->pos > y->first->pos) - (x->first->pos < y->first->pos);
+}
+
+static bool is_text(const xmlNode *c)
+{
+    return c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE;
+}
+
+static bool blank(const xmlChar *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* The text of the text children of a node (elements' own text only). */
+static bool gather_text(convert_ctx *cx, xmlNodePtr first, const char **text, size_t *len)
+{
+    size_t n = 0, parts = 0;
+    const xmlChar *only = NULL;
+    for (xmlNodePtr c = first; c; c = c->next)
+        if (is_text(c) && c->content) {
+            n += strlen((const char *)c->content);
+            only = c->content;
+            parts++;
+        }
+    if (parts <= 1) {
+        *text = only ? (const char *)only : "";
+        *len = n;
+        return true;
+    }
+    char *buf = cbec__arena_alloc(cx->arena, n + 1);
+    if (!buf) {
+        cx->oom = true;
+        return false;
+    }
+    size_t at = 0;
+    for (xmlNodePtr c = first; c; c = c->next)
+        if (is_text(c) && c->content) {
+            size_t k = strlen((const char *)c->content);
+            memcpy(buf + at, c->content, k);
+            at += k;
+        }
+    buf[at] = '\0';
+    *text = buf;
+    *len = at;
+    return true;
+}
+
+/* Key a node by local name; remember the prefix as written just before it. */
+static bool set_key(convert_ctx *cx, cbec_node *n, const xmlNode *el)
+{
+    const char *local = (const char *)el->name;
+    size_t ll = strlen(local);
+    const char *prefix = el->ns && el->ns->prefix ? (const char *)el->ns->prefix : NULL;
+    size_t pl = prefix ? strlen(prefix) : 0;
+    if (!prefix || pl + 1 > UINT16_MAX) {
+        n->key = local;
+        n->keylen = (uint32_t)ll;
+        return true;
+    }
+    char *q = cbec__arena_alloc(cx->arena, pl + 1 + ll + 1);
+    if (!q) {
+        cx->oom = true;
+        return false;
+    }
+    memcpy(q, prefix, pl);
+    q[pl] = ':';
+    memcpy(q + pl + 1, local, ll + 1);
+    n->key = q + pl + 1;
+    n->keylen = (uint32_t)ll;
+    n->prefixlen = (uint16_t)(pl + 1);
+    return true;
+}
+
+static uint32_t line_of(const xmlNode *el)
+{
+    long l = xmlGetLineNo(el);
+    return l > 0 && l < (long)UINT32_MAX ? (uint32_t)l : 0;
+}
+
+static bool count_node(convert_ctx *cx)
+{
+    if (++cx->nodes > cx->max_nodes) {
+        cx->too_many = true;
+        return false;
+    }
+    return true;
+}
+
+static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
+{
+    if (!count_node(cx))
+        return false;
+    el->_private = n;
+    n->span.line = line_of(el);
+    uint32_t na = 0, ne = 0;
+    bool text = false;
+    for (xmlAttrPtr a = el->properties; a; a = a->next)
+        na++;
+    for (xmlNodePtr c = el->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            ne++;
+        else if (is_text(c) && !blank(c->content))
+            text = true;
+    }
+    if (!na && !ne) {
+        n->kind = CBEC_NODE_STRING;
+        return gather_text(cx, el->children, &n->text, &n->len);
+    }
+    n->kind = CBEC_NODE_OBJECT;
+
+    /* child elements grouped by local name, groups in order of first appearance */
+    kid *kids = ne ? cbec__arena_calloc(cx->arena, ne, sizeof *kids) : NULL;
+    group *groups = ne ? cbec__arena_calloc(cx->arena, ne, sizeof *groups) : NULL;
+    if (ne && (!kids || !groups)) {
+        cx->oom = true;
+        return false;
+    }
+    uint32_t k = 0;
+    for (xmlNodePtr c = el->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            kids[k].name = c->name;
+            kids[k].node = c;
+            kids[k].pos = k;
+            k++;
+        }
+    if (ne > 1)
+        qsort(kids, ne, sizeof *kids, kid_order);
+    uint32_t ng = 0;
+    for (uint32_t i = 0; i < ne; i++) {
+        if (ng && strcmp((const char *)groups[ng - 1].first->name, (const char *)kids[i].name) == 0) {
+            groups[ng - 1].count++;
+            continue;
+        }
+        groups[ng].first = &kids[i];
+        groups[ng].count = 1;
+        ng++;
+    }
+    if (ng > 1)
+        qsort(groups, ng, sizeof *groups, group_order);
+
+    const char *mixed = NULL;
+    size_t mixedlen = 0;
+    if (text && !gather_text(cx, el->children, &mixed, &mixedlen))
+        return false;
+    uint32_t count = na + ng + (text ? 1 : 0);
+    n->children = cbec__arena_calloc(cx->arena, count, sizeof *n->children);
+    if (!n->children) {
+        cx->oom = true;
+        return false;
+    }
+    n->count = count;
+    uint32_t m = 0;
+    for (xmlAttrPtr a = el->properties; a; a = a->next, m++) {
+        cbec_node *c = &n->children[m];
+        if (!count_node(cx))
+            return false;
+        c->parent = n;
+        c->index = m;
+        c->kind = CBEC_NODE_STRING;
+        c->flags = CBEC_NODEF_XML_ATTR;
+        c->span.line = n->span.line;
+        size_t ll = strlen((const char *)a->name);
+        char *key = cbec__arena_alloc(cx->arena, ll + 2);
+        if (!key) {
+            cx->oom = true;
+            return false;
+        }
+        key[0] = '@';
+        memcpy(key + 1, a->name, ll + 1);
+        c->key = key;
+        c->keylen = (uint32_t)(ll + 1);
+        a->_private = c;
+        if (!gather_text(cx, a->children, &c->text, &c->len))
+            return false;
+    }
+    for (uint32_t g = 0; g < ng; g++, m++) {
+        cbec_node *c = &n->children[m];
+        c->parent = n;
+        c->index = m;
+        group *gr = &groups[g];
+        if (!set_key(cx, c, gr->first->node))
+            return false;
+        if (gr->count == 1) {
+            if (!convert_element(cx, gr->first->node, c))
+                return false;
+            continue;
+        }
+        if (!count_node(cx))
+            return false;
+        c->kind = CBEC_NODE_ARRAY;
+        c->flags = CBEC_NODEF_ELEMENT_LIST;
+        c->span.line = line_of(gr->first->node);
+        c->children = cbec__arena_calloc(cx->arena, gr->count, sizeof *c->children);
+        if (!c->children) {
+            cx->oom = true;
+            return false;
+        }
+        c->count = gr->count;
+        for (uint32_t i = 0; i < gr->count; i++) {
+            cbec_node *item = &c->children[i];
+            item->parent = c;
+            item->index = i;
+            if (!convert_element(cx, gr->first[i].node, item))
+                return false;
+        }
+    }
+    if (text) {
+        cbec_node *c = &n->children[m];
+        if (!count_node(cx))
+            return false;
+        c->parent = n;
+        c->index = m;
+        c->kind = CBEC_NODE_STRING;
+        c->key = "#text";
+        c->keylen = 5;
+        c->text = mixed;
+        c->len = mixedlen;
+        c->span.line = n->span.line;
+    }
+    return true;
+}
+
+static bool utf16_like(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
+        return true;
+    return n >= 2 && ((u[0] == 0 && u[1] == '<') || (u[0] == '<' && u[1] == 0));
+}
+
+bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_read_limits *lim,
+                    cbec_arena *arena, cbec_doc *doc, cbec_read_error *e, bool *oom)
+{
+    cbec__xml_init();
+    *oom = false;
+    memset(doc, 0, sizeof *doc);
+    doc->src = src;
+    doc->srclen = len;
+    doc->format = CBEC_FORMAT_XML;
+    if (r->tree) {
+        xmlFreeDoc(r->tree);
+        r->tree = NULL;
+    }
+    size_t max = lim->max_bytes && lim->max_bytes < (size_t)INT_MAX ? lim->max_bytes : (size_t)INT_MAX;
+    if (len > max) {
+        char en[160], zh[160];
+        snprintf(en, sizeof en, "message of %zu bytes exceeds the limit of %zu bytes", len, max);
+        snprintf(zh, sizeof zh, "报文大小 %zu 字节，超过上限 %zu 字节", len, max);
+        set_error(e, "CBEC-LIMIT-SIZE", en, zh);
+        return false;
+    }
+    size_t start = 0;
+    if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+    while (start < len && (src[start] == ' ' || src[start] == '\t' || src[start] == '\n' || src[start] == '\r'))
+        start++;
+    if (start == len) {
+        set_error(e, "CBEC-EMPTY", "the message is empty", "报文为空");
+        return false;
+    }
+
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(src, (int)len);
+    if (!ctxt) {
+        *oom = true;
+        return false;
+    }
+    r->lim = lim;
+    r->depth = 0;
+    r->nodes = 0;
+    r->stop = STOP_NONE;
+    r->have_err = false;
+    r->err_msg[0] = '\0';
+    ctxt->_private = r;
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    r->start = sax->startElementNs;
+    r->end = sax->endElementNs;
+    r->internal_subset = sax->internalSubset;
+    sax->startElementNs = on_start;
+    sax->endElementNs = on_end;
+    sax->internalSubset = on_internal_subset;
+    sax->externalSubset = NULL;
+    sax->entityDecl = on_entity_decl;
+    sax->unparsedEntityDecl = on_unparsed_entity_decl;
+    sax->resolveEntity = on_resolve_entity;
+    sax->serror = on_error;
+    sax->initialized = XML_SAX2_MAGIC;
+    /* no XML_PARSE_NOENT, DTDLOAD, DTDATTR or HUGE: entities stay
+     * unexpanded, nothing is loaded, libxml2's size limits hold */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING);
+
+    cbec_xml_quiet q;
+    cbec__xml_quiet_begin(&q);
+    int mode = tl_mode;
+    tl_mode = MODE_REFUSE;
+    xmlParseDocument(ctxt);
+    tl_mode = mode;
+    cbec__xml_quiet_end(&q);
+
+    xmlDocPtr tree = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    bool ok = !r->stop && !r->have_err && ctxt->wellFormed && tree && xmlDocGetRootElement(tree);
+    bool nomem = ctxt->errNo == XML_ERR_NO_MEMORY;
+    xmlFreeParserCtxt(ctxt);
+    if (!ok) {
+        if (tree)
+            xmlFreeDoc(tree);
+        if (nomem && !r->stop) {
+            *oom = true;
+            return false;
+        }
+        parse_failure(r, src, len, e);
+        return false;
+    }
+    r->tree = tree;
+    doc->reader_state = r;
+    xmlNodePtr root_el = xmlDocGetRootElement(tree);
+    r->root_ns = root_el->ns && root_el->ns->href ? (const char *)root_el->ns->href : "";
+
+    convert_ctx cx = {arena, 0, lim->max_nodes ? lim->max_nodes : SIZE_MAX, false, false};
+    cbec_node *root = cbec__arena_calloc(arena, 1, sizeof *root);
+    cbec_node *el = root ? cbec__arena_calloc(arena, 1, sizeof *el) : NULL;
+    if (!root || !el) {
+        *oom = true;
+        return false;
+    }
+    root->kind = CBEC_NODE_OBJECT;
+    root->flags = CBEC_NODEF_XML_DOC;
+    root->count = 1;
+    root->children = el;
+    el->parent = root;
+    if (!set_key(&cx, el, root_el) || !convert_element(&cx, root_el, el)) {
+        if (cx.too_many) {
+            char en[160], zh[160];
+            snprintf(en, sizeof en, "the message has more than %zu elements and attributes", cx.max_nodes);
+            snprintf(zh, sizeof zh, "报文的元素和属性超过 %zu 个", cx.max_nodes);
+            set_error(e, "CBEC-LIMIT-NODES", en, zh);
+            return false;
+        }
+        *oom = true;
+        return false;
+    }
+    root->span = el->span;
+    doc->root = root;
+    doc->nodes = cx.nodes + 1;
+    doc->positions = false;
+    return true;
+}
+
+const char *cbec__xml_root_namespace(const cbec_doc *doc)
+{
+    if (!doc || doc->format != CBEC_FORMAT_XML || !doc->reader_state)
+        return NULL;
+    const cbec_xml_reader *r = doc->reader_state;
+    return r->tree ? r->root_ns : NULL;
+}
+
+struct _xmlDoc *cbec__xml_tree(const cbec_doc *doc)
+{
+    if (!doc || doc->format != CBEC_FORMAT_XML || !doc->reader_state)
+        return NULL;
+    return ((const cbec_xml_reader *)doc->reader_state)->tree;
+}
+
+const cbec_node *cbec__xml_node_of(const struct _xmlNode *n)
+{
+    if (!n)
+        return NULL;
+    if (n->type == XML_ATTRIBUTE_NODE)
+        return ((const xmlAttr *)n)->_private;
+    return n->type == XML_ELEMENT_NODE ? n->_private : NULL;
+}
+
+struct _xmlSchemaValidCtxt *cbec__xml_valid_ctxt(const cbec_doc *doc, unsigned long schema_id,
+                                                 struct _xmlSchema *schema)
+{
+    if (!doc || doc->format != CBEC_FORMAT_XML || !doc->reader_state)
+        return NULL;
+    cbec_xml_reader *r = doc->reader_state;
+    for (unsigned i = 0; i < VCACHE; i++)
+        if (r->vcache[i].vc && r->vcache[i].id == schema_id)
+            return r->vcache[i].vc;
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    if (!vc)
+        return NULL;
+    unsigned slot = r->vnext++ % VCACHE;
+    if (r->vcache[slot].vc)
+        xmlSchemaFreeValidCtxt(r->vcache[slot].vc);
+    r->vcache[slot].vc = vc;
+    r->vcache[slot].id = schema_id;
+    return vc;
+}
+
+/* ---- positions on demand: one scan of the raw text ---- */
+
+typedef struct scanner {
+    const char *s;
+    size_t n, i;
+    uint32_t line, col;
+} scanner;
+
+static void adv(scanner *sc)
+{
+    if (sc->i >= sc->n)
+        return;
+    unsigned char c = (unsigned char)sc->s[sc->i++];
+    if (c == '\n') {
+        sc->line++;
+        sc->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+        sc->col++;
+    }
+}
+
+static bool at(const scanner *sc, const char *lit)
+{
+    size_t k = strlen(lit);
+    return sc->n - sc->i >= k && memcmp(sc->s + sc->i, lit, k) == 0;
+}
+
+static void skip_past(scanner *sc, const char *lit)
+{
+    while (sc->i < sc->n && !at(sc, lit))
+        adv(sc);
+    for (size_t k = strlen(lit); k && sc->i < sc->n; k--)
+        adv(sc);
+}
+
+static void skip_quoted(scanner *sc)
+{
+    char q = sc->s[sc->i];
+    adv(sc);
+    while (sc->i < sc->n && sc->s[sc->i] != q)
+        adv(sc);
+    adv(sc);
+}
+
+static void skip_doctype(scanner *sc)
+{
+    int bracket = 0;
+    while (sc->i < sc->n) {
+        char c = sc->s[sc->i];
+        if (c == '"' || c == '\'') {
+            skip_quoted(sc);
+            continue;
+        }
+        if (at(sc, "<!--")) {
+            skip_past(sc, "-->");
+            continue;
+        }
+        adv(sc);
+        if (c == '[')
+            bracket++;
+        else if (c == ']' && bracket)
+            bracket--;
+        else if (c == '>' && !bracket)
+            return;
+    }
+}
+
+/* Move to the next start tag's '<'; false at the end. */
+static bool next_start_tag(scanner *sc)
+{
+    while (sc->i < sc->n) {
+        const char *lt = memchr(sc->s + sc->i, '<', sc->n - sc->i);
+        if (!lt) {
+            sc->i = sc->n;
+            return false;
+        }
+        while (sc->s + sc->i < lt)
+            adv(sc);
+        if (at(sc, "<!--"))
+            skip_past(sc, "-->");
+        else if (at(sc, "<![CDATA["))
+            skip_past(sc, "]]>");
+        else if (at(sc, "<?"))
+            skip_past(sc, "?>");
+        else if (at(sc, "<!"))
+            skip_doctype(sc);
+        else if (at(sc, "</"))
+            skip_past(sc, ">");
+        else
+            return true;
+    }
+    return false;
+}
+
+static bool name_char(char c)
+{
+    return c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '=' && c != '>' && c != '/' &&
+           c != '"' && c != '\'';
+}
+
+static void mark(const scanner *sc, cbec_span *sp)
+{
+    sp->offset = sc->i > UINT32_MAX ? UINT32_MAX : (uint32_t)sc->i;
+    sp->line = sc->line;
+    sp->column = sc->col;
+}
+
+/* At a start tag's '<': give the element and its attributes their spans,
+ * and leave the scanner after the tag. */
+static void scan_start_tag(scanner *sc, cbec_node *n)
+{
+    if (n) {
+        mark(sc, &n->span);
+        if (n->parent && (n->parent->flags & CBEC_NODEF_ELEMENT_LIST) && n->index == 0)
+            n->parent->span = n->span;
+        if (n->parent && !n->parent->parent)
+            n->parent->span = n->span; /* the document node */
+    }
+    adv(sc);
+    while (sc->i < sc->n && name_char(sc->s[sc->i]))
+        adv(sc);
+    for (;;) {
+        while (sc->i < sc->n && !name_char(sc->s[sc->i]) && sc->s[sc->i] != '>' && sc->s[sc->i] != '/')
+            adv(sc);
+        if (sc->i >= sc->n)
+            return;
+        if (sc->s[sc->i] == '>') {
+            adv(sc);
+            return;
+        }
+        if (sc->s[sc->i] == '/') {
+            adv(sc);
+            continue;
+        }
+        cbec_span sp;
+        mark(sc, &sp);
+        size_t nstart = sc->i;
+        while (sc->i < sc->n && name_char(sc->s[sc->i]))
+            adv(sc);
+        const char *qn = sc->s + nstart;
+        size_t ql = sc->i - nstart;
+        while (sc->i < sc->n && sc->s[sc->i] != '"' && sc->s[sc->i] != '\'' && sc->s[sc->i] != '>')
+            adv(sc);
+        if (sc->i < sc->n && (sc->s[sc->i] == '"' || sc->s[sc->i] == '\''))
+            skip_quoted(sc);
+        if (!n || n->kind != CBEC_NODE_OBJECT)
+            continue;
+        if ((ql == 5 && memcmp(qn, "xmlns", 5) == 0) || (ql > 6 && memcmp(qn, "xmlns:", 6) == 0))
+            continue;
+        const char *colon = memchr(qn, ':', ql);
+        const char *local = colon ? colon + 1 : qn;
+        size_t ll = ql - (size_t)(local - qn);
+        for (uint32_t k = 0; k < n->count; k++) {
+            cbec_node *a = &n->children[k];
+            if ((a->flags & CBEC_NODEF_XML_ATTR) && a->keylen == ll + 1 && memcmp(a->key + 1, local, ll) == 0) {
+                a->span = sp;
+                break;
+            }
+        }
+    }
+}
+
+static void scan_element(scanner *sc, xmlNodePtr el, unsigned depth)
+{
+    if (!next_start_tag(sc) || depth > 10000)
+        return;
+    cbec_node *n = el->_private;
+    scan_start_tag(sc, n);
+    if (n && n->kind == CBEC_NODE_OBJECT)
+        for (uint32_t k = 0; k < n->count; k++)
+            if (n->children[k].keylen == 5 && memcmp(n->children[k].key, "#text", 5) == 0)
+                n->children[k].span = n->span;
+    for (xmlNodePtr c = el->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            scan_element(sc, c, depth + 1);
+}
+
+void cbec__xml_positions(cbec_doc *doc)
+{
+    xmlDocPtr tree = cbec__xml_tree(doc);
+    if (!tree || doc->positions)
+        return;
+    if (utf16_like(doc->src, doc->srclen))
+        return; /* lines from libxml2 stay; offsets need the raw bytes */
+    scanner sc = {doc->src, doc->srclen, 0, 1, 1};
+    if (sc.n >= 3 && memcmp(sc.s, "\xEF\xBB\xBF", 3) == 0)
+        sc.i = 3;
+    scan_element(&sc, xmlDocGetRootElement(tree), 0);
+    doc->positions = true;
+}

@@ -14,6 +14,7 @@ static const struct {
     {"pack", cli_cmd_pack},
     {"impact", cli_cmd_impact},
     {"check", cli_cmd_check},
+    {"eval", cli_cmd_eval},
 };
 
 void cli_usage(FILE *f)
@@ -21,13 +22,15 @@ void cli_usage(FILE *f)
     fprintf(f,
             "usage: cbecstd validate [-p PACK_FILE_OR_DIR]... [-t TYPE] [-f auto|json|xml|edifact|x12]\n"
             "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [--jobs N] [-q]\n"
-            "                        [--stats] [--date YYYY-MM-DD] [--allow-draft] [FILE...|-]\n"
+            "                        [--stats] [--date YYYY-MM-DD] [--allow-draft]\n"
+            "                        [--previous-state STATE] [FILE...|-]\n"
             "       cbecstd pack lint PACK...\n"
             "       cbecstd pack info PACK...\n"
             "       cbecstd pack diff OLD NEW\n"
             "       cbecstd impact --old PACK... --new PACK... [-t TYPE] [--ndjson] [-o text|json] CORPUS...\n"
             "       cbecstd check [--lang zh-CN|en] [--no-countries] KIND VALUE...|-\n"
             "       cbecstd check --list\n"
+            "       cbecstd eval [--max-operations N] [--max-depth N] [--assert] RULE.json DATA.json\n"
             "       cbecstd --version | --help\n"
             "\n"
             "Exit status: 0 no message has an error finding; 1 some message has one (or could\n"

@@ -48,6 +48,7 @@ int cli_cmd_pack(int argc, char **argv);
 int cli_cmd_impact(int argc, char **argv);
 /* "check KIND VALUE...": identifiers on their own (cmd-check.c). */
 int cli_cmd_check(int argc, char **argv);
+int cli_cmd_eval(int argc, char **argv);
 /* "pack diff OLD NEW" (argv[1] is "diff"). */
 int cli_pack_diff(int argc, char **argv);
 

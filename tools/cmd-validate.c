@@ -29,6 +29,9 @@ typedef struct vopts {
     const char *date;       /* --date */
     bool allow_draft;       /* --allow-draft */
     unsigned jobs;          /* --jobs */
+    const char *previous_state; /* --previous-state: the state before these messages */
+    int progress_mode;      /* --progress, --no-progress (progress.h) */
+    cli_progress *progress; /* drawn by the main thread only */
 } vopts;
 
 typedef struct totals {
@@ -255,6 +258,8 @@ int cli_cmd_validate(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'S'},        {"date", required_argument, NULL, 'D'},
         {"allow-draft", no_argument, NULL, 'A'},  {"jobs", required_argument, NULL, 'j'},
+        {"previous-state", required_argument, NULL, 'P'},
+        {"progress", no_argument, NULL, 'G'},     {"no-progress", no_argument, NULL, 'g'},
         {NULL, 0, NULL, 0},
     };
     vopts o = {NULL, CBEC_FORMAT_AUTO, CBEC_RENDER_TEXT, "en", false, false, 64UL << 20};
@@ -293,6 +298,9 @@ int cli_cmd_validate(int argc, char **argv)
         case 'S': o.want_stats = true; break;
         case 'D': o.date = optarg; break;
         case 'A': o.allow_draft = true; break;
+        case 'P': o.previous_state = optarg; break;
+        case 'G': o.progress_mode = CLI_PROGRESS_ALWAYS; break;
+        case 'g': o.progress_mode = CLI_PROGRESS_NEVER; break;
         case 'j': {
             char *end;
             unsigned long j = strtoul(optarg, &end, 10);
@@ -325,6 +333,10 @@ int cli_cmd_validate(int argc, char **argv)
     }
     if (o.allow_draft)
         cbec_validator_set_option(v, CBEC_VOPT_ALLOW_INACTIVE, "1");
+    if (o.previous_state && cbec_validator_set_option(v, CBEC_VOPT_PREVIOUS_STATE, o.previous_state) != CBEC_OK) {
+        rc = cli_die_usage("cannot set --previous-state \"%s\"", o.previous_state);
+        goto out;
+    }
     char defbuf[PATH_MAX + 64];
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);

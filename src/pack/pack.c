@@ -4,6 +4,7 @@
 #include "pack/pack.h"
 #include "pack/compile.h"
 #include "core/digest.h"
+#include "rules/state.h"
 
 #include <limits.h>
 
@@ -415,7 +416,7 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
     cbec_pack *p = c->pack;
     static const char *const keys[] = {"$schema", "cbecstd_pack", "id", "version", "status",
                                        "effective", "module", "title", "description", "refs",
-                                       "extends", "waivers", "codelists", "messages"};
+                                       "extends", "waivers", "codelists", "statemachines", "messages"};
     if (root->kind != CBEC_NODE_OBJECT)
         return cbec__compile_error(c, root, "a pack must be a JSON object");
     if (!cbec__compile_keys(c, root, keys, CBEC_ARRAY_LEN(keys), "a pack"))
@@ -512,6 +513,8 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
         return false;
     if ((n = cbec__node_member(root, "codelists", 9)) && !cbec__compile_codelists(c, n))
         return false;
+    if ((n = cbec__node_member(root, "statemachines", 13)) && !cbec__compile_statemachines(c, n))
+        return false;
     if (!(n = cbec__node_member(root, "messages", 8)))
         return cbec__compile_error(c, root, "missing required key \"messages\"");
     return cbec__compile_messages(c, n);
@@ -537,6 +540,7 @@ static void pack_destroy(cbec_pack *p)
         if (p->codelists.slots[i].key)
             cbec__codelist_free(p->codelists.slots[i].value);
     cbec__strmap_free(&p->codelists);
+    cbec__statemachines_free(&p->statemachines);
     for (size_t i = 0; i < p->ntypes; i++)
         cbec__msgtype_free(p->types[i]);
     free(p->types);

@@ -180,6 +180,7 @@ struct cbec_pack {
     size_t nextends;
     cbec_waiver *waivers;
     size_t nwaivers;
+    cbec_strmap statemachines;  /* name -> cbec_statemachine* (rules/state.c) */
 };
 
 /* Semantic versions: compare, and match a range; false for a bad range. */

@@ -11,6 +11,7 @@ static const cbec_check_kind *const kinds[] = {
     &cbec__kind_max_items,     &cbec__kind_minimum,           &cbec__kind_maximum,
     &cbec__kind_exclusive_minimum, &cbec__kind_exclusive_maximum, &cbec__kind_fraction_digits,
     &cbec__kind_logic,         &cbec__kind_when,
+    &cbec__kind_state_machine, &cbec__kind_chronological,
     &cbec__kind_text,
     &cbec__kind_identifier,    &cbec__kind_decimal,           &cbec__kind_datetime,
     &cbec__kind_code_map,

@@ -13,6 +13,8 @@ extern const cbec_check_kind cbec__kind_type, cbec__kind_pattern, cbec__kind_enu
 
 /* logic-rule.c: JSON Logic cross-field rules and rule conditions */
 extern const cbec_check_kind cbec__kind_logic, cbec__kind_when;
+/* state.c: status state machines and time order of events */
+extern const cbec_check_kind cbec__kind_state_machine, cbec__kind_chronological;
 
 /* text.c: multilingual text (shapes, languages, scripts, normalisation) */
 extern const cbec_check_kind cbec__kind_text;

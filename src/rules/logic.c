@@ -2,6 +2,7 @@
  * once, evaluate them over cbec_node documents with exact decimals and
  * bounded cost.  Semantics and extensions: doc/json-logic.md. */
 #include "rules/logic.h"
+#include "core/datetime.h"
 #include "pack/pack.h"
 
 #include <limits.h>
@@ -18,7 +19,8 @@ typedef enum op {
     OP_MERGE, OP_IN, OP_CAT, OP_SUBSTR, OP_LOG,
     /* commerce extensions */
     OP_SUM, OP_COUNT, OP_ROUND, OP_CURRENCY_ROUND, OP_MINOR_UNITS, OP_WITHIN, OP_IN_CODELIST,
-    OP_DECIMAL,
+    OP_DECIMAL, OP_IS_DECIMAL, OP_DATETIME, OP_TIME_EQ, OP_TIME_LT, OP_TIME_LE, OP_TIME_GT, OP_TIME_GE,
+    OP_SECONDS_BETWEEN,
     /* newer community operators */
     OP_VAL, OP_EXISTS, OP_COALESCE, OP_THROW, OP_TRY, OP_PRESERVE
 } op;
@@ -76,6 +78,14 @@ static const struct opdef {
     {"within", OP_WITHIN, F_ARRAY, 3, 3},
     {"in_codelist", OP_IN_CODELIST, F_ARRAY, 2, 2},
     {"decimal", OP_DECIMAL, 0, 1, 1},
+    {"is_decimal", OP_IS_DECIMAL, 0, 1, 1},
+    {"datetime", OP_DATETIME, 0, 1, 1},
+    {"time==", OP_TIME_EQ, F_ARRAY, 2, NOMAX},
+    {"time<", OP_TIME_LT, F_ARRAY, 2, NOMAX},
+    {"time<=", OP_TIME_LE, F_ARRAY, 2, NOMAX},
+    {"time>", OP_TIME_GT, F_ARRAY, 2, NOMAX},
+    {"time>=", OP_TIME_GE, F_ARRAY, 2, NOMAX},
+    {"seconds_between", OP_SECONDS_BETWEEN, F_ARRAY, 2, 2},
     {"val", OP_VAL, 0, 0, NOMAX},
     {"exists", OP_EXISTS, 0, 0, NOMAX},
     {"??", OP_COALESCE, F_ARRAY, 0, NOMAX},
@@ -1927,6 +1937,93 @@ static bool op_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval
     return efail(x, "NaN", "不是十进制数", "%s is not a decimal number", kind_word(&v));
 }
 
+/* ---- date-times (ISO 8601 / RFC 3339, compared as instants across offsets) ---- */
+
+static bool to_time(ectx *x, const lnode *n, const cbec_lval *v, cbec_datetime *dt)
+{
+    if (v->kind == CBEC_LV_STR &&
+        (cbec__dt_parse(v->u.str.s, v->u.str.len, CBEC_DT_DATETIME, false, dt, NULL, NULL) ||
+         cbec__dt_parse(v->u.str.s, v->u.str.len, CBEC_DT_DATE, false, dt, NULL, NULL)))
+        return true;
+    if (v->kind == CBEC_LV_STR)
+        return efail(x, "Invalid Date", "不是 ISO 8601 日期或日期时间", "\"%s\": \"%.*s\" is not an ISO 8601 date or date-time",
+                     n->opname, (int)(v->u.str.len > 40 ? 40 : v->u.str.len), v->u.str.s);
+    return efail(x, "Invalid Date", "不是 ISO 8601 日期或日期时间", "\"%s\": %s is not a date-time", n->opname,
+                 kind_word(v));
+}
+
+static bool op_time_compare(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    cbec_datetime prev, cur;
+    if (!ev(x, n->args[0], data, &v) || !to_time(x, n, &v, &prev))
+        return false;
+    for (uint32_t i = 1; i < n->nargs; i++) {
+        if (!ev(x, n->args[i], data, &v) || !to_time(x, n, &v, &cur))
+            return false;
+        int c = cbec__dt_compare(&prev, &cur);
+        bool r = n->op == OP_TIME_EQ ? c == 0 : n->op == OP_TIME_LT ? c < 0 : n->op == OP_TIME_LE ? c <= 0
+                 : n->op == OP_TIME_GT ? c > 0 : c >= 0;
+        if (!r) {
+            set_bool(out, false);
+            return true;
+        }
+        prev = cur;
+    }
+    set_bool(out, true);
+    return true;
+}
+
+/* The instant in UTC, "YYYY-MM-DDThh:mm:ss[.fraction]Z". */
+static bool op_datetime(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    cbec_datetime dt;
+    if (!ev(x, n->args[0], data, &v) || !to_time(x, n, &v, &dt))
+        return false;
+    char buf[48];
+    size_t len = cbec__dt_format_utc(cbec__dt_epoch_seconds(&dt), buf);
+    if (!len)
+        return efail(x, "Invalid Date", "年份超出范围", "\"%s\": the instant falls outside the years 0000-9999", n->opname);
+    if (dt.nanos) {
+        char frac[16];
+        int k = snprintf(frac, sizeof frac, ".%09d", (int)dt.nanos);
+        while (k > 2 && frac[k - 1] == '0')
+            frac[--k] = '\0';
+        memcpy(buf + len - 1, frac, (size_t)k);
+        len += (size_t)k;
+        buf[len - 1] = 'Z';
+        buf[len] = '\0';
+    }
+    char *s = xalloc(x, len + 1, 1);
+    if (!s)
+        return false;
+    memcpy(s, buf, len + 1);
+    set_str(out, s, len);
+    return true;
+}
+
+/* Seconds from the first instant to the second, exact to the nanosecond. */
+static bool op_seconds_between(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval a, b;
+    cbec_datetime da, db;
+    if (!ev(x, n->args[0], data, &a) || !to_time(x, n, &a, &da) || !ev(x, n->args[1], data, &b) ||
+        !to_time(x, n, &b, &db))
+        return false;
+    int64_t secs = cbec__dt_epoch_seconds(&db) - cbec__dt_epoch_seconds(&da);
+    int64_t nanos = (int64_t)db.nanos - (int64_t)da.nanos;
+    cbec_dec s, ns, r;
+    cbec__dec_from_int(secs, &s);
+    cbec__dec_from_int(nanos, &ns);
+    ns.exp = -9;
+    if (!dec_add(x, &s, &ns, &r))
+        return false;
+    cbec__dec_normalize(&r);
+    set_num(out, &r);
+    return true;
+}
+
 /* "val" and "exists": each argument is one path segment (no dot splitting). */
 static bool val_path(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out, bool *found)
 {
@@ -2161,6 +2258,21 @@ static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
         break;
     }
     case OP_DECIMAL: ok = op_decimal(x, n, data, out); break;
+    case OP_IS_DECIMAL: {
+        /* a number, or a string in plain decimal notation: what "decimal" accepts */
+        cbec_lval v;
+        cbec_dec d;
+        ok = ev(x, n->args[0], data, &v);
+        if (ok)
+            set_bool(out, v.kind == CBEC_LV_NUM ||
+                              (v.kind == CBEC_LV_STR && cbec__dec_parse(v.u.str.s, v.u.str.len, 0, &d) == CBEC_DEC_OK));
+        break;
+    }
+    case OP_DATETIME: ok = op_datetime(x, n, data, out); break;
+    case OP_TIME_EQ: case OP_TIME_LT: case OP_TIME_LE: case OP_TIME_GT: case OP_TIME_GE:
+        ok = op_time_compare(x, n, data, out);
+        break;
+    case OP_SECONDS_BETWEEN: ok = op_seconds_between(x, n, data, out); break;
     case OP_VAL: {
         bool found = false;
         ok = val_path(x, n, data, out, &found);

@@ -24,3 +24,8 @@ const cbec_check_kind *cbec__check_kind_find(const char *key, size_t len)
             return kinds[i];
     return NULL;
 }
+
+const cbec_check_kind *cbec__check_kind_at(size_t i)
+{
+    return i < CBEC_ARRAY_LEN(kinds) ? kinds[i] : NULL;
+}

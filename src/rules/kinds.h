@@ -19,6 +19,10 @@ extern const cbec_check_kind cbec__kind_state_machine, cbec__kind_chronological;
 /* text.c: multilingual text (shapes, languages, scripts, normalisation) */
 extern const cbec_check_kind cbec__kind_text;
 
+/* The i-th registered kind, NULL past the last (lets tests check that
+ * every kind has its default messages in zh-CN and en). */
+const cbec_check_kind *cbec__check_kind_at(size_t i);
+
 /* coding.c: identifiers, exact amounts, dates and times, code mappings */
 extern const cbec_check_kind cbec__kind_identifier, cbec__kind_decimal, cbec__kind_datetime,
     cbec__kind_code_map;

@@ -1354,10 +1354,12 @@ static bool find_duplicates(cbec_vctx *v, const cbec_rule *r, variants *vs)
     return true;
 }
 
+/* A language is present when a variant carries its tag, even if the
+ * value there is not a string (that has its own finding). */
 static bool has_language(const variants *vs, const char *range)
 {
     for (size_t i = 0; i < vs->count; i++)
-        if (vs->v[i].text && vs->v[i].has_tag && cbec__langtag_matches(range, &vs->v[i].tag))
+        if (vs->v[i].has_tag && cbec__langtag_matches(range, &vs->v[i].tag))
             return true;
     return false;
 }

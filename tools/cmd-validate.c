@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cbec-config.h"
 #include "cli.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -230,6 +231,11 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
         int r = flush_batch(b);
         if (r < 0 || (r == 1 && result == 0))
             result = r;
+        if (o->progress) /* no worker runs now: both batches' totals are settled */
+            cli_progress_tick(o->progress, t->messages + batches[0].t.messages + batches[1].t.messages,
+                              t->invalid + batches[0].t.invalid + batches[1].t.invalid,
+                              t->errors + batches[0].t.errors + batches[1].t.errors,
+                              t->warnings + batches[0].t.warnings + batches[1].t.warnings);
     }
     if (oom)
         result = -2;
@@ -361,12 +367,18 @@ int cli_cmd_validate(int argc, char **argv)
     totals t = {0};
     bool any_invalid = false, any_failure = false;
     cli_input in = {0};
+    cli_progress prog;
+    cli_progress_start(&prog, o.progress_mode, o.quiet);
+    prog.nfiles = nfiles;
+    o.progress = &prog;
     for (int i = 0; i < nfiles; i++) {
         const char *name = files[i];
+        prog.file = i + 1;
         bool is_stdin = strcmp(name, "-") == 0;
         in.f = is_stdin ? stdin : fopen(name, "rb");
         in.name = is_stdin ? "<stdin>" : name;
         if (!in.f) {
+            cli_progress_end(&prog);
             fprintf(stderr, "%s: cannot open %s: %s\n", cli_progname, name, strerror(errno));
             any_failure = true;
             continue;
@@ -400,6 +412,7 @@ int cli_cmd_validate(int argc, char **argv)
                     goto out_file;
                 }
                 any_invalid |= valid == 0;
+                cli_progress_tick(&prog, t.messages, t.invalid, t.errors, t.warnings);
             }
             if (got < 0) {
                 fprintf(stderr, "%s: cannot read %s: %s\n", cli_progname, in.name, strerror(errno));
@@ -417,6 +430,7 @@ int cli_cmd_validate(int argc, char **argv)
                     goto out_file;
                 }
                 any_invalid |= valid == 0;
+                cli_progress_tick(&prog, t.messages, t.invalid, t.errors, t.warnings);
             }
         }
     out_file:
@@ -426,11 +440,15 @@ int cli_cmd_validate(int argc, char **argv)
             break;
     }
     cli_input_free(&in);
+    cli_progress_end(&prog);
     if (rc != EXIT_USAGE) {
-        if (o.quiet || (o.output == CBEC_RENDER_TEXT && t.messages > 1))
+        /* with progress on, a long run ends with its summary whatever the output */
+        if (o.quiet || (o.output == CBEC_RENDER_TEXT && t.messages > 1) || (prog.on && t.messages > 1))
             fprintf(o.quiet ? stdout : stderr,
                     "%lu messages: %lu valid, %lu invalid; %lu errors, %lu warnings, %lu infos\n",
                     t.messages, t.valid, t.invalid, t.errors, t.warnings, t.infos);
+        fflush(stdout);
+        cli_progress_rate(&prog, t.messages);
         rc = any_failure ? EXIT_USAGE : any_invalid ? EXIT_INVALID : EXIT_VALID;
         const char *sj;
         if (o.stats && cbec_stats_render_json(o.stats, &sj, NULL) == CBEC_OK)

@@ -6,6 +6,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,9 @@ def order_pack():
 
 def write(d, name, obj):
     p = os.path.join(d, name)
+    # a copied reference pack reads its code list files from data/ beside it
+    if name.endswith(".pack.json") and not os.path.exists(os.path.join(d, "data")):
+        shutil.copytree(os.path.join(SRC, "packs", "data"), os.path.join(d, "data"))
     with open(p, "w", encoding="utf-8") as f:
         if isinstance(obj, str):
             f.write(obj)

@@ -297,7 +297,7 @@ static bool ident_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
 static bool ident_kind_narrows(const char *base, const char *derived)
 {
     static const char *const stricter[][2] = {
-        {"uuid", "uuid4"}, {"cn-ric", "cn-ric-strict"}, {"iso7064-mod97-10", "lei"}, {"luhn", "masked-pan"},
+        {"uuid", "uuid4"}, {"cn-ric", "cn-ric-strict"}, {"uscc", "uscc-strict"}, {"iso7064-mod97-10", "lei"}, {"luhn", "masked-pan"},
     };
     if (strcmp(base, derived) == 0)
         return true;

@@ -630,13 +630,14 @@ static const char *uscc_types(int dept)
     }
 }
 
-static bool check_uscc(const char *s, size_t n, cbec_country_fn country, void *ud,
-                       cbec_ident_result *r)
+/* strict: also the check character of the embedded GB 11714 organisation
+ * code.  GB 32100 itself protects the code with position 18 only, and
+ * codes in circulation (and the platform's own examples) are accepted by
+ * the registries without the inner check, so it is a separate kind. */
+static bool check_uscc_mode(const char *s, size_t n, bool strict, cbec_ident_result *r)
 {
     static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
     static const int ow[8] = {3, 7, 9, 10, 5, 8, 4, 2};
-    (void)country;
-    (void)ud;
     for (size_t i = 0; i < n; i++) {
         if (uscc_value(s[i]) >= 0)
             continue;
@@ -689,6 +690,8 @@ static bool check_uscc(const char *s, size_t n, cbec_country_fn country, void *u
         char g[2] = {s[17], '\0'}, wc[2] = {want, '\0'};
         return bad_check(r, 17, "check character is", "校验码", g, wc);
     }
+    if (!strict)
+        return pass(r);
     /* Positions 9-17 are the GB 11714 organisation code with its own
      * check character (11 - sum % 11, 10 -> X, 11 -> 0). */
     sum = 0;
@@ -702,6 +705,22 @@ static bool check_uscc(const char *s, size_t n, cbec_country_fn country, void *u
                          "组织机构代码校验码（第 17 位）", g, wc);
     }
     return pass(r);
+}
+
+static bool check_uscc(const char *s, size_t n, cbec_country_fn country, void *ud,
+                       cbec_ident_result *r)
+{
+    (void)country;
+    (void)ud;
+    return check_uscc_mode(s, n, false, r);
+}
+
+static bool check_uscc_strict(const char *s, size_t n, cbec_country_fn country, void *ud,
+                              cbec_ident_result *r)
+{
+    (void)country;
+    (void)ud;
+    return check_uscc_mode(s, n, true, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1285,6 +1304,7 @@ KIND_ENTRY(check_lei)
 KIND_ENTRY(check_s10)
 KIND_ENTRY(check_iso6346)
 KIND_ENTRY(check_uscc)
+KIND_ENTRY(check_uscc_strict)
 KIND_ENTRY(check_cn_ric)
 KIND_ENTRY(check_cn_ric_strict)
 KIND_ENTRY(check_hs)
@@ -1311,8 +1331,10 @@ static const cbec_ident_kind kinds[] = {
      "万国邮联 S10 邮件编号：业务代码、序号、校验位、国家代码", entry_check_s10, true},
     {"iso6346", "ISO 6346 freight container number with check digit",
      "ISO 6346 集装箱箱号，含校验位", entry_check_iso6346},
-    {"uscc", "China Unified Social Credit Code (GB 32100-2015) with both check characters",
-     "统一社会信用代码（GB 32100-2015），含两个校验码", entry_check_uscc},
+    {"uscc", "China Unified Social Credit Code (GB 32100-2015): structure, region, check character",
+     "统一社会信用代码（GB 32100-2015）：结构、行政区划码、校验码", entry_check_uscc},
+    {"uscc-strict", "China Unified Social Credit Code, and the check character of its GB 11714 organisation code",
+     "统一社会信用代码，且其中 GB 11714 组织机构代码的校验码正确", entry_check_uscc_strict},
     {"cn-ric", "China resident ID number (GB 11643-1999): region, birth date, MOD 11-2 check",
      "居民身份证号码（GB 11643-1999）：地址码、出生日期、MOD 11-2 校验码", entry_check_cn_ric},
     {"cn-ric-strict",

@@ -55,7 +55,7 @@ typedef struct cbec_ident_kind {
 } cbec_ident_kind;
 
 /* The kind named name (NUL-terminated), or NULL when unknown or name is
- * NULL.  Kinds: gtin, iban, bic, lei, s10, iso6346, uscc, cn-ric,
+ * NULL.  Kinds: gtin, iban, bic, lei, s10, iso6346, uscc, uscc-strict, cn-ric,
  * cn-ric-strict, hs, unlocode, e164, email, uuid, uuid4, masked-pan, luhn,
  * iso7064-mod97-10, iso7064-mod11-2.  The returned object is static. */
 const cbec_ident_kind *cbec__ident_find(const char *name);

@@ -181,7 +181,12 @@ static void missing(cbec_vctx *v, const cbec_trie *t, const cbec_node *holder)
             continue;
         cbec__buf_reset(&v->tmp);
         cbec__buf_add(&v->tmp, t->name, t->len);
-        cbec_finding_args a = {cbec__buf_cstr(&v->tmp), NULL, NULL, NULL, NULL};
+        /* a rule message written for a present value ("... : {reason}")
+         * then still says what is wrong */
+        char en[128], zh[128];
+        snprintf(en, sizeof en, "the field %.80s is missing", cbec__buf_cstr(&v->tmp));
+        snprintf(zh, sizeof zh, "缺少字段 %.80s", cbec__buf_cstr(&v->tmp));
+        cbec_finding_args a = {cbec__buf_cstr(&v->tmp), en, zh, NULL, NULL};
         cbec__finding(v, r, &cbec__kind_required, holder, &a);
     }
 }

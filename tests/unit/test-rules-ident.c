@@ -316,7 +316,7 @@ END_TEST
 /* The registry of kinds.                                              */
 
 static const char *const all_kinds[] = {
-    "gtin", "iban", "bic", "lei", "s10", "iso6346", "uscc", "cn-ric", "cn-ric-strict", "hs",
+    "gtin", "iban", "bic", "lei", "s10", "iso6346", "uscc", "uscc-strict", "cn-ric", "cn-ric-strict", "hs",
     "unlocode", "e164", "email", "uuid", "uuid4", "masked-pan", "luhn", "iso7064-mod97-10",
     "iso7064-mod11-2",
 };
@@ -546,14 +546,26 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* uscc                                                                */
 
-START_TEST(test_uscc_checks_both_check_characters)
+START_TEST(test_uscc_checks_the_gb32100_check_character)
 {
     expect_ok("uscc", "91620105750935948X");
     expect_ok("uscc", "91100000750935948N"); /* national-level registration, region 100000 */
     cbec_ident_result r = expect_fail("uscc", "91110000600037341N", CBEC_IDENT_CHECKSUM, 17, NULL, NULL);
     ck_assert_str_eq(r.reason_en, "check character is N, expected L");
     ck_assert_str_eq(r.reason_zh, "校验码为 N，应为 L");
-    expect_fail("uscc", "91620105750935945L", CBEC_IDENT_CHECKSUM, 16, "organisation code", "组织机构代码");
+    /* the inner GB 11714 check is the strict kind's business */
+    expect_ok("uscc", "91620105750935945L");
+    expect_ok("uscc", "91330106MA2H3K4L5N");
+}
+END_TEST
+
+START_TEST(test_uscc_strict_also_checks_the_organisation_code)
+{
+    expect_ok("uscc-strict", "91620105750935948X");
+    expect_fail("uscc-strict", "91620105750935945L", CBEC_IDENT_CHECKSUM, 16, "organisation code", "组织机构代码");
+    cbec_ident_result r = expect_fail("uscc-strict", "91330106MA2H3K4L5N", CBEC_IDENT_CHECKSUM, 16, NULL, NULL);
+    ck_assert_str_eq(r.reason_en, "organisation code check character (position 17) is 5, expected 4");
+    expect_fail("uscc-strict", "91110000600037341N", CBEC_IDENT_CHECKSUM, 17, NULL, NULL);
 }
 END_TEST
 
@@ -844,7 +856,8 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, test_lei_checks_mod97);
     tcase_add_test(tc, test_s10_checks_digit_and_country);
     tcase_add_test(tc, test_iso6346_checks_container_numbers);
-    tcase_add_test(tc, test_uscc_checks_both_check_characters);
+    tcase_add_test(tc, test_uscc_checks_the_gb32100_check_character);
+    tcase_add_test(tc, test_uscc_strict_also_checks_the_organisation_code);
     tcase_add_test(tc, test_uscc_rejects_with_each_code);
     tcase_add_test(tc, test_cn_ric_accepts_real_numbers);
     tcase_add_test(tc, test_cn_ric_rejects_with_each_code);

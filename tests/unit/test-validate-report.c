@@ -120,7 +120,8 @@ START_TEST(test_validate_missing_required_points_at_holder)
     r = check_text(m);
     i = find(r, "ORD-024");
     ck_assert_str_eq(cbec_finding_path(r, i), "/items/1");
-    ck_assert_str_eq(cbec_finding_message(r, i, "en"), "HS code \"\" must have 6, 8 or 10 digits");
+    ck_assert_str_eq(cbec_finding_message(r, i, "en"),
+                     "HS code \"\" must have 6, 8 or 10 digits of a real HS chapter: the field hsCode is missing");
     cbec_report_free(r);
     free(m);
 }

@@ -67,6 +67,8 @@ struct cbec_node {
 #define CBEC_NODEF_UNITS 0x10      /* a binding's root array whose items are
                                       separate logical documents (one per
                                       repeated wire group, e.g. per order) */
+#define CBEC_NODEF_EDI_COMPOSITE 0x20 /* an EDI element made of components (edi.h) */
+#define CBEC_NODEF_EDI_REPEAT 0x40 /* an EDI element whose items are its repetitions */
 
 /* A parsed message: the tree plus what was needed to find positions. */
 typedef struct cbec_doc {

@@ -303,6 +303,12 @@ CBEC_API unsigned long cbec_finding_column(const cbec_report *r, size_t i);
 CBEC_API unsigned long cbec_finding_offset(const cbec_report *r, size_t i);
 CBEC_API const char *cbec_finding_pack(const cbec_report *r, size_t i); /* id@version */
 CBEC_API const char *cbec_finding_ref(const cbec_report *r, size_t i);  /* "" if none */
+/* What the check expected, unescaped and in no particular language: the
+ * pattern, the allowed values, the bound; for a text normalisation finding
+ * the normalised text, i.e. a suggested fix.  "" when the finding has
+ * none; NULL when i is out of range.  Borrowed from the report, like the
+ * other accessors (thread-safe on a report no one modifies).  @since 0.1 */
+CBEC_API const char *cbec_finding_expected(const cbec_report *r, size_t i);
 /* The message in lang ("zh-CN", "en", ...; NULL or unknown falls back to
  * "en").  Valid until the next call of cbec_finding_message or
  * cbec_report_render on this report.  NULL on out-of-memory. */

@@ -217,6 +217,11 @@ CBEC_API const char *cbec_finding_ref(const cbec_report *r, size_t i)
     const cbec_finding *f = at(r, i);
     return f ? f->ref : NULL;
 }
+CBEC_API const char *cbec_finding_expected(const cbec_report *r, size_t i)
+{
+    const cbec_finding *f = at(r, i);
+    return f ? (f->expected ? f->expected : "") : NULL;
+}
 
 CBEC_API const char *cbec_severity_name(cbec_severity s)
 {

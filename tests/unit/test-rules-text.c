@@ -815,6 +815,7 @@ START_TEST(test_text_unsafe_classes_each_have_a_reason)
     use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"unsafe\": true}}");
     expect_valid("\"s\": \"Plain text, 中文, العربية, 한국어, にほんご, Ünïcödé\"");
     expect_one("\"s\": \"a\\u0007b\"", "/s", "a control character (U+0007) at character 2", "控制字符（U+0007，第 2 个字符）");
+    ck_assert_str_eq(cbec_finding_expected(rep, 0), "");
     expect_one("\"s\": \"a\\nb\"", "/s", "a line break or tab (U+000A)", "换行符或制表符");
     expect_one("\"s\": \"abc\\u202edef\"", "/s", "a bidirectional override or isolate (U+202E)", "双向文本覆盖或隔离控制符");
     expect_one("\"s\": \"x\\u2066y\\u2069\"", "/s", "a bidirectional override or isolate (U+2066)", NULL);
@@ -849,6 +850,10 @@ START_TEST(test_text_normalization_suggests_fix)
     use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"normalization\": \"NFC\"}}");
     expect_valid("\"s\": \"Café 中文 한국 العربية\"");
     expect_one("\"s\": \"Cafe\\u0301\"", "/s", "is not in Unicode normalization form NFC; normalized: Café", "规范化后为 Café");
+    /* the fix itself, unescaped, for programs that apply it */
+    ck_assert_str_eq(cbec_finding_expected(rep, 0), "Caf\xC3\xA9");
+    ck_assert_ptr_null(cbec_finding_expected(rep, 1));
+    ck_assert_ptr_null(cbec_finding_expected(NULL, 0));
     /* Korean typed as conjoining jamo */
     expect_one("\"s\": \"\\u1112\\u1161\\u11ab\"", "/s", "normalized: 한", NULL);
     use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"normalization\": \"NFKC\"}}");

@@ -119,7 +119,13 @@ typedef enum cbec_option {
      * (default: $CBECSTD_ISO_CODES_DIR, else /usr/share/iso-codes/json). */
     CBEC_OPT_ISO_CODES_DIR = 1,
     /* Allow packs whose status is "draft" or "withdrawn" ("1" or "0"). */
-    CBEC_OPT_ALLOW_INACTIVE = 2
+    CBEC_OPT_ALLOW_INACTIVE = 2,
+    /* JSON Schema dialect of schemas without "$schema": "2020-12" (the
+     * default) or "7" (draft-07).  See doc/json-schema.md. */
+    CBEC_OPT_SCHEMA_DRAFT = 3,
+    /* "1": JSON Schema "format" asserts (date-time, email, uuid, ...);
+     * "0" (the default): it is an annotation only, as the drafts say. */
+    CBEC_OPT_SCHEMA_FORMAT_ASSERT = 4
 } cbec_option;
 
 /* Create an options object with every setting at its safe default.  The
@@ -134,6 +140,14 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
  * digits, optionally prefixed "sha256:".  May be called once per pack.
  * @since 0.1 */
 CBEC_API int cbec_options_pin_digest(cbec_options *o, const char *pack_label, const char *digest);
+/* Serve JSON Schema references whose URI starts with uri_prefix (e.g.
+ * "https://schemas.example.com/") from files under dir: the rest of the
+ * URI, percent-decoded, is a path relative to dir, and a path leading out
+ * of dir is refused.  Schemas are never fetched from the network; this is
+ * how schemas published under a URL are made available.  Both strings are
+ * copied.  Returns CBEC_EINVAL for NULL or empty arguments, CBEC_ENOMEM.
+ * @since 0.1 */
+CBEC_API int cbec_options_add_resource_dir(cbec_options *o, const char *uri_prefix, const char *dir);
 CBEC_API void cbec_options_free(cbec_options *o);
 
 /* ---- packs -------------------------------------------------------------- */
@@ -152,6 +166,20 @@ CBEC_API int cbec_pack_load_file(cbec_pack **out, const char *path,
  * @since 0.1 */
 CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len,
                                    const char *name, const char *base_dir,
+                                   const cbec_options *opts, cbec_error **err);
+
+/* Validate against a bare JSON Schema (2020-12 or draft-07, as its
+ * "$schema" says, else CBEC_OPT_SCHEMA_DRAFT): make a pack with one
+ * message type, "schema", whose only rule is the schema (rule id
+ * "SCHEMA"); add it to a registry and validate with message type "schema".
+ * References resolve to files beside the schema (never outside its
+ * directory), to the directories of cbec_options_add_resource_dir and to
+ * the embedded official metaschemas; never over the network.  opts may be
+ * NULL.  On success *out is a new pack (cbec_pack_free).  Returns CBEC_EIO
+ * when the schema cannot be read, CBEC_EPACK when it is invalid or a
+ * reference cannot be resolved (details in *err, with the schema file,
+ * the JSON Pointer, line and column).  Thread-safe.  @since 0.1 */
+CBEC_API int cbec_pack_from_schema(cbec_pack **out, const char *schema_path,
                                    const cbec_options *opts, cbec_error **err);
 
 /* Take another reference on a pack (thread-safe); returns p.  @since 0.1 */

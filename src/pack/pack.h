@@ -289,6 +289,12 @@ struct cbec_options {
     bool allow_inactive;
     struct cbec_pin *pins;
     size_t npins;
+    /* JSON Schema (src/rules/schema-pack.c) */
+    int schema_draft;               /* CBEC_OPT_SCHEMA_DRAFT: 7 or 2020 (0: 2020) */
+    bool schema_format_assert;      /* CBEC_OPT_SCHEMA_FORMAT_ASSERT */
+    char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
+    char **resource_dirs;           /* ... served from this directory */
+    size_t nresources;
 };
 
 /* ---- validation context, used by run() ---- */
@@ -299,6 +305,8 @@ typedef struct cbec_finding_args {
     const char *reason_zh;
     const char *tmpl_en;         /* template override (else rule's, else kind's) */
     const char *tmpl_zh;
+    const cbec_span *at;         /* EDI: the segment/element/component when it
+                                    differs from node's (a missing element) */
 } cbec_finding_args;
 
 /* Record a finding of rule (check kind k) at node. */

@@ -785,6 +785,18 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
     case CBEC_OPT_ALLOW_INACTIVE:
         o->allow_inactive = value && strcmp(value, "1") == 0;
         return CBEC_OK;
+    case CBEC_OPT_SCHEMA_DRAFT:
+        /* the dialect of JSON Schemas that name none ($schema) */
+        if (!value || strcmp(value, "2020-12") == 0)
+            o->schema_draft = 2020;
+        else if (strcmp(value, "7") == 0 || strcmp(value, "draft-07") == 0)
+            o->schema_draft = 7;
+        else
+            return CBEC_EINVAL;
+        return CBEC_OK;
+    case CBEC_OPT_SCHEMA_FORMAT_ASSERT:
+        o->schema_format_assert = value && strcmp(value, "1") == 0;
+        return CBEC_OK;
     }
     return CBEC_EINVAL;
 }
@@ -821,5 +833,11 @@ CBEC_API void cbec_options_free(cbec_options *o)
     }
     free(o->pins);
     free(o->iso_codes_dir);
+    for (size_t i = 0; i < o->nresources; i++) {
+        free(o->resource_prefixes[i]);
+        free(o->resource_dirs[i]);
+    }
+    free(o->resource_prefixes);
+    free(o->resource_dirs);
     free(o);
 }

@@ -3,6 +3,7 @@
  * section itself (detection by a field value). */
 #include "pack/compile.h"
 #include "pack/sections.h"
+#include "rules/schema-pack.h"
 #include "rules/xsd.h"
 
 #include <stdlib.h>
@@ -70,12 +71,15 @@ bool cbec__json_detect_compile(cbec_compiler *c, const cbec_node *n, cbec_format
 
 static bool json_section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_format_spec *out)
 {
-    (void)t;
-    static const char *const keys[] = {"detect"};
+    static const char *const keys[] = {"detect", "schema", "schemaRule", "schemaRef", "schemaSeverity",
+                                       "draft", "formatAssert"};
     if (!cbec__compile_keys(c, n, keys, CBEC_ARRAY_LEN(keys), "the \"json\" section"))
         return false;
     const cbec_node *d = cbec__node_member(n, "detect", 6);
-    return !d || cbec__json_detect_compile(c, d, out);
+    if (d && !cbec__json_detect_compile(c, d, out))
+        return false;
+    /* the structure check: a JSON Schema (src/rules/schema-pack.c) */
+    return cbec__schema_section_compile(c, t, n, out);
 }
 
 /* ---- the table ---- */

@@ -349,6 +349,41 @@ CBEC_API const char *cbec_finding_message(cbec_report *r, size_t i, const char *
 CBEC_API int cbec_report_render(cbec_report *r, cbec_render_format format,
                                 const char *lang, const char **out, size_t *len);
 
+/* ---- EDI: positions and functional acknowledgements ---------------------- */
+
+/* Where finding i stands in an EDIFACT or X12 input: the segment's ordinal
+ * in the input (1 = the first UNB/ISA), the data element and component
+ * positions within the segment (1-based, 0 when the finding is about the
+ * whole segment or element) and the segment's tag (borrowed from the
+ * report).  Any out-parameter may be NULL.  Returns 1 when the finding has
+ * an EDI position, 0 otherwise (not EDI, or no place in the input).
+ * @since 0.1 */
+CBEC_API int cbec_finding_edi_position(const cbec_report *r, size_t i, unsigned long *segment,
+                                       unsigned *element, unsigned *component, const char **tag);
+
+/* Functional acknowledgements cbec_report_render_ack() can make. */
+typedef enum cbec_ack_format {
+    CBEC_ACK_X12_997 = 1,        /* X12 997 functional acknowledgment */
+    CBEC_ACK_X12_999 = 2,        /* X12 999 implementation acknowledgment (005010X231) */
+    CBEC_ACK_EDIFACT_CONTRL = 3  /* UN/EDIFACT CONTRL syntax and service report */
+} cbec_ack_format;
+
+/* Render the acknowledgement of a validated EDI input: one acknowledgement
+ * interchange per interchange received, sender and recipient swapped, each
+ * functional group and message accepted or rejected with the positions of
+ * its errors (segment, element, component and the syntax error codes of
+ * the acknowledgement's standard).  control_number: digits for the new
+ * interchange (and group) control references (NULL: "1"; at most 9 digits);
+ * timestamp: "YYYYMMDDHHMM" for the dates of the new envelopes (NULL: the
+ * current UTC time).  *out points at a NUL-terminated buffer owned by the
+ * report, valid until the next render call or cbec_report_free; *len gets
+ * its length (len may be NULL).  Returns CBEC_ESTATE when the report is
+ * not of an EDI input that could be read, CBEC_EINVAL for an X12
+ * acknowledgement of EDIFACT (or the reverse) or a malformed argument.
+ * Thread-safety: as any call on the report.  @since 0.1 */
+CBEC_API int cbec_report_render_ack(cbec_report *r, cbec_ack_format format, const char *control_number,
+                                    const char *timestamp, const char **out, size_t *len);
+
 /* Severity as "error", "warning" or "info". */
 CBEC_API const char *cbec_severity_name(cbec_severity s);
 

@@ -2,6 +2,7 @@
  * Each entry adapts one reader of src/doc to the validator. */
 #include "validate/validate.h"
 #include "doc/xml.h"
+#include "validate/edi-report.h"
 
 /* ---- JSON (json-c) ---- */
 
@@ -36,6 +37,11 @@ static void xml_release(void *s, cbec_doc *doc) { cbec__xml_release(s, doc); }
 static const cbec_reader_kind readers[] = {
     {CBEC_FORMAT_JSON, "JSON", json_new, json_free, json_read, json_release, cbec__json_positions},
     {CBEC_FORMAT_XML, "XML", xml_new, xml_free, xml_read, xml_release, cbec__xml_positions},
+    /* EDI (own readers, src/doc/edifact.c and x12.c; glue in edi-report.c) */
+    {CBEC_FORMAT_EDIFACT, "EDIFACT", cbec__edi_state_new, cbec__edi_state_free, cbec__edi_read_edifact, NULL,
+     NULL, cbec__edi_finish, cbec__edi_untyped},
+    {CBEC_FORMAT_X12, "X12", cbec__edi_state_new, cbec__edi_state_free, cbec__edi_read_x12, NULL, NULL,
+     cbec__edi_finish, cbec__edi_untyped},
 };
 
 const cbec_reader_kind *cbec__reader_kind(int format)

@@ -1,6 +1,7 @@
 /* report.c - findings: recording, accessors, messages in the reader's
  * language, and rendering as text or JSON. */
 #include "validate/validate.h"
+#include "doc/edi.h"
 #include "pack/registry.h"
 
 #include <stdio.h>
@@ -31,9 +32,17 @@ CBEC_API void cbec_report_free(cbec_report *r)
     free(r->items);
     free(r->type);
     free(r->source);
+    cbec__edi_summary_free(r->edi);
     cbec__arena_free(&r->arena);
     cbec__buf_free(&r->out);
     free(r);
+}
+
+cbec_finding *cbec__report_last(cbec_report *r, size_t total_before)
+{
+    if (r->total != total_before + 1 || !r->count || r->truncated)
+        return NULL;
+    return &r->items[r->count - 1];
 }
 
 bool cbec__report_keep_pack(cbec_report *r, const cbec_pack *p)
@@ -122,6 +131,12 @@ void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k
     f->pack = rule->pack->label;
     f->ref = rule->ref;
     f->node = node;
+    f->kind = k ? k->key : NULL;
+    if (a->at) {
+        f->edi_segment = a->at->segment;
+        f->edi_element = a->at->element;
+        f->edi_component = a->at->component;
+    }
     if (a->tmpl_en) {
         f->tmpl_en = a->tmpl_en;
         f->tmpl_zh = a->tmpl_zh ? a->tmpl_zh : a->tmpl_en;
@@ -355,6 +370,17 @@ static void render_json(cbec_report *r, cbec_buf *b, const char *lang)
         cbec__buf_add_ulong(b, f->line);
         cbec__buf_adds(b, ",\"column\":");
         cbec__buf_add_ulong(b, f->column);
+        if (f->edi_segment) {
+            /* EDI: where a partner's acknowledgement points */
+            cbec__buf_adds(b, ",\"segment\":");
+            cbec__buf_add_ulong(b, f->edi_segment);
+            cbec__buf_adds(b, ",\"tag\":");
+            json_str(b, f->edi_tag);
+            cbec__buf_adds(b, ",\"element\":");
+            cbec__buf_add_ulong(b, f->edi_element);
+            cbec__buf_adds(b, ",\"component\":");
+            cbec__buf_add_ulong(b, f->edi_component);
+        }
         cbec__buf_adds(b, ",\"message\":");
         cbec__buf_reset(&msg);
         message_into(&msg, f, lang);

@@ -24,6 +24,10 @@ typedef struct cbec_finding {
     bool has_offset;
     const cbec_waiver *waiver; /* the waiver in force that softened it */
     size_t seq;                /* order of recording, for a stable sort */
+    const char *kind;          /* the check kind's key, NULL for built-ins */
+    uint32_t edi_segment;      /* EDI: segment ordinal in the input, 0 none */
+    uint16_t edi_element, edi_component;
+    char edi_tag[4];           /* EDI: the segment's tag ("" unknown) */
 } cbec_finding;
 
 struct cbec_report {
@@ -39,6 +43,7 @@ struct cbec_report {
     struct cbec_snapshot *snap; /* kept for the rule strings findings borrow */
     cbec_pack **packs;         /* the packs that decided, for the report */
     size_t npacks;
+    struct cbec_edi_summary *edi; /* EDI: the envelopes, for acknowledgements */
     cbec_arena arena;          /* strings of the findings */
     cbec_buf out;              /* last render */
     char *source;
@@ -69,6 +74,13 @@ typedef struct cbec_reader_kind {
     void (*release)(void *state, cbec_doc *doc);
     /* Fill spans on demand (NULL: the reader fills them while reading). */
     void (*positions)(cbec_doc *doc);
+    /* Optional: after the checks, while doc is alive, complete the report
+     * (EDI: segment tags of findings, the envelopes for acknowledgements);
+     * false when memory ran out. */
+    bool (*finish)(void *state, const cbec_doc *doc, cbec_report *r);
+    /* Optional: no pack could tell the message type; record what to say
+     * instead of failing the message (EDI: an info finding). */
+    void (*untyped)(void *state, const cbec_doc *doc, cbec_report *r);
 } cbec_reader_kind;
 
 const cbec_reader_kind *cbec__reader_kind(int format);
@@ -91,6 +103,9 @@ cbec_report *cbec__report_new(size_t limit);
 /* Record a finding for a processing failure (no rule of a pack). */
 void cbec__report_builtin(cbec_report *r, const char *rule, int severity, const char *en,
                           const char *zh, const char *path, size_t offset, bool has_offset);
+/* The finding just recorded, NULL when it was not kept (limit, memory):
+ * lets a caller add a position to a built-in finding. */
+cbec_finding *cbec__report_last(cbec_report *r, size_t total_before);
 bool cbec__report_keep_pack(cbec_report *r, const cbec_pack *p);
 /* Expand a template into b for finding f. */
 void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f, const char *lang);

@@ -225,7 +225,8 @@ static cbec_format sniff(const char *s, size_t n)
         return CBEC_FORMAT_JSON; /* empty: the JSON reader says so */
     if (s[i] == '<')
         return CBEC_FORMAT_XML;
-    if (n - i >= 3 && (memcmp(s + i, "UNA", 3) == 0 || memcmp(s + i, "UNB", 3) == 0))
+    if (n - i >= 3 && (memcmp(s + i, "UNA", 3) == 0 || memcmp(s + i, "UNB", 3) == 0 ||
+                       memcmp(s + i, "UNH", 3) == 0))
         return CBEC_FORMAT_EDIFACT;
     if (n - i >= 3 && memcmp(s + i, "ISA", 3) == 0)
         return CBEC_FORMAT_X12;
@@ -262,6 +263,12 @@ static void fill_positions(cbec_vctx *v, const cbec_reader_kind *rk)
             f->line = at->span.line;
             f->column = at->span.column;
             f->has_offset = true;
+        }
+        if (at && !f->edi_segment) {
+            /* EDI: the segment, element and component a person looks for */
+            f->edi_segment = at->span.segment;
+            f->edi_element = at->span.element;
+            f->edi_component = at->span.component;
         }
         f->node = NULL;
     }
@@ -334,7 +341,11 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
     pick.allow_inactive = v->allow_inactive;
     const cbec_etype *type = NULL;
     int pst = cbec__snapshot_pick(snap, &pick, &type);
-    if (pst) {
+    if (pst && !message_type && !pick.type_known && pst == CBEC_ENOTFOUND && rk->untyped) {
+        /* EDI: syntax and envelopes were checked; say that no pack knows
+         * the message, without failing it */
+        rk->untyped(state, &wire, r);
+    } else if (pst) {
         cbec__report_builtin(r, pick.type_known ? "CBEC-PACK" : "CBEC-TYPE",
                              CBEC_SEVERITY_ERROR, pick.reason_en, pick.reason_zh, "", 0, false);
         r->failed = true;
@@ -388,6 +399,8 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
             fill_positions(ctx, rk);
         }
     }
+    if (rk->finish && !rk->finish(state, &wire, r))
+        status = status ? status : CBEC_ENOMEM;
     if (rk->release)
         rk->release(state, &wire);
     ctx->doc = NULL;

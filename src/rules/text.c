@@ -578,8 +578,13 @@ static bool word_regex(cbec_compiler *c, const cbec_node *at, const char *word, 
     return ok ? *out != NULL : cbec__compile_oom(c);
 }
 
+/* Words and patterns of one rule, all entries together: each is a regular
+ * expression run on every text, so a pack cannot make validation crawl. */
+#define DENY_MAX_ITEMS 1000
+
 static bool compile_deny(cbec_compiler *c, text_state *s, const cbec_node *n)
 {
+    size_t items = 0;
     static const char *const keys[] = {"lang", "words", "patterns", "match"};
     if (n->kind != CBEC_NODE_ARRAY || !n->count || n->count > 64)
         return cbec__compile_error(c, n, "\"deny\" must be a list of 1-64 entries {\"lang\", \"words\", \"patterns\", \"match\"}");
@@ -603,8 +608,10 @@ static bool compile_deny(cbec_compiler *c, text_state *s, const cbec_node *n)
         }
         const cbec_node *words = cbec__node_member(e, "words", 5), *pats = cbec__node_member(e, "patterns", 8);
         size_t total = (words ? words->count : 0) + (pats ? pats->count : 0);
-        if ((words && words->kind != CBEC_NODE_ARRAY) || (pats && pats->kind != CBEC_NODE_ARRAY) || !total || total > 1000)
-            return cbec__compile_error(c, e, "a deny entry needs \"words\" and/or \"patterns\": lists of 1-1000 strings in all");
+        if ((words && words->kind != CBEC_NODE_ARRAY) || (pats && pats->kind != CBEC_NODE_ARRAY) || !total)
+            return cbec__compile_error(c, e, "a deny entry needs \"words\" and/or \"patterns\": lists of strings");
+        if ((items += total) > DENY_MAX_ITEMS)
+            return cbec__compile_error(c, e, "a rule may refuse at most %d words and patterns in all", DENY_MAX_ITEMS);
         if (!(d->items = cbec__calloc(total, sizeof *d->items)))
             return cbec__compile_oom(c);
         for (int pass = 0; pass < 2; pass++) {
@@ -1011,17 +1018,22 @@ static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s,
 {
     cbec_regex_scratch *rx = cbec__vctx_regex(v);
     if (s->script_search) {
-        int rc = cbec__regex_match(s->script_search, rx, n->text, n->len);
-        if (rc < 0) {
-            limit_finding(v, r, n, "the script check hit the regular expression limits", "文字检查超出正则表达式限制");
-            return false;
-        }
-        if (rc == 1) {
-            /* find the first character outside the allowed scripts */
-            size_t ch = 0;
-            for (size_t i = 0; i < n->len;) {
+        /* search window by window, so that finding the character to report
+         * costs one pass and at most one window of single-character tests;
+         * a character's class does not depend on its neighbours */
+        size_t ch = 0;
+        for (size_t w = 0; w < n->len;) {
+            size_t end = w + 4096 < n->len ? w + 4096 : n->len;
+            while (end < n->len && ((unsigned char)n->text[end] & 0xC0) == 0x80)
+                end++;
+            int rc = cbec__regex_match(s->script_search, rx, n->text + w, end - w);
+            if (rc < 0) {
+                limit_finding(v, r, n, "the script check hit the regular expression limits", "文字检查超出正则表达式限制");
+                return false;
+            }
+            for (size_t i = w; rc == 1 && i < end;) {
                 uint32_t cp;
-                size_t k = cbec__text_decode(n->text + i, n->len - i, &cp);
+                size_t k = cbec__text_decode(n->text + i, end - i, &cp);
                 ch++;
                 if (cbec__regex_match(s->script_one, rx, n->text + i, k) != 1) {
                     char en[200], zh[200];
@@ -1031,6 +1043,9 @@ static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s,
                 }
                 i += k;
             }
+            for (size_t i = w; rc != 1 && i < end; i++)
+                ch += ((unsigned char)n->text[i] & 0xC0) != 0x80;
+            w = end;
         }
     }
     if (s->script_require) {

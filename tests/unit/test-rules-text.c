@@ -640,7 +640,7 @@ static void rules_error(const char *rules, const char *want)
     cbec_pack *p = NULL;
     cbec_error *err = NULL;
     int st = cbec_pack_load_buffer(&p, b.data, b.len, "t.pack.json", NULL, NULL, &err);
-    ck_assert_msg(st == CBEC_EPACK, "%s: status %d", rules, st);
+    ck_assert_msg(st == CBEC_EPACK, "%.200s: status %d", rules, st);
     ck_assert_ptr_null(p);
     ck_assert_msg(strstr(cbec_error_message(err), want) != NULL, "\"%s\" lacks \"%s\"", cbec_error_message(err), want);
     ck_assert_str_ne(cbec_error_path(err), "");
@@ -669,7 +669,7 @@ static void expect_valid(const char *body)
     if (cbec_report_count(r)) {
         const char *out;
         cbec_report_render(r, CBEC_RENDER_TEXT, "en", &out, NULL);
-        ck_abort_msg("%s: unexpected findings:\n%s", body, out);
+        ck_abort_msg("%.100s: unexpected findings:\n%.2000s", body, out);
     }
 }
 
@@ -681,11 +681,11 @@ static void expect_one(const char *body, const char *path, const char *en, const
     if (cbec_report_count(r) != 1) {
         const char *out;
         cbec_report_render(r, CBEC_RENDER_TEXT, "en", &out, NULL);
-        ck_abort_msg("%s: %zu findings, expected 1:\n%s", body, cbec_report_count(r), out);
+        ck_abort_msg("%.100s: %zu findings, expected 1:\n%.2000s", body, cbec_report_count(r), out);
     }
     ck_assert_str_eq(cbec_finding_path(r, 0), path);
     const char *m = cbec_finding_message(r, 0, "en");
-    ck_assert_msg(strstr(m, en) != NULL, "en message \"%s\" lacks \"%s\"", m, en);
+    ck_assert_msg(strstr(m, en) != NULL, "en message \"%.1000s\" lacks \"%s\"", m, en);
     if (zh) {
         m = cbec_finding_message(r, 0, "zh-CN");
         ck_assert_msg(strstr(m, zh) != NULL, "zh message \"%s\" lacks \"%s\"", m, zh);
@@ -1052,6 +1052,82 @@ START_TEST(test_text_values_render_safely)
 }
 END_TEST
 
+/* Large and hostile values finish quickly with a finding or a clean pass;
+ * memory stays bounded (run under the sanitizers too). */
+START_TEST(test_text_hostile_inputs_stay_bounded)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    /* 2 MB of Latin, one Han character at the end */
+    use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"scripts\": {\"allow\": [\"Latn\"]}, \"normalization\": \"NFC\", "
+              "\"unsafe\": true, \"length\": {\"unit\": \"graphemes\", \"max\": 3000000}}}");
+    cbec__buf_adds(&b, "\"s\": \"");
+    for (int i = 0; i < 200000; i++)
+        cbec__buf_adds(&b, "abcdé fghi");
+    cbec__buf_adds(&b, "中\"");
+    expect_one(cbec__buf_cstr(&b), "/s", "\"中\" (U+4E2D) at character 2000001", NULL);
+    /* 70 000 combining marks: normalisation cannot be decided, and says so */
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"s\": \"a");
+    for (int i = 0; i < 70000; i++)
+        cbec__buf_adds(&b, "\\u0301");
+    cbec__buf_adds(&b, "\"");
+    expect_one(cbec__buf_cstr(&b), "/s", "could not be checked within the limits of rule R", "无法判定");
+    /* 100 000 language keys, none of them the required one */
+    use_rules("{\"id\": \"R\", \"path\": \"/name\", \"text\": {\"languages\": [\"zh\"], \"tags\": \"syntax\", \"unsafe\": true}}");
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"name\": {");
+    for (int i = 0; i < 100000; i++)
+        cbec__buf_addf(&b, "%s\"x-k%d\": \"t\"", i ? ", " : "", i);
+    cbec__buf_adds(&b, "}");
+    expect_one(cbec__buf_cstr(&b), "/name", "missing zh", NULL);
+    /* 20 000 spellings of one tag (the case of its letters varies): each
+     * repeat is a finding, the report keeps its limit */
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"name\": {\"zh\": \"中\"");
+    for (int i = 0; i < 20000; i++) {
+        char tag[] = "x-abcdefgh-abcdefgh";
+        for (int bit = 0; bit < 16; bit++)
+            if (i & (1 << bit))
+                tag[2 + bit + bit / 8] = (char)(tag[2 + bit + bit / 8] - 32);
+        cbec__buf_addf(&b, ", \"%s\": \"t\"", tag);
+    }
+    cbec__buf_adds(&b, "}");
+    cbec_report *r = check(cbec__buf_cstr(&b));
+    ck_assert(cbec_report_truncated(r));
+    ck_assert_uint_eq(cbec_report_count_severity(r, CBEC_SEVERITY_ERROR), 19999);
+    /* a catastrophic deny pattern hits the match limits instead of hanging */
+    use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"deny\": [{\"patterns\": [\"^(a+)+$\"]}]}}");
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"s\": \"");
+    for (int i = 0; i < 5000; i++)
+        cbec__buf_addc(&b, 'a');
+    cbec__buf_adds(&b, "!\"");
+    expect_one(cbec__buf_cstr(&b), "/s", "could not be checked within the limits", NULL);
+    /* a long key is cut in the finding */
+    use_rules("{\"id\": \"R\", \"path\": \"/name\", \"text\": {\"languages\": [\"en\"]}}");
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"name\": {\"en\": \"x\", \"");
+    for (int i = 0; i < 10000; i++)
+        cbec__buf_addc(&b, 'q');
+    cbec__buf_adds(&b, "\": \"y\"}");
+    r = check(cbec__buf_cstr(&b));
+    ck_assert_uint_eq(cbec_report_count(r), 1);
+    ck_assert_int_eq(strncmp(cbec_finding_path(r, 0), "/name/qqqq", 10), 0);
+    ck_assert_ptr_nonnull(strstr(cbec_finding_message(r, 0, "en"), "longer than 63"));
+    ck_assert_uint_lt(strlen(cbec_finding_message(r, 0, "en")), 400);
+    cbec__buf_free(&b);
+    /* too many refused words for one rule */
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"deny\": [{\"words\": [");
+    for (int i = 0; i < 1001; i++)
+        cbec__buf_addf(&b, "%s\"w%d\"", i ? ", " : "", i);
+    cbec__buf_adds(&b, "]}]}}");
+    rules_error(cbec__buf_cstr(&b), "at most 1000 words and patterns");
+    cbec__buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_every_check_kind_speaks_zh_and_en)
 {
     size_t n = 0;
@@ -1108,6 +1184,7 @@ int main(void)
     tcase_add_test(tc, test_text_select_and_checks_order);
     tcase_add_test(tc, test_text_messages_in_pack_languages_and_fallback);
     tcase_add_test(tc, test_text_values_render_safely);
+    tcase_add_test(tc, test_text_hostile_inputs_stay_bounded);
     tcase_add_test(tc, test_every_check_kind_speaks_zh_and_en);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

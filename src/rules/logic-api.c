@@ -20,24 +20,60 @@ struct cbec_logic {
     char error_type[64];
 };
 
-/* Read JSON text into doc; on failure sets *err (status CBEC_EINVAL). */
+/* Read JSON text into doc and point *value at its value; on failure sets
+ * *err (status CBEC_EINVAL).  Rules and data may be bare scalars ("17",
+ * "null"), which the message reader does not take at the top level, so
+ * the text is read as the only item of an array. */
 static int read_json(cbec_json_reader *rd, cbec_arena *arena, const char *what, const char *text,
-                     size_t len, cbec_doc *doc, cbec_error **err)
+                     size_t len, cbec_doc *doc, const cbec_node **value, cbec_error **err)
 {
     cbec_read_limits lim = {DATA_MAX_BYTES, DATA_MAX_DEPTH, DATA_MAX_NODES};
     cbec_read_error re;
     bool oom = false;
     memset(doc, 0, sizeof *doc);
-    if (cbec__json_read(rd, text ? text : "", len, &lim, arena, doc, &re, &oom))
+    *value = NULL;
+    if (len > DATA_MAX_BYTES)
+        return cbec__error_set(err, CBEC_EINVAL, what, NULL, 0, 0, "%s: larger than %lu bytes", what, DATA_MAX_BYTES);
+    char *wrapped = malloc(len + 3);
+    if (!wrapped)
+        return CBEC_ENOMEM;
+    wrapped[0] = '[';
+    if (len)
+        memcpy(wrapped + 1, text, len);
+    wrapped[len + 1] = '\n';  /* ends a bare number */
+    wrapped[len + 2] = ']';
+    bool ok = cbec__json_read(rd, wrapped, len + 3, &lim, arena, doc, &re, &oom);
+    if (ok && doc->root->count != 1) {
+        ok = false;
+        snprintf(re.message_en, sizeof re.message_en, "%s", doc->root->count ? "more than one JSON value" : "no JSON value");
+        re.has_offset = false;
+    }
+    if (ok) {
+        /* keep the wrapped text: nodes and positions refer to it */
+        doc->src = wrapped;
+        doc->srclen = len + 3;
+        *value = &doc->root->children[0];
         return CBEC_OK;
+    }
+    free(wrapped);
     cbec__json_release(rd, doc);
     if (oom)
         return CBEC_ENOMEM;
     unsigned long line = 0, col = 0;
-    if (re.has_offset)
-        cbec__text_position(text ? text : "", len, re.offset, &line, &col);
+    if (re.has_offset) {
+        size_t at = re.offset ? re.offset - 1 : 0;
+        cbec__text_position(text ? text : "", len, at > len ? len : at, &line, &col);
+    }
     return cbec__error_set(err, CBEC_EINVAL, what, NULL, line, col, "%s:%lu:%lu: %s", what, line, col,
                            re.message_en);
+}
+
+static void release_json(cbec_json_reader *rd, cbec_doc *doc)
+{
+    char *wrapped = (char *)doc->src;
+    cbec__json_release(rd, doc);
+    free(wrapped);
+    doc->src = NULL;
 }
 
 CBEC_API int cbec_logic_compile(cbec_logic **out, const char *rule, size_t len, cbec_error **err)
@@ -59,32 +95,36 @@ CBEC_API int cbec_logic_compile(cbec_logic **out, const char *rule, size_t len, 
         return CBEC_ENOMEM;
     }
     cbec_doc doc;
-    int st = read_json(l->reader, &l->arena, "rule", rule, len, &doc, err);
+    const cbec_node *root;
+    int st = read_json(l->reader, &l->arena, "rule", rule, len, &doc, &root, err);
     if (st) {
         cbec_logic_free(l);
         return st;
     }
     cbec_logic_cerror e;
     bool oom;
-    if (!cbec__logic_compile(doc.root, NULL, CBEC_LOGIC_DEFAULT_DEPTH, &l->expr, &e, &oom)) {
+    if (!cbec__logic_compile(root, NULL, CBEC_LOGIC_DEFAULT_DEPTH, &l->expr, &e, &oom)) {
         if (oom) {
             st = CBEC_ENOMEM;
         } else {
             unsigned long line = 0, col = 0;
             cbec_buf path;
             cbec__buf_init(&path);
+            const char *ptr = "";
             if (e.at) {
                 cbec__json_positions(&doc);
-                line = e.at->span.line;
-                col = e.at->span.column;
+                /* positions in the rule's own text: one "[" less */
+                if (e.at->span.line)
+                    cbec__text_position(rule, len, e.at->span.offset ? e.at->span.offset - 1 : 0, &line, &col);
                 cbec__node_pointer(e.at, &path);
+                ptr = cbec__buf_cstr(&path) + 2;  /* drop the "/0" of the wrapping array */
             }
-            st = cbec__error_set(err, CBEC_EINVAL, "rule", cbec__buf_cstr(&path), line, col,
+            st = cbec__error_set(err, CBEC_EINVAL, "rule", ptr, line, col,
                                  "rule:%lu:%lu: %s: %s", line, col, e.type, e.message);
             cbec__buf_free(&path);
         }
     }
-    cbec__json_release(l->reader, &doc);
+    release_json(l->reader, &doc);
     cbec__arena_reset(&l->arena);
     if (st) {
         cbec_logic_free(l);
@@ -127,14 +167,15 @@ CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const 
     cbec__arena_reset(&l->arena);
     cbec__buf_reset(&l->result);
     cbec_doc doc;
-    int st = read_json(l->reader, &l->arena, "data", data, len, &doc, err);
+    const cbec_node *root;
+    int st = read_json(l->reader, &l->arena, "data", data, len, &doc, &root, err);
     if (st) {
         snprintf(l->error_type, sizeof l->error_type, "Data");
         return st;
     }
     cbec_logic_env env;
     memset(&env, 0, sizeof env);
-    env.root = doc.root;
+    env.root = root;
     env.arena = &l->arena;
     env.limits = l->limits;
     cbec_lval v;
@@ -149,7 +190,7 @@ CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const 
             st = CBEC_ENOMEM;
     }
     /* values may point into json-c's strings: render before releasing */
-    cbec__json_release(l->reader, &doc);
+    release_json(l->reader, &doc);
     if (st)
         return st;
     *result = cbec__buf_cstr(&l->result);

@@ -768,7 +768,9 @@ static bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out
     cbec_dec ra = rescale(a, e), rb = rescale(b, e);
     if (cbec__dec_add(&ra, &rb, out) != CBEC_DEC_OK)
         return range_fail(x);
+    /* inexact anyway: drop the zeros the rescaling left behind */
     dec_fit(out, PREC);
+    cbec__dec_normalize(out);
     return exp_ok(x, out);
 }
 
@@ -1453,7 +1455,8 @@ static bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
     return true;
 }
 
-/* sum and count: arrays among the arguments give their items. */
+/* sum and count: arrays among the arguments give their items (the items of
+ * one operation's array result are already the arguments). */
 static bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval *vals;
@@ -1464,7 +1467,7 @@ static bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lv
     cbec__dec_from_int(0, &acc);
     int64_t k = 0;
     for (uint32_t i = 0; i < count; i++) {
-        bool arr = is_array(&vals[i]);
+        bool arr = !n->dynamic && is_array(&vals[i]);
         uint32_t m = arr ? arr_len(&vals[i]) : 1;
         if (!cost(x, m))
             return false;

@@ -24,6 +24,8 @@ void cli_usage(FILE *f)
             "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [--jobs N] [-q]\n"
             "                        [--stats] [--date YYYY-MM-DD] [--allow-draft]\n"
             "                        [--previous-state STATE] [FILE...|-]\n"
+            "       cbecstd validate --schema SCHEMA.json [--draft 2020-12|7] [-r URI_PREFIX=DIR]...\n"
+            "                        [--format-assert] [--ndjson] [-o text|json] [FILE...|-]\n"
             "       cbecstd pack lint PACK...\n"
             "       cbecstd pack info PACK...\n"
             "       cbecstd pack diff OLD NEW\n"

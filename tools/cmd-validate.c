@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cbec-config.h"
 #include "cli.h"
+#include "cli-schema.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -266,8 +267,10 @@ int cli_cmd_validate(int argc, char **argv)
         {"allow-draft", no_argument, NULL, 'A'},  {"jobs", required_argument, NULL, 'j'},
         {"previous-state", required_argument, NULL, 'P'},
         {"progress", no_argument, NULL, 'G'},     {"no-progress", no_argument, NULL, 'g'},
+        CLI_SCHEMA_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
+    cli_schema so = {0};
     vopts o = {NULL, CBEC_FORMAT_AUTO, CBEC_RENDER_TEXT, "en", false, false, 64UL << 20};
     const char **packs = calloc((size_t)argc + 1, sizeof *packs);
     size_t npacks = 0;
@@ -275,7 +278,15 @@ int cli_cmd_validate(int argc, char **argv)
         return EXIT_USAGE;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:t:f:o:qj:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:t:f:o:qj:r:h", longopts, NULL)) != -1) {
+        int taken = cli_schema_option(&so, c, optarg);
+        if (taken) {
+            if (taken < 0) {
+                free(packs);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         switch (c) {
         case 'p': packs[npacks++] = optarg; break;
         case 't': o.type = optarg; break;
@@ -343,13 +354,16 @@ int cli_cmd_validate(int argc, char **argv)
         rc = cli_die_usage("cannot set --previous-state \"%s\"", o.previous_state);
         goto out;
     }
+    if ((rc = cli_schema_options(&so)) != EXIT_VALID)
+        goto out;
     char defbuf[PATH_MAX + 64];
-    if (!npacks)
+    /* with --schema the bundled packs are not wanted, only named ones */
+    if (!npacks && !so.schema)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    {
+    if (npacks) {
         /* all packs at once, so layered packs find their bases */
         cbec_error *err = NULL;
-        int st = cbec_registry_reload(reg, packs, npacks, NULL, &err);
+        int st = cbec_registry_reload(reg, packs, npacks, so.opts, &err);
         if (st) {
             cli_print_error(packs[0], st, err);
             cbec_error_free(err);
@@ -357,6 +371,8 @@ int cli_cmd_validate(int argc, char **argv)
             goto out;
         }
     }
+    if (so.schema && (rc = cli_schema_load(&so, reg, &o.type)) != EXIT_VALID)
+        goto out;
     const char *stdin_only[] = {"-"};
     char **files = argv + optind;
     int nfiles = argc - optind;
@@ -459,6 +475,7 @@ out:
     cbec_stats_free(o.stats);
     cbec_validator_free(v);
     cbec_registry_free(reg);
+    cli_schema_free(&so);
     free(packs);
     return rc;
 }

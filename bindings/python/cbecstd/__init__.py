@@ -19,7 +19,7 @@ from .errors import (AmbiguousError, CbecError, DigestError, InternalError, Inva
                      ReadError, StateError, VersionError)
 from .identifiers import IdentifierChecker, IdentifierResult, identifier_kinds
 from .logic import Logic
-from .model import Finding, Format, Severity
+from .model import EdiPosition, Finding, Format, Severity
 from .pack import Pack, RulePack
 from .report import Report, Stats
 from .validator import Validator, message_bytes
@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Pack", "RulePack", "Validator", "Logic", "IdentifierChecker", "IdentifierResult",
-    "identifier_kinds", "Report", "Finding", "Severity", "Format", "Stats",
+    "identifier_kinds", "Report", "Finding", "EdiPosition", "Severity", "Format", "Stats",
     "Totals", "iter_ndjson", "validate_lines", "message_bytes", "library_version", "strerror",
     "CbecError", "LibraryError", "InvalidArgumentError", "OutOfMemoryError", "ReadError",
     "PackError", "NotFoundError", "LimitError", "VersionError", "StateError", "AmbiguousError",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from ctypes import (POINTER, c_char_p, c_int, c_size_t, c_ulong, c_void_p)
+from ctypes import (POINTER, c_char_p, c_int, c_size_t, c_uint, c_ulong, c_void_p)
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import errors
@@ -67,6 +67,8 @@ StatsP = POINTER(Stats)
 LogicP = POINTER(Logic)
 IdentifierCheckerP = POINTER(IdentifierChecker)
 c_int_p = POINTER(c_int)
+c_uint_p = POINTER(c_uint)
+c_ulong_p = POINTER(c_ulong)
 c_char_pp = POINTER(c_char_p)
 c_size_p = POINTER(c_size_t)
 
@@ -159,12 +161,15 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
     "cbec_options_set_string": (c_int, [OptionsP, c_int, c_char_p], _STATUS),
     "cbec_options_pin_digest": (c_int, [OptionsP, c_char_p, c_char_p], _STATUS),
     "cbec_options_add_resource_dir": (c_int, [OptionsP, c_char_p, c_char_p], _STATUS),
+    "cbec_options_add_resource_dir": (c_int, [OptionsP, c_char_p, c_char_p], _STATUS),
     "cbec_options_free": (None, [OptionsP], None),
     # packs
     "cbec_pack_load_file": (c_int, [POINTER(PackP), c_char_p, OptionsP, POINTER(ErrorP)],
                             _status_check(3)),
     "cbec_pack_load_buffer": (c_int, [POINTER(PackP), c_char_p, c_size_t, c_char_p, c_char_p,
                                       OptionsP, POINTER(ErrorP)], _status_check(6)),
+    "cbec_pack_from_schema": (c_int, [POINTER(PackP), c_char_p, OptionsP, POINTER(ErrorP)],
+                              _status_check(3)),
     "cbec_pack_from_schema": (c_int, [POINTER(PackP), c_char_p, OptionsP, POINTER(ErrorP)],
                               _status_check(3)),
     "cbec_pack_ref": (PackP, [PackP], None),
@@ -223,8 +228,13 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
     "cbec_finding_offset": (c_ulong, [ReportP, c_size_t], None),
     "cbec_finding_pack": (c_char_p, [ReportP, c_size_t], _string),
     "cbec_finding_ref": (c_char_p, [ReportP, c_size_t], _string),
+    "cbec_finding_expected": (c_char_p, [ReportP, c_size_t], _string),
     "cbec_finding_message": (c_char_p, [ReportP, c_size_t, c_char_p], _string_or_oom),
     "cbec_report_render": (c_int, [ReportP, c_int, c_char_p, c_char_pp, c_size_p], _STATUS),
+    "cbec_finding_edi_position": (c_int, [ReportP, c_size_t, c_ulong_p, c_uint_p, c_uint_p, c_char_pp],
+                                  None),
+    "cbec_report_render_ack": (c_int, [ReportP, c_int, c_char_p, c_char_p, c_char_pp, c_size_p],
+                               _STATUS),
     "cbec_severity_name": (c_char_p, [c_int], _string),
     # evaluation statistics
     "cbec_stats_new": (c_int, [POINTER(StatsP)], _STATUS),
@@ -254,7 +264,8 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
 FORMAT_AUTO, FORMAT_JSON, FORMAT_XML, FORMAT_EDIFACT, FORMAT_X12 = 0, 1, 2, 3, 4
 RENDER_TEXT, RENDER_JSON = 1, 2
 SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR = 1, 2, 3
-OPT_ISO_CODES_DIR, OPT_ALLOW_INACTIVE = 1, 2
+OPT_ISO_CODES_DIR, OPT_ALLOW_INACTIVE, OPT_SCHEMA_DRAFT, OPT_SCHEMA_FORMAT_ASSERT = 1, 2, 3, 4
+ACK_X12_997, ACK_X12_999, ACK_EDIFACT_CONTRL = 1, 2, 3
 VOPT_DATE, VOPT_ALLOW_INACTIVE, VOPT_PREVIOUS_STATE = 1, 2, 3
 LIMIT_MESSAGE_BYTES, LIMIT_DEPTH, LIMIT_FINDINGS, LIMIT_NODES = 1, 2, 3, 4
 LOGIC_LIMIT_OPERATIONS, LOGIC_LIMIT_DEPTH, LOGIC_LIMIT_MEMORY = 1, 2, 3

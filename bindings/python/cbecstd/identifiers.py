@@ -41,7 +41,7 @@ class IdentifierChecker:
         h = _ffi.IdentifierCheckerP()
         err = _ffi.ErrorP()
         self._handle: Any = None
-        with _Options(iso_codes_dir) as opts:
+        with _Options(iso_codes_dir=iso_codes_dir) as opts:
             _ffi.lib().cbec_identifier_checker_new(ctypes.byref(h), opts, ctypes.byref(err))
         self._handle = h
 

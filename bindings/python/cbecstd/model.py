@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Union
+from typing import Any, Dict, NamedTuple, Optional, Union
 
 from . import _ffi
 
@@ -64,6 +64,16 @@ _LEVELS = {Severity.INFO: _ffi.SEVERITY_INFO, Severity.WARNING: _ffi.SEVERITY_WA
            Severity.ERROR: _ffi.SEVERITY_ERROR}
 
 
+class EdiPosition(NamedTuple):
+    """Where an EDI finding stands: the segment's ordinal in the input (1 =
+    the first UNB/ISA), the data element and component positions (1-based,
+    0 for the whole segment or element), and the segment's tag."""
+    segment: int
+    element: int
+    component: int
+    tag: str
+
+
 @dataclass(frozen=True)
 class Finding:
     """One finding of a report.
@@ -73,7 +83,10 @@ class Finding:
     message; line, column: 1-based source position (column in characters),
     0 when unknown; message: rendered in the report's language; pack:
     ``id@version`` of the pack the rule belongs to; ref: the clause of the
-    standard it enforces ("" when none); offset: byte offset in the message.
+    standard it enforces ("" when none); offset: byte offset in the message;
+    expected: what the check expected, in no particular language (the
+    pattern, the allowed values, the bound, a normalised text), "" when
+    none; edi: the EdiPosition of a finding in an EDIFACT or X12 input.
     """
     rule: str
     severity: Severity
@@ -84,9 +97,18 @@ class Finding:
     pack: str
     ref: str
     offset: int = 0
+    expected: str = ""
+    edi: Optional[EdiPosition] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        """The finding as the JSON reports write it (severity as a string)."""
+        """The finding as the JSON reports write it (severity as a string),
+        with offset, and expected and edi where the finding has them."""
         d = asdict(self)
         d["severity"] = self.severity.value
+        if not self.expected:
+            del d["expected"]
+        if self.edi is None:
+            del d["edi"]
+        else:
+            d["edi"] = self.edi._asdict()
         return d

@@ -25,11 +25,24 @@ if TYPE_CHECKING:  # pragma: no cover
 PathLike = Union[str, bytes, "os.PathLike[str]"]
 
 
+#: The load options every loading call takes as keywords.
+LOAD_OPTIONS = {
+    "iso_codes_dir": "directory of Debian's iso-codes JSON tables",
+    "allow_inactive": "True lets draft and withdrawn packs load",
+    "pins": '{"ID@VERSION": "sha256:<hex>"}: digests the packs must have',
+    "schema_draft": 'JSON Schema dialect of schemas without $schema: "2020-12" or "7"',
+    "schema_format_assert": 'True makes JSON Schema "format" an assertion',
+    "resource_dirs": '{"https://uri/prefix/": "dir"}: where referenced schemas are read from',
+}
+
+
 class _Options:
     """Load options (cbec_options), freed when the block ends."""
 
     def __init__(self, iso_codes_dir: Optional[PathLike] = None, allow_inactive: bool = False,
-                 pins: Optional[Mapping[str, str]] = None) -> None:
+                 pins: Optional[Mapping[str, str]] = None, schema_draft: Optional[str] = None,
+                 schema_format_assert: bool = False,
+                 resource_dirs: Optional[Mapping[str, PathLike]] = None) -> None:
         lib = _ffi.lib()
         self.handle = _ffi.OptionsP()
         lib.cbec_options_new(ctypes.byref(self.handle))
@@ -41,6 +54,13 @@ class _Options:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_ALLOW_INACTIVE, b"1")
             for label, digest in (pins or {}).items():
                 lib.cbec_options_pin_digest(self.handle, label.encode("utf-8"), digest.encode("utf-8"))
+            if schema_draft is not None:
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_SCHEMA_DRAFT, schema_draft.encode("ascii"))
+            if schema_format_assert:
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_SCHEMA_FORMAT_ASSERT, b"1")
+            for prefix, directory in (resource_dirs or {}).items():
+                lib.cbec_options_add_resource_dir(self.handle, prefix.encode("utf-8"),
+                                                  os.fsencode(directory))
         except BaseException:
             self.close()
             raise
@@ -66,22 +86,20 @@ class RulePack:
         self._handle = handle
 
     @classmethod
-    def load(cls, path: PathLike, *, iso_codes_dir: Optional[PathLike] = None,
-             allow_inactive: bool = False, pins: Optional[Mapping[str, str]] = None) -> "RulePack":
-        """Load and compile one pack file.  Raises ReadError when it cannot
-        be read, PackError (with file, line, column, path) when invalid,
-        DigestError when pins ({"ID@VERSION": "sha256:..."}) disagree."""
+    def load(cls, path: PathLike, **options: Any) -> "RulePack":
+        """Load and compile one pack file.  options are the load options
+        (see LOAD_OPTIONS).  Raises ReadError when it cannot be read,
+        PackError (with file, line, column, path) when invalid, DigestError
+        when pins ({"ID@VERSION": "sha256:..."}) disagree."""
         h = _ffi.PackP()
         err = _ffi.ErrorP()
-        with _Options(iso_codes_dir, allow_inactive, pins) as opts:
+        with _Options(**options) as opts:
             _ffi.lib().cbec_pack_load_file(ctypes.byref(h), os.fsencode(path), opts, ctypes.byref(err))
         return cls(h)
 
     @classmethod
-    def from_bytes(cls, data: Union[bytes, str], name: str = "<memory>",
-                   base_dir: Optional[PathLike] = None, *, iso_codes_dir: Optional[PathLike] = None,
-                   allow_inactive: bool = False,
-                   pins: Optional[Mapping[str, str]] = None) -> "RulePack":
+    def from_bytes(cls, data: Union[bytes, str, Dict[str, Any]], name: str = "<memory>",
+                   base_dir: Optional[PathLike] = None, **options: Any) -> "RulePack":
         """Compile a pack from its JSON text (or a dict, serialised).
         name is used in messages; files the pack refers to are resolved in
         base_dir (None: the pack may refer to no file)."""
@@ -90,10 +108,28 @@ class RulePack:
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         h = _ffi.PackP()
         err = _ffi.ErrorP()
-        with _Options(iso_codes_dir, allow_inactive, pins) as opts:
+        with _Options(**options) as opts:
             _ffi.lib().cbec_pack_load_buffer(ctypes.byref(h), raw, len(raw), name.encode("utf-8"),
                                              os.fsencode(base_dir) if base_dir is not None else None,
                                              opts, ctypes.byref(err))
+        return cls(h)
+
+    @classmethod
+    def from_schema(cls, schema_path: PathLike, *, draft: Optional[str] = None,
+                    format_assert: bool = False,
+                    resource_dirs: Optional[Mapping[str, PathLike]] = None) -> "RulePack":
+        """A pack with one message type, "schema", whose only rule (id
+        "SCHEMA") is a bare JSON Schema (2020-12 or draft-07 as its $schema
+        says, else draft "2020-12" or "7").  References resolve to files
+        beside the schema, to resource_dirs ({"https://example.com/":
+        "schemas/"}) and to the official metaschemas, never the network.
+        Add it to a Pack and validate with type="schema"."""
+        h = _ffi.PackP()
+        err = _ffi.ErrorP()
+        with _Options(schema_draft=draft, schema_format_assert=format_assert,
+                      resource_dirs=resource_dirs) as opts:
+            _ffi.lib().cbec_pack_from_schema(ctypes.byref(h), os.fsencode(schema_path), opts,
+                                             ctypes.byref(err))
         return cls(h)
 
     # ---- metadata ----
@@ -233,18 +269,18 @@ class Pack:
         self._change_lock = threading.Lock()
 
     @classmethod
-    def load(cls, *paths: PathLike, iso_codes_dir: Optional[PathLike] = None,
-             allow_inactive: bool = False, pins: Optional[Mapping[str, str]] = None) -> "Pack":
+    def load(cls, *paths: PathLike, **options: Any) -> "Pack":
         """Load pack files, and every ``*.pack.json`` of directories, all or
         nothing.  Raises ReadError, PackError (file, line, column, path say
         where), NotFoundError (a base pack is missing), AmbiguousError,
-        DigestError.  allow_inactive lets draft and withdrawn packs load;
-        pins maps "ID@VERSION" to the digest it must have."""
+        DigestError.  options are the load options (LOAD_OPTIONS): e.g.
+        allow_inactive lets draft and withdrawn packs load, pins maps
+        "ID@VERSION" to the digest it must have."""
         if not paths:
             raise TypeError("Pack.load() needs at least one path")
         pack = cls()
         try:
-            pack.reload(*paths, iso_codes_dir=iso_codes_dir, allow_inactive=allow_inactive, pins=pins)
+            pack.reload(*paths, **options)
         except BaseException:
             pack.close()
             raise
@@ -282,21 +318,19 @@ class Pack:
         with self._use() as h, self._change_lock:
             _ffi.lib().cbec_registry_add(h, pack._live(), ctypes.byref(err))
 
-    def load_path(self, path: PathLike, *, iso_codes_dir: Optional[PathLike] = None,
-                  allow_inactive: bool = False, pins: Optional[Mapping[str, str]] = None) -> None:
+    def load_path(self, path: PathLike, **options: Any) -> None:
         """Add the packs of a file or directory to the set (all or nothing)."""
         err = _ffi.ErrorP()
-        with _Options(iso_codes_dir, allow_inactive, pins) as opts, self._use() as h, self._change_lock:
+        with _Options(**options) as opts, self._use() as h, self._change_lock:
             _ffi.lib().cbec_registry_load_path(h, os.fsencode(path), opts, ctypes.byref(err))
 
-    def reload(self, *paths: PathLike, iso_codes_dir: Optional[PathLike] = None,
-               allow_inactive: bool = False, pins: Optional[Mapping[str, str]] = None) -> None:
+    def reload(self, *paths: PathLike, **options: Any) -> None:
         """Hot reload: replace all packs with those of paths, atomically.
         On error the set keeps its packs and the exception says why."""
         raw = [os.fsencode(p) for p in paths]
         arr = (ctypes.c_char_p * max(len(raw), 1))(*raw)
         err = _ffi.ErrorP()
-        with _Options(iso_codes_dir, allow_inactive, pins) as opts, self._use() as h, self._change_lock:
+        with _Options(**options) as opts, self._use() as h, self._change_lock:
             _ffi.lib().cbec_registry_reload(h, arr, len(raw), opts, ctypes.byref(err))
 
     # ---- reading the set ----

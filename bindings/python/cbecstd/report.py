@@ -16,9 +16,23 @@ from typing import Any, Dict, List, Optional, Union
 
 from . import _ffi
 from .errors import StateError
-from .model import Finding, Format, Severity
+from .model import EdiPosition, Finding, Format, Severity
 
 _RENDER = {"text": _ffi.RENDER_TEXT, "json": _ffi.RENDER_JSON}
+_ACKS = {"x12-997": _ffi.ACK_X12_997, "x12-999": _ffi.ACK_X12_999,
+         "edifact-contrl": _ffi.ACK_EDIFACT_CONTRL}
+
+
+def _edi_position(lib: Any, handle: Any, i: int) -> Optional[EdiPosition]:
+    seg = ctypes.c_ulong()
+    elem = ctypes.c_uint()
+    comp = ctypes.c_uint()
+    tag = ctypes.c_char_p()
+    if not lib.cbec_finding_edi_position(handle, i, ctypes.byref(seg), ctypes.byref(elem),
+                                         ctypes.byref(comp), ctypes.byref(tag)):
+        return None
+    return EdiPosition(int(seg.value), int(elem.value), int(comp.value),
+                       (tag.value or b"").decode("utf-8", "replace"))
 
 
 def _render_code(output: str) -> int:
@@ -71,6 +85,8 @@ class Report:
                 pack=lib.cbec_finding_pack(handle, i) or "",
                 ref=lib.cbec_finding_ref(handle, i) or "",
                 offset=int(lib.cbec_finding_offset(handle, i)),
+                expected=lib.cbec_finding_expected(handle, i) or "",
+                edi=_edi_position(lib, handle, i),
             ))
         self.findings = found
 
@@ -116,6 +132,28 @@ class Report:
             h = self._live()
             lib.cbec_report_render(h, code, (lang or self.lang).encode("utf-8"),
                                    ctypes.byref(text), ctypes.byref(size))
+            return ctypes.string_at(text, size.value).decode("utf-8", "replace")
+
+    def render_ack(self, kind: str, control_number: Optional[str] = None,
+                   timestamp: Optional[str] = None) -> str:
+        """The functional acknowledgement of an EDI input: kind "x12-997",
+        "x12-999" or "edifact-contrl"; control_number the digits of the new
+        interchange's control references (None: "1"); timestamp
+        "YYYYMMDDHHMM" (None: now, UTC).  StateError when the report is not
+        of an EDI input that could be read; InvalidArgumentError for an X12
+        acknowledgement of EDIFACT or the reverse."""
+        try:
+            code = _ACKS[kind]
+        except KeyError:
+            raise ValueError("unknown acknowledgement %r (%s)" % (kind, ", ".join(_ACKS))) from None
+        lib = _ffi.lib()
+        text = ctypes.c_char_p()
+        size = ctypes.c_size_t()
+        with self._lock:
+            lib.cbec_report_render_ack(self._live(), code,
+                                       control_number.encode("ascii") if control_number else None,
+                                       timestamp.encode("ascii") if timestamp else None,
+                                       ctypes.byref(text), ctypes.byref(size))
             return ctypes.string_at(text, size.value).decode("utf-8", "replace")
 
     # ---- lifetime ----

@@ -254,6 +254,7 @@ class ValidateTest(unittest.TestCase):
                 self.assertEqual(js[k], mine[k])
             for f in mine["findings"]:
                 self.assertGreater(f.pop("offset"), 0)
+                self.assertEqual(f.pop("expected"), "customsTradeMode")
             self.assertEqual(js["findings"], mine["findings"])
             with self.assertRaises(ValueError):
                 rep.render("yaml")
@@ -460,6 +461,71 @@ class IdentifierTest(unittest.TestCase):
             c.check("gtin", "6901234567892")
         with self.assertRaises(cbecstd.ReadError):
             cbecstd.IdentifierChecker(iso_codes_dir="/nonexistent")
+
+
+EDIFACT = ("UNA:+.? '\nUNB+UNOC:3+SENDER:14+RECEIVER:14+261201:0930+1'\nUNH+1+ORDERS:D:96A:UN'\n"
+           "BGM+220+PO1+9'\nUNT+9+1'\nUNZ+1+1'\n")
+
+
+class EdiTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pack = cbecstd.Pack.load(support.PACKS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pack.close()
+
+    def test_edi_position(self):
+        """EDI findings carry segment, element, component and tag"""
+        rep = self.pack.validate(EDIFACT)
+        self.assertIs(rep.format, Format.EDIFACT)
+        count = [f for f in rep.findings if f.rule == "CBEC-EDI-COUNT"]
+        self.assertEqual(len(count), 1, rep.findings)
+        self.assertEqual(count[0].edi, cbecstd.EdiPosition(segment=4, element=1, component=0, tag="UNT"))
+        self.assertEqual(count[0].to_dict()["edi"]["tag"], "UNT")
+        self.assertTrue(all(f.edi is None for f in self.pack.validate(ORDER).findings))
+
+    def test_acknowledgement(self):
+        """a CONTRL acknowledgement answers the interchange, sender and recipient swapped"""
+        with self.pack.validate(EDIFACT) as rep:
+            ack = rep.render_ack("edifact-contrl", "5", "202612010930")
+            self.assertIn("UNB+UNOC:3+RECEIVER:14+SENDER:14+261201:0930+5'", ack)
+            self.assertIn("CONTRL", ack)
+            with self.assertRaises(cbecstd.InvalidArgumentError):
+                rep.render_ack("x12-997")
+            with self.assertRaises(ValueError):
+                rep.render_ack("fax")
+        with self.pack.validate(ORDER) as rep, self.assertRaises(cbecstd.StateError):
+            rep.render_ack("edifact-contrl")
+
+
+class SchemaTest(unittest.TestCase):
+    def test_bare_schema(self):
+        """a bare JSON Schema becomes a pack with the message type "schema" """
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "thing.json")
+            with open(path, "w") as f:
+                json.dump({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                           "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 3}}}, f)
+            with cbecstd.RulePack.from_schema(path) as rp, cbecstd.Pack() as pack:
+                self.assertEqual(rp.message_types, ["schema"])
+                pack.add(rp)
+                self.assertTrue(pack.validate({"a": 5}, type="schema").valid)
+                bad = pack.validate({"a": 1}, type="schema").findings
+                self.assertEqual([(f.rule, f.path, f.expected) for f in bad], [("SCHEMA", "/a", "3")])
+            with open(path, "w") as f:
+                f.write('{"type": "no-such-type"}')
+            with self.assertRaises(cbecstd.PackError):
+                cbecstd.RulePack.from_schema(path)
+            with self.assertRaises(cbecstd.ReadError):
+                cbecstd.RulePack.from_schema(os.path.join(d, "missing.json"))
+
+    def test_load_options(self):
+        """unknown load options are refused by name"""
+        with self.assertRaises(TypeError):
+            cbecstd.Pack.load(support.PACKS, iso_code_dir="/x")
+        self.assertIn("resource_dirs", cbecstd.pack.LOAD_OPTIONS)
 
 
 if __name__ == "__main__":

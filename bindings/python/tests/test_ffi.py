@@ -43,7 +43,8 @@ _SCALARS = {
     "int": ctypes.c_int, "size_t": ctypes.c_size_t, "unsigned long": ctypes.c_ulong,
     "const char*": ctypes.c_char_p, "const void*": ctypes.c_void_p,
     "cbec_format": ctypes.c_int, "cbec_severity": ctypes.c_int, "cbec_render_format": ctypes.c_int,
-    "char*": ctypes.c_char_p, "int*": _ffi.c_int_p, "const char**": _ffi.c_char_pp, "const char*const*": _ffi.c_char_pp, "size_t*": _ffi.c_size_p,
+    "char*": ctypes.c_char_p, "int*": _ffi.c_int_p, "unsigned*": _ffi.c_uint_p,
+    "unsigned long*": _ffi.c_ulong_p, "cbec_ack_format": ctypes.c_int, "const char**": _ffi.c_char_pp, "const char*const*": _ffi.c_char_pp, "size_t*": _ffi.c_size_p,
 }
 _OPAQUE = {"cbec_error": _ffi.ErrorP, "cbec_options": _ffi.OptionsP, "cbec_pack": _ffi.PackP,
            "cbec_registry": _ffi.RegistryP, "cbec_validator": _ffi.ValidatorP,
@@ -67,7 +68,8 @@ def expected_ctype(ctype):
 
 # int-returning functions that return a value, not a status.
 NOT_STATUS = {"cbec_version_number", "cbec_error_status", "cbec_report_valid",
-              "cbec_report_truncated", "cbec_finding_severity", "cbec_report_format"}
+              "cbec_report_truncated", "cbec_finding_severity", "cbec_report_format",
+              "cbec_finding_edi_position"}
 
 
 class TableTest(unittest.TestCase):
@@ -232,7 +234,7 @@ class LoaderTest(unittest.TestCase):
             shutil.copytree(os.path.join(support.BINDING, "cbecstd"), pkg,
                             ignore=shutil.ignore_patterns("__pycache__", "libcbecstd.so*"))
             shutil.copy(self.built, os.path.join(pkg, _ffi.SONAME))
-            r = self.run_py({_ffi.ENV_LIBRARY: None, "LD_LIBRARY_PATH": None}, path=d)
+            r = self.run_py({_ffi.ENV_LIBRARY: None, "LD_LIBRARY_PATH": None}, path=d, cwd=d)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout.strip(), os.path.join(pkg, _ffi.SONAME))
 
@@ -253,7 +255,7 @@ class LoaderTest(unittest.TestCase):
             probe = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True)
             if _ffi.SONAME in probe.stdout:
                 self.skipTest("libcbecstd is installed system-wide")
-            r = self.run_py({_ffi.ENV_LIBRARY: None, "LD_LIBRARY_PATH": None}, path=d)
+            r = self.run_py({_ffi.ENV_LIBRARY: None, "LD_LIBRARY_PATH": None}, path=d, cwd=d)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn(_ffi.ENV_LIBRARY, r.stderr)
 

@@ -38,9 +38,13 @@ def order_pack():
 
 def write(d, name, obj):
     p = os.path.join(d, name)
-    # a copied reference pack reads its code list files from data/ beside it
-    if name.endswith(".pack.json") and not os.path.exists(os.path.join(d, "data")):
-        shutil.copytree(os.path.join(SRC, "packs", "data"), os.path.join(d, "data"))
+    # a copied reference pack reads the files it names (code lists, schemas)
+    # from the directories beside it
+    if name.endswith(".pack.json"):
+        packs = os.path.join(SRC, "packs")
+        for sub in os.listdir(packs):
+            if os.path.isdir(os.path.join(packs, sub)) and not os.path.exists(os.path.join(d, sub)):
+                shutil.copytree(os.path.join(packs, sub), os.path.join(d, sub))
     with open(p, "w", encoding="utf-8") as f:
         if isinstance(obj, str):
             f.write(obj)

@@ -42,7 +42,7 @@ static int check_one(const cbec_identifier_checker *checker, const char *kind, c
     if (valid)
         printf(": valid\n");
     else
-        printf(": %s: %s\n", strcmp(lang, "zh-CN") == 0 || strcmp(lang, "zh") == 0 ? "无效" : "invalid", reason);
+        printf(": invalid: %s\n", reason); /* the keywords stay English: scripts parse them */
     return valid ? EXIT_VALID : EXIT_INVALID;
 }
 

@@ -157,7 +157,8 @@ typedef struct js_cc {
     size_t nqueue, capqueue;
     res_build **builds;
     size_t nbuilds;
-    char *implicit_prefix;   /* the root's $id directory, served from base_dir */
+    char *implicit_prefix;   /* the root's $id directory ... */
+    char *implicit_target;   /* ... is the root file's directory (a cbec-file: URI) */
     int meta_depth;
 } js_cc;
 
@@ -717,11 +718,19 @@ static const cbec_node *load_uri(js_cc *cc, const char *uri, js_doc *from, const
             display = uri;
         }
     }
-    if (!dir && cc->implicit_prefix && cc->cfg->base_dir &&
-        strncmp(uri, cc->implicit_prefix, strlen(cc->implicit_prefix)) == 0) {
-        dir = cc->cfg->base_dir;
-        rest = uri + strlen(cc->implicit_prefix);
-        display = uri;
+    if (!dir && cc->implicit_prefix && strncmp(uri, cc->implicit_prefix, strlen(cc->implicit_prefix)) == 0) {
+        /* the root's $id directory is the root file's directory */
+        cbec_buf alias;
+        cbec__buf_init(&alias);
+        cbec__buf_adds(&alias, cc->implicit_target);
+        cbec__buf_adds(&alias, uri + strlen(cc->implicit_prefix));
+        const cbec_node *root = alias.oom ? NULL : load_uri(cc, cbec__buf_cstr(&alias), from, at);
+        if (alias.oom)
+            cc_oom(cc);
+        cbec__buf_free(&alias);
+        if (root && !register_uri(cc, from, uri, root, at))
+            return NULL;
+        return root;
     }
     if (!dir) {
         cc_error(cc, from, at, "cannot resolve %s: it is not a file beside the schema, an embedded metaschema or under a registered URI prefix (schemas are never fetched from the network)", uri);
@@ -1370,6 +1379,7 @@ static void cc_free(js_cc *cc)
     free(cc->builds);
     free(cc->queue);
     free(cc->implicit_prefix);
+    free(cc->implicit_target);
 }
 
 void cbec__schema_free(cbec_schema *s)
@@ -1414,10 +1424,14 @@ static bool compile_root(js_cc *cc, js_doc *d)
         if (!abs)
             return cc_oom(cc);
         char *slash = strrchr(abs, '/');
-        if (slash && cbec__uri_has_scheme(abs, strlen(abs)) &&
-            strncmp(abs, CBEC_SCHEMA_FILE_SCHEME, strlen(CBEC_SCHEMA_FILE_SCHEME)) != 0) {
+        const char *fs = CBEC_SCHEMA_FILE_SCHEME;
+        const char *dslash = strrchr(d->uri, '/');
+        if (slash && dslash && cbec__uri_has_scheme(abs, strlen(abs)) && strncmp(abs, fs, strlen(fs)) != 0 &&
+            strncmp(d->uri, fs, strlen(fs)) == 0) {
             slash[1] = '\0';
             cc->implicit_prefix = abs;
+            if (!(cc->implicit_target = cbec__strndup(d->uri, (size_t)(dslash - d->uri) + 1)))
+                return cc_oom(cc);
         } else {
             free(abs);
         }

@@ -270,6 +270,61 @@ def _():
             check(any(x["pack"].startswith(obj["id"]) for x in rep.get("packs", [])) or rep["valid"], rep)
 
 
+def schema_validate(schema, files):
+    """{file: [(rule, path)]} of the error findings of validating files
+    against a JSON Schema with the library's own JSON Schema support."""
+    r = subprocess.run([CBECSTD, "validate", "--schema", schema, "-o", "json", *files],
+                       capture_output=True, timeout=300)
+    check(r.returncode in (0, 1), "cbecstd validate --schema failed: %s" % r.stderr.decode())
+    out = {}
+    for line in r.stdout.decode().splitlines():
+        rep = json.loads(line)
+        if "source" in rep:
+            out[rep["source"]] = [(f["path"], f["message"]) for f in rep["findings"] if f["severity"] == "error"]
+    return out
+
+
+@case("doc/pack.schema.json describes every check kind and format section, and every pack conforms")
+def _():
+    schema_path = os.path.join(DOC, "pack.schema.json")
+    schema = json.loads(read("doc", "pack.schema.json"))
+    rule_props = schema["$defs"]["rule"]["properties"]
+    missing = [k for k in check_kinds() if k not in rule_props]
+    check(not missing, "describe these check kinds in doc/pack.schema.json: %s" % ", ".join(missing))
+    sections = re.findall(r'\{"(\w+)", CBEC_FORMAT_\w+,', read("src", "pack", "sections.c"))
+    check(sections, "no format section found in src/pack/sections.c")
+    missing = [s for s in sections if s not in schema["$defs"]["messageType"]["properties"]]
+    check(not missing, "describe these format sections in doc/pack.schema.json: %s" % ", ".join(missing))
+    try:
+        import jsonschema
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except ImportError:
+        pass   # the library's own check below still reads the schema
+    packs = sorted(glob.glob(os.path.join(SRC, "packs", "**", "*.pack.json"), recursive=True))
+    for exp in glob.glob(os.path.join(SRC, "tests", "cases", "**", "expected.json"), recursive=True):
+        pack = os.path.join(os.path.dirname(exp), "pack.json")
+        with open(exp, encoding="utf-8") as f:
+            if os.path.exists(pack) and json.load(f).get("exit") != 2:
+                packs.append(pack)
+    check(len(packs) >= 4, packs)
+    with tempfile.TemporaryDirectory() as d:
+        for k, _, obj in authoring_blocks():
+            if k.startswith("pack"):
+                packs.append(write_pack(d, "guide-%d" % len(packs), obj))
+        bad = {f: errs for f, errs in schema_validate(schema_path, packs).items() if errs}
+        check(not bad, "packs the schema refuses: %s" % json.dumps(bad, ensure_ascii=False)[:2000])
+        # and it is not a schema that accepts anything
+        with open(packs[0], encoding="utf-8") as f:
+            wrong = json.load(f)
+        wrong["messages"][next(iter(wrong["messages"]))].setdefault("rules", []).append(
+            {"id": "X-1", "path": "/a", "patern": "^a$"})
+        wrong["staus"] = "active"
+        probe = write_pack(d, "wrong", wrong)
+        found = schema_validate(schema_path, [probe])[probe]
+        paths = {p for p, _ in found}
+        check("/staus" in paths and any(p.endswith("/patern") for p in paths), found)
+
+
 def main():
     global CBECSTD
     ap = argparse.ArgumentParser()

@@ -473,7 +473,7 @@ bool cbec__langtag_matches(const char *range, const cbec_langtag *tag)
         return true;
     if (rl == 4 && letters_index(range, 4) >= 0)
         return tag->script[0] && ascii_caseeq(range, tag->script, 4);
-    if (!tag->language[0])
+    if (!tag->language[0] && tag->script[0])
         return false; /* a script-only key matches only script ranges */
     size_t tl = strlen(tag->canon);
     return tl >= rl && ascii_caseeq(range, tag->canon, rl) && (tl == rl || tag->canon[rl] == '-');

@@ -180,7 +180,8 @@ static bool compile_range(cbec_compiler *c, text_state *s, const cbec_node *n, b
     cbec_langtag_error e;
     if (!cbec__langtag_check(s->tags_registered ? s->tab : NULL, n->text, n->len, true, &tag, &e))
         return cbec__compile_error(c, n, "invalid language \"%.*s\": %s", (int)(n->len > 40 ? 40 : n->len), n->text, e.en);
-    *out = cbec__strdup(tag.language[0] ? tag.canon : tag.script);
+    /* a script-only key stands for its script; any other tag for itself */
+    *out = cbec__strdup(!tag.language[0] && tag.script[0] ? tag.script : tag.canon);
     return *out ? true : cbec__compile_oom(c);
 }
 

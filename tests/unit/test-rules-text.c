@@ -543,6 +543,9 @@ START_TEST(test_langtag_ranges_filter)
     ck_assert(tag_matches("Latn", "zh-Latn"));
     ck_assert(!tag_matches("Latn", "en"));
     ck_assert(!tag_matches("la", "latn"));
+    ck_assert(tag_matches("x-sami", "x-sami"));          /* private-use tags match themselves */
+    ck_assert(tag_matches("x-sami", "X-Sami-north"));
+    ck_assert(!tag_matches("x-sami", "x-samiq"));
 }
 END_TEST
 

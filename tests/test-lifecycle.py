@@ -7,6 +7,7 @@ import copy
 import json
 import os
 import shutil
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,9 +54,22 @@ def write(d, name, obj):
     return p
 
 
+def pack_dir(d):
+    """A copy of the reference packs (with the files they refer to), where
+    revised packs can be written beside them; the originals are removed so
+    each test loads exactly the packs it names."""
+    dst = os.path.join(d, "packs")
+    shutil.copytree(os.path.join(SRC, "packs"), dst)
+    for f in os.listdir(dst):
+        if f.endswith(".pack.json") and f != "base.pack.json":
+            os.remove(os.path.join(dst, f))
+    return dst
+
+
 def revision(d):
     """v1.0.0 = the reference order pack; v1.1.0 drops one rule, adds one,
     changes one (trade modes narrowed to retail)."""
+    d = pack_dir(d)
     old = order_pack()
     new = copy.deepcopy(old)
     new["version"] = "1.1.0"
@@ -93,7 +107,7 @@ def _():
         m = copy.deepcopy(base); m["tradeMode"] = "9710"; corpus.append(m)  # ORD-003 now fails
         m = copy.deepcopy(base); m["originCountry"] = "jp"; corpus.append(m)  # ORD-010 no longer
         path = write(d, "corpus.ndjson", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in corpus))
-        base = os.path.join(SRC, "packs", "base.pack.json")
+        base = os.path.join(os.path.dirname(o), "base.pack.json")
         r = run("impact", "--old", base, "--old", o, "--new", base, "--new", n, "--ndjson", path)
         out = r.stdout.decode()
         check(r.returncode == 1, (r.returncode, out, r.stderr))
@@ -128,8 +142,9 @@ def _():
     with tempfile.TemporaryDirectory() as d:
         p = order_pack()
         p["effective"] = {"from": "2026-01-01", "to": "2026-12-31"}
-        path = write(d, "o.pack.json", p)
-        base = os.path.join(SRC, "packs", "base.pack.json")
+        pd = pack_dir(d)
+        path = write(pd, "o.pack.json", p)
+        base = os.path.join(pd, "base.pack.json")
         ex = os.path.join(SRC, "examples", "order.json")
         r = run("validate", "-p", base, "-p", path, "--date", "2026-06-01", "-o", "json", ex)
         rep = json.loads(r.stdout)

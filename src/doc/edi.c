@@ -920,6 +920,9 @@ bool edi_time_ok(const char *s, size_t n)
     return true;
 }
 
+bool cbec__edi_date_ok(const char *s, size_t n) { return edi_date_ok(s, n); }
+bool cbec__edi_time_ok(const char *s, size_t n) { return edi_time_ok(s, n); }
+
 /* ---- envelope records ---- */
 
 bool edi_add_service(cbec_edi_reader *r, uint32_t ordinal, uint32_t ic)

@@ -179,6 +179,9 @@ const cbec_node *cbec__edi_component(const cbec_node *element, unsigned comp);
 const char *cbec__edi_tag(const cbec_node *segment, size_t *len);
 /* True when a value is present (not absent, not empty). */
 bool cbec__edi_present(const cbec_node *n);
+/* Calendar date YYMMDD (n 6) or CCYYMMDD (n 8); time HHMM[SS[d..]]. */
+bool cbec__edi_date_ok(const char *s, size_t n);
+bool cbec__edi_time_ok(const char *s, size_t n);
 
 /* ---- summary kept by a report, for acknowledgements ---- */
 

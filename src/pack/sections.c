@@ -5,6 +5,7 @@
 #include "pack/sections.h"
 #include "rules/schema-pack.h"
 #include "rules/xsd.h"
+#include "rules/edidef.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,8 @@ static bool json_section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
 static const cbec_section_kind sections[] = {
     {"json", CBEC_FORMAT_JSON, json_section},
     {"xml", CBEC_FORMAT_XML, cbec__xml_section_compile}, /* rules/xsd.c */
+    {"edifact", CBEC_FORMAT_EDIFACT, cbec__edifact_section_compile}, /* rules/edidef-section.c */
+    {"x12", CBEC_FORMAT_X12, cbec__x12_section_compile},             /* rules/edidef-section.c */
 };
 
 const cbec_section_kind *cbec__section_kind_find(const char *key, size_t len)

@@ -92,6 +92,16 @@ static const smapping *find_map(const cbec_statemachine *m, const char *name)
     return NULL;
 }
 
+const char *cbec__statemachine_state_name(const cbec_statemachine *m, int state)
+{
+    return state >= 0 && (size_t)state < m->nstates ? m->states[state] : NULL;
+}
+
+bool cbec__statemachine_has_mapping(const cbec_statemachine *m, const char *map)
+{
+    return find_map(m, map) != NULL;
+}
+
 int cbec__statemachine_map(const cbec_statemachine *m, const char *map, const char *code, size_t len)
 {
     if (!map)

@@ -26,6 +26,11 @@ int cbec__statemachine_state(const cbec_statemachine *m, const char *name, size_
  * -2 when the mapping maps the code to no state (an informational
  * status); -1 when the code is unknown.  map NULL: the name itself. */
 int cbec__statemachine_map(const cbec_statemachine *m, const char *map, const char *code, size_t len);
+/* The name of state index state, NULL when out of range (EDI bindings turn
+ * mapped codes into state names). */
+const char *cbec__statemachine_state_name(const cbec_statemachine *m, int state);
+/* True when the machine has a mapping of that name. */
+bool cbec__statemachine_has_mapping(const cbec_statemachine *m, const char *map);
 /* May state `to` follow state `from`? */
 bool cbec__statemachine_allows(const cbec_statemachine *m, int from, int to);
 bool cbec__statemachine_terminal(const cbec_statemachine *m, int state);

@@ -321,8 +321,12 @@ CBEC_API size_t cbec_report_count_severity(const cbec_report *r, cbec_severity s
 CBEC_API int cbec_report_set_source(cbec_report *r, const char *source, unsigned long index);
 
 /* Finding accessors, i < cbec_report_count().  Strings are borrowed from the
- * report.  path is an RFC 6901 JSON Pointer into the logical message; line
- * and column are 1-based (column in characters), 0 when unknown.  @since 0.1 */
+ * report.  path is an RFC 6901 JSON Pointer into the logical message; for an
+ * XML message it is the element path as written in the message, repeated
+ * elements numbered from 1 ("/ceb:CEB311Message/ceb:Order[2]/ceb:OrderHead/
+ * ceb:orderNo", "/@attr" for an attribute), also for findings on fields a
+ * binding mapped (doc/xml.md); line and column are 1-based (column in
+ * characters), 0 when unknown.  @since 0.1 */
 CBEC_API const char *cbec_finding_rule(const cbec_report *r, size_t i);
 CBEC_API cbec_severity cbec_finding_severity(const cbec_report *r, size_t i);
 CBEC_API const char *cbec_finding_path(const cbec_report *r, size_t i);

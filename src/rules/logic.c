@@ -1224,33 +1224,44 @@ static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
 static bool walk_all(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, collector *col)
 {
     cbec_lval v = *cur;
+    /* each "*" recurses: a computed path of many stars must not exhaust the stack */
+    if (++x->depth > x->env->limits.max_depth) {
+        x->depth--;
+        return elimit(x, "the path has too many \"*\" segments", "路径中的“*”过多");
+    }
+    bool ok = true;
     for (size_t i = 0; i < nsegs; i++) {
-        if (!cost(x, 1))
+        if (!cost(x, 1)) {
+            x->depth--;
             return false;
+        }
         if (segs[i].wild) {
             uint32_t n = v.kind == CBEC_LV_ARR || v.kind == CBEC_LV_PAIRS ? v.n
                          : v.kind == CBEC_LV_NODE ? v.u.node->count : 0;
-            for (uint32_t k = 0; k < n; k++) {
+            for (uint32_t k = 0; ok && k < n; k++) {
                 cbec_lval item;
-                if (v.kind == CBEC_LV_NODE) {
-                    if (!node_val(x, &v.u.node->children[k], &item))
-                        return false;
-                } else {
+                if (v.kind == CBEC_LV_NODE)
+                    ok = node_val(x, &v.u.node->children[k], &item);
+                else
                     item = v.u.items[k];
-                }
-                if (!walk_all(x, &item, segs + i + 1, nsegs - i - 1, col))
-                    return false;
+                ok = ok && walk_all(x, &item, segs + i + 1, nsegs - i - 1, col);
             }
-            return true;
+            x->depth--;
+            return ok;
         }
         cbec_lval next;
         bool f;
-        if (!step(x, &v, segs[i].s, segs[i].len, &next, &f))
+        if (!step(x, &v, segs[i].s, segs[i].len, &next, &f)) {
+            x->depth--;
             return false;
-        if (!f)
+        }
+        if (!f) {
+            x->depth--;
             return true;
+        }
         v = next;
     }
+    x->depth--;
     return collect(x, col, &v);
 }
 

@@ -325,6 +325,20 @@ START_TEST(test_logic_depth_limits_compile_and_run)
     cbec_logic_limits lim = default_limits();
     lim.max_depth = 3;
     ck_assert_str_eq(evalx("{\"!\": {\"!\": {\"!\": {\"!\": true}}}}", "null", &lim), "!Limit");
+    /* a computed path of 200 stars over data nested 200 deep recurses no deeper than the limit */
+    char data[1024] = "", path[1024] = "";
+    for (int i = 0; i < 200; i++) {
+        strcat(data, "[");
+        strcat(path, i ? ".*" : "*");
+    }
+    strcat(data, "1");
+    for (int i = 0; i < 200; i++)
+        strcat(data, "]");
+    char stars[1200];
+    snprintf(stars, sizeof stars, "{\"var\": {\"cat\": [\"%s\"]}}", path);
+    ck_assert_str_eq(eval(stars, data), "!Limit");
+    snprintf(stars, sizeof stars, "{\"var\": {\"cat\": [\"%.23s\"]}}", path);  /* 12 stars */
+    ck_assert_str_eq(eval(stars, "[[[[[[[[[[[[7]]]]]]]]]]]]"), "[7]");
 }
 END_TEST
 

@@ -18,7 +18,7 @@ typedef enum op {
     OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_MAP, OP_REDUCE, OP_FILTER, OP_ALL, OP_NONE, OP_SOME,
     OP_MERGE, OP_IN, OP_CAT, OP_SUBSTR, OP_LOG,
     /* commerce extensions */
-    OP_SUM, OP_COUNT, OP_ROUND, OP_CURRENCY_ROUND, OP_MINOR_UNITS, OP_WITHIN, OP_IN_CODELIST,
+    OP_SUM, OP_COUNT, OP_ROUND, OP_CURRENCY_ROUND, OP_MINOR_UNITS, OP_CURRENCY_UNIT, OP_WITHIN, OP_IN_CODELIST,
     OP_DECIMAL, OP_IS_DECIMAL, OP_DATETIME, OP_TIME_EQ, OP_TIME_LT, OP_TIME_LE, OP_TIME_GT, OP_TIME_GE,
     OP_SECONDS_BETWEEN,
     /* newer community operators */
@@ -75,6 +75,7 @@ static const struct opdef {
     {"round", OP_ROUND, 0, 1, 3},
     {"currency_round", OP_CURRENCY_ROUND, 0, 2, 3},
     {"minor_units", OP_MINOR_UNITS, 0, 1, 1},
+    {"currency_unit", OP_CURRENCY_UNIT, 0, 1, 1},
     {"within", OP_WITHIN, F_ARRAY, 3, 3},
     {"in_codelist", OP_IN_CODELIST, F_ARRAY, 2, 2},
     {"decimal", OP_DECIMAL, 0, 1, 1},
@@ -2245,13 +2246,17 @@ static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
         break;
     case OP_SUM: case OP_COUNT: ok = op_sum_count(x, n, data, out); break;
     case OP_ROUND: case OP_CURRENCY_ROUND: ok = op_round(x, n, data, out); break;
-    case OP_MINOR_UNITS: {
+    case OP_MINOR_UNITS:
+    case OP_CURRENCY_UNIT: {
+        /* the number of fraction digits, or the value of one minor unit (0.01) */
         cbec_lval v;
         int units;
         ok = ev(x, n->args[0], data, &v) && currency_of(x, n, &v, &units);
         if (ok) {
             cbec_dec d;
-            cbec__dec_from_int(units, &d);
+            cbec__dec_from_int(n->op == OP_MINOR_UNITS ? units : 1, &d);
+            if (n->op == OP_CURRENCY_UNIT)
+                d.exp = -units;
             set_num(out, &d);
         }
         break;

@@ -254,6 +254,10 @@ START_TEST(test_logic_rounding_and_currencies)
     ck_assert_str_eq(eval("{\"currency_round\": [\"1.2345\", \"KWD\", \"half-even\"]}", "null"), "1.234");
     ck_assert_str_eq(eval("{\"currency_round\": [\"1\", \"XAU\"]}", "null"), "!Invalid Arguments");
     ck_assert_str_eq(eval("{\"minor_units\": \"CLF\"}", "null"), "4");
+    ck_assert_str_eq(eval("[{\"currency_unit\": \"CNY\"}, {\"currency_unit\": \"JPY\"}, {\"currency_unit\": \"KWD\"}]", "null"),
+                     "[0.01,1,0.001]");
+    ck_assert_str_eq(eval("{\"within\": [\"100.01\", \"100\", {\"currency_unit\": \"CNY\"}]}", "null"), "true");
+    ck_assert_str_eq(eval("{\"within\": [\"100.02\", \"100\", {\"currency_unit\": \"CNY\"}]}", "null"), "false");
     ck_assert_str_eq(eval("{\"within\": [\"10.004\", \"10\", {\"/\": [1, {\"*\": [2, 100]}]}]}", "null"), "true");
     ck_assert_str_eq(eval("{\"within\": [\"10.006\", \"10\", \"0.005\"]}", "null"), "false");
     ck_assert_int_eq(cbec__currency_minor_units("cny", 3), -1);

@@ -293,7 +293,8 @@ static void report(js_vc *vc, cbec_schema_fail code, const cbec_node *at, const 
     if (vc->silent || vc->stop || !vc->run->sink)
         return;
     cbec__buf_reset(&vc->loc);
-    cbec__buf_adds(&vc->loc, j->loc);
+    /* the root's location is the empty pointer: shown as "#" */
+    cbec__buf_adds(&vc->loc, *j->loc || kw || extra ? j->loc : "#");
     if (kw) {
         cbec__buf_addc(&vc->loc, '/');
         cbec__buf_adds(&vc->loc, kw);

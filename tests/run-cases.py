@@ -3,7 +3,7 @@
 (message.json, message.xml, message.edi, ...), an optional pack.json (else
 the bundled reference packs) and expected.json:
 
-    {"args": [...extra cbecstd validate arguments...],
+    {"args": [...extra cbecstd validate arguments; "{case}" stands for the case's directory...],
      "exit": 1, "valid": false, "type": "order",
      "findings": [{"rule": "ORD-001", "path": "/orderNo", "line": 4, "column": 14}, ...],
      "complete": true}
@@ -40,7 +40,7 @@ def run_case(cbecstd, case):
     pack = os.path.join(case, "pack.json")
     if os.path.exists(pack):
         cmd += ["-p", pack]
-    cmd += exp.get("args", [])
+    cmd += [a.replace("{case}", case) for a in exp.get("args", [])]
     cmd.append(msg)
     r = subprocess.run(cmd, capture_output=True)
     errors = []

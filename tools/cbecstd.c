@@ -15,6 +15,7 @@ static const struct {
     {"impact", cli_cmd_impact},
     {"check", cli_cmd_check},
     {"eval", cli_cmd_eval},
+    {"ack", cli_cmd_ack},
 };
 
 void cli_usage(FILE *f)
@@ -33,6 +34,8 @@ void cli_usage(FILE *f)
             "       cbecstd check [--lang zh-CN|en] [--no-countries] KIND VALUE...|-\n"
             "       cbecstd check --list\n"
             "       cbecstd eval [--max-operations N] [--max-depth N] [--assert] RULE.json DATA.json\n"
+            "       cbecstd ack [-p PACK]... [-t TYPE] [--format 997|999|contrl] [--control N]\n"
+            "                   [--timestamp YYYYMMDDHHMM] [--report] [FILE|-]\n"
             "       cbecstd --version | --help\n"
             "\n"
             "Exit status: 0 no message has an error finding; 1 some message has one (or could\n"

@@ -49,6 +49,8 @@ int cli_cmd_impact(int argc, char **argv);
 /* "check KIND VALUE...": identifiers on their own (cmd-check.c). */
 int cli_cmd_check(int argc, char **argv);
 int cli_cmd_eval(int argc, char **argv);
+/* "ack": the functional acknowledgement of an EDI interchange (cmd-ack.c). */
+int cli_cmd_ack(int argc, char **argv);
 /* "pack diff OLD NEW" (argv[1] is "diff"). */
 int cli_pack_diff(int argc, char **argv);
 

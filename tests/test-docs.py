@@ -102,7 +102,7 @@ def _():
 def _():
     man = read("doc", "cbecstd.1").replace("\\-", "-")
     opts = set()
-    for path in glob.glob(os.path.join(SRC, "tools", "*.c")):
+    for path in glob.glob(os.path.join(SRC, "tools", "*.[ch]")):
         with open(path, encoding="utf-8") as f:
             opts.update(re.findall(r'\{"([a-z][a-z0-9-]*)",\s*(?:no|required|optional)_argument', f.read()))
     opts.discard("help")

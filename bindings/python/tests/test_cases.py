@@ -31,6 +31,11 @@ def _parser():
     p.add_argument("-j", "--jobs")               # threads only
     p.add_argument("-D", "--date")
     p.add_argument("-A", "--allow-draft", action="store_true")
+    p.add_argument("-P", "--previous-state")
+    p.add_argument("--schema")
+    p.add_argument("--draft")
+    p.add_argument("-r", "--resource", action="append", default=[])
+    p.add_argument("--format-assert", action="store_true")
     return p
 
 
@@ -66,18 +71,60 @@ def resolve(case, path):
 _PACKS = {}
 
 
-def load_packs(paths):
-    key = tuple(paths)
+def load_packs(paths, **options):
+    key = (tuple(paths), json.dumps(options, sort_keys=True))
     if key not in _PACKS:
-        _PACKS[key] = cbecstd.Pack.load(*paths)
+        _PACKS[key] = cbecstd.Pack.load(*paths, **options)
     return _PACKS[key]
+
+
+def load_options(ns):
+    """The load options the CLI's JSON Schema options stand for."""
+    options = {}
+    if ns.draft:
+        options["schema_draft"] = ns.draft
+    if ns.format_assert:
+        options["schema_format_assert"] = True
+    dirs = {}
+    for r in ns.resource:
+        prefix, sep, directory = r.partition("=")
+        if not sep:
+            raise CaseSkip("malformed -r %r" % r)
+        dirs[prefix] = directory
+    if dirs:
+        options["resource_dirs"] = dirs
+    return options
+
+
+def open_packs(paths, ns):
+    """The Pack the CLI would validate with: the named packs, and with
+    --schema the schema's pack (message type "schema")."""
+    options = load_options(ns)
+    if not ns.schema:
+        return load_packs(paths, **options), ns.type
+    pack = cbecstd.Pack()
+    try:
+        if paths:
+            pack.reload(*paths, **options)
+        schema = cbecstd.RulePack.from_schema(ns.schema, draft=ns.draft, format_assert=ns.format_assert,
+                                              resource_dirs=options.get("resource_dirs"))
+        with schema:
+            pack.add(schema)
+    except BaseException:
+        pack.close()
+        raise
+    _OWNED.append(pack)
+    return pack, "schema"
+
+
+_OWNED = []
 
 
 def run_case(case):
     """The list of differences from expected.json (empty: the case passes)."""
     with open(os.path.join(case, "expected.json"), encoding="utf-8") as f:
         exp = json.load(f)
-    ns = parse_args(exp.get("args", []))
+    ns = parse_args([a.replace("{case}", case) for a in exp.get("args", [])])
     msg = message_file(case)
     if msg is None:
         return ["no message.* file"]
@@ -85,24 +132,26 @@ def run_case(case):
     if os.path.exists(os.path.join(case, "pack.json")):
         packs.append(os.path.join(case, "pack.json"))
     packs += [resolve(case, p) for p in ns.pack]
-    if not packs:
+    if not packs and not ns.schema:
         packs = [support.PACKS]
     want_exit = exp.get("exit", 1 if exp.get("findings") else 0)
     with open(msg, "rb") as f:
         data = f.read()
     try:
-        pack = load_packs(packs)
+        pack, msg_type = open_packs(packs, ns)
         options = {}
         if ns.date:
             options["date"] = ns.date
         if ns.allow_draft:
             options["allow_inactive"] = True
+        if ns.previous_state is not None:
+            options["previous_state"] = ns.previous_state
         with pack.validator(**options) as v:
             if ns.ndjson:
-                reports = [v.validate(raw, type=ns.type, format=ns.format, lang=ns.lang)
+                reports = [v.validate(raw, type=msg_type, format=ns.format, lang=ns.lang)
                            for _, raw in cbecstd.iter_ndjson(data.splitlines(keepends=True))]
             else:
-                reports = [v.validate(data, type=ns.type, format=ns.format, lang=ns.lang)]
+                reports = [v.validate(data, type=msg_type, format=ns.format, lang=ns.lang)]
     except cbecstd.CbecError as e:
         if want_exit == 2:
             return []
@@ -138,9 +187,10 @@ class CasesTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for p in _PACKS.values():
+        for p in list(_PACKS.values()) + _OWNED:
             p.close()
         _PACKS.clear()
+        del _OWNED[:]
 
 
 def _make(case):

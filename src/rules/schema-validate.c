@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_MAX_DEPTH 2000
+#define DEFAULT_MAX_DEPTH 1000
 #define DEFAULT_MAX_STEPS 50000000UL
 #define MAX_EXPONENT 1000000000000000LL
 
@@ -180,6 +180,37 @@ static bool is_multiple(const js_num *a, const js_num *m, u128 mcoef)
 
 static bool num_of(const cbec_node *n, js_num *out) { return cbec__js_num_parse(n->text, n->len, out); }
 
+static bool equal(const cbec_node *a, const cbec_node *b);
+
+static int member_order(const void *x, const void *y)
+{
+    const cbec_node *a = *(const cbec_node *const *)x, *b = *(const cbec_node *const *)y;
+    size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+    int c = memcmp(a->key, b->key, n);
+    return c ? c : (a->keylen > b->keylen) - (a->keylen < b->keylen);
+}
+
+/* Big objects are compared member by member in key order, so the work is
+ * n log n rather than n^2 lookups. */
+static bool equal_large_objects(const cbec_node *a, const cbec_node *b)
+{
+    const cbec_node **x = malloc(2 * (size_t)a->count * sizeof *x);
+    if (!x)
+        return false;
+    const cbec_node **y = x + a->count;
+    for (uint32_t i = 0; i < a->count; i++) {
+        x[i] = &a->children[i];
+        y[i] = &b->children[i];
+    }
+    qsort(x, a->count, sizeof *x, member_order);
+    qsort(y, a->count, sizeof *y, member_order);
+    bool same = true;
+    for (uint32_t i = 0; i < a->count && same; i++)
+        same = member_order(&x[i], &y[i]) == 0 && equal(x[i], y[i]);
+    free(x);
+    return same;
+}
+
 static bool equal(const cbec_node *a, const cbec_node *b)
 {
     if (a->kind != b->kind)
@@ -201,6 +232,8 @@ static bool equal(const cbec_node *a, const cbec_node *b)
     case CBEC_NODE_OBJECT:
         if (a->count != b->count)
             return false;
+        if (a->count > 16)
+            return equal_large_objects(a, b);
         for (uint32_t i = 0; i < a->count; i++) {
             const cbec_node *m = cbec__node_member(b, a->children[i].key, a->children[i].keylen);
             if (!m || !equal(&a->children[i], m))
@@ -587,15 +620,28 @@ static bool eval_object(js_vc *vc, const js_node *j, const cbec_node *inst, cons
 {
     bool ok = true;
     char num[24];
+    /* many names against a big object: look them up in a map of its keys */
+    cbec_strmap keys;
+    cbec__strmap_init(&keys);
+    bool mapped = false;
+    if (j->nrequired > 8 && inst->count > 32) {
+        mapped = true;
+        for (uint32_t i = 0; i < inst->count && mapped; i++)
+            mapped = cbec__strmap_put(&keys, inst->children[i].key, inst->children[i].keylen, (void *)&inst->children[i], NULL);
+    }
     for (size_t i = 0; i < j->nrequired; i++) {
         const cbec_node *r = j->required[i];
-        if (!cbec__node_member(inst, r->text, r->len)) {
+        bool present = mapped ? cbec__strmap_get(&keys, r->text, r->len) != NULL : cbec__node_member(inst, r->text, r->len) != NULL;
+        if (!present) {
             report(vc, CBEC_SF_REQUIRED, inst, j, "required", NULL, r->text, r->len);
             ok = false;
             if (vc->silent)
-                return false;
+                break;
         }
     }
+    cbec__strmap_free(&keys);
+    if (!ok && vc->silent)
+        return false;
     if ((j->has & JS_HAS_MINPROPS) && inst->count < j->minprops) {
         cbec__u64_text(j->minprops, num);
         reports(vc, CBEC_SF_MIN_PROPERTIES, inst, j, "minProperties", num);

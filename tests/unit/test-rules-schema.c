@@ -349,6 +349,41 @@ START_TEST(test_schema_metaschemas_are_built_in)
 }
 END_TEST
 
+START_TEST(test_schema_big_instances_stay_fast)
+{
+    /* two equal objects of 20000 members each: compared in key order */
+    cbec_buf b;
+    cbec__buf_init(&b);
+    cbec__buf_addc(&b, '[');
+    for (int k = 0; k < 2; k++) {
+        cbec__buf_adds(&b, k ? ",{" : "{");
+        for (int i = 0; i < 20000; i++)
+            cbec__buf_addf(&b, "%s\"k%d\": %d", i ? "," : "", k ? 19999 - i : i, k ? 19999 - i : i);
+        cbec__buf_addc(&b, '}');
+    }
+    cbec__buf_addc(&b, ']');
+    compiled c = compile("{\"uniqueItems\": true}");
+    ck_assert(!valid(&c, cbec__buf_cstr(&b)));
+    cfree(&c);
+    /* many required names against a big object */
+    cbec_buf sch;
+    cbec__buf_init(&sch);
+    cbec__buf_adds(&sch, "{\"items\": {\"required\": [");
+    for (int i = 0; i < 2000; i++)
+        cbec__buf_addf(&sch, "%s\"k%d\"", i ? "," : "", i * 10);
+    cbec__buf_adds(&sch, ", \"absent\"]}}");
+    c = compile(cbec__buf_cstr(&sch));
+    collected col = {{0}, 0};
+    cbec__buf_init(&col.lines);
+    ck_assert(!run_instance(&c, cbec__buf_cstr(&b), &col));
+    ck_assert_uint_eq(col.n, 2); /* "absent", in each item */
+    cbec__buf_free(&col.lines);
+    cfree(&c);
+    cbec__buf_free(&sch);
+    cbec__buf_free(&b);
+}
+END_TEST
+
 /* ---- numbers ---- */
 
 START_TEST(test_schema_multiple_of_is_exact)
@@ -826,6 +861,7 @@ int main(void)
     tcase_add_test(tc, test_schema_work_is_bounded);
     tcase_add_test(tc, test_schema_dynamic_ref_uses_the_dynamic_scope);
     tcase_add_test(tc, test_schema_metaschemas_are_built_in);
+    tcase_add_test(tc, test_schema_big_instances_stay_fast);
     tcase_add_test(tc, test_schema_multiple_of_is_exact);
     tcase_add_test(tc, test_schema_bounds_and_integers_are_exact);
     tcase_add_test(tc, test_schema_multiple_of_large_exponents);

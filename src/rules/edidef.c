@@ -1211,7 +1211,9 @@ cbec_edi_inst *cbec__edidef_match(const cbec_edidef *d, const cbec_edi_message_i
                     found_entry = i;
                     break;
                 }
-                if (full_level < 0) {
+                /* every place is full: reading the segment as one more
+                 * instance of a group says more than one more segment */
+                if (full_level < 0 || (e->group && !stack[full_level].entry->kids[full_entry].group)) {
                     full_level = L;
                     full_entry = i;
                 }

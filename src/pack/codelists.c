@@ -13,6 +13,8 @@
 #define LIST_NAME_MAX 64
 #define ATTR_MAX 32          /* attributes per list */
 #define FILE_MAX_DEPTH 16
+#define LISTS_MAX 4096       /* code lists per pack */
+#define CODES_MAX 1000000    /* codes in all the lists of a pack */
 
 /* ---- the list itself ---- */
 
@@ -758,6 +760,33 @@ const cbec_codelist *cbec__compile_import(cbec_compiler *c, const cbec_node *at,
     return l;
 }
 
+/* Copy every code of src, with labels, dates and attributes, into l. */
+static bool copy_codes(cbec_compiler *c, const cbec_codelist *src, cbec_codelist *l)
+{
+    int map[ATTR_MAX];
+    for (size_t a = 0; a < src->nattrs && a < ATTR_MAX; a++)
+        if ((map[a] = cbec__codelist_attr_index(l, src->attr_names[a], true)) < 0)
+            return cbec__compile_oom(c);
+    for (size_t i = 0; i < src->count; i++) {
+        const cbec_code *from = src->entries[i];
+        cbec_code *e = cbec__codelist_entry(l, from->code, from->len);
+        if (!e)
+            return cbec__compile_oom(c);
+        if ((from->label_en && !(e->label_en = cbec__strdup(from->label_en))) ||
+            (from->label_zh && !(e->label_zh = cbec__strdup(from->label_zh))))
+            return cbec__compile_oom(c);
+        memcpy(e->valid_from, from->valid_from, sizeof e->valid_from);
+        memcpy(e->valid_to, from->valid_to, sizeof e->valid_to);
+        for (size_t a = 0; a < src->nattrs && a < ATTR_MAX; a++) {
+            const char *v = cbec__code_attr(src, from, (int)a);
+            if (v && !cbec__code_set_attr(l, e, map[a], v, strlen(v)))
+                return cbec__compile_oom(c);
+        }
+    }
+    l->dated = src->dated;
+    return true;
+}
+
 /* ---- mappings ---- */
 
 static bool compile_maps(cbec_compiler *c, cbec_codelist *l, const cbec_node *n)
@@ -829,10 +858,12 @@ static bool compile_one(cbec_compiler *c, const cbec_node *def, cbec_codelist *l
     if (imp) {
         if (imp->kind != CBEC_NODE_STRING)
             return cbec__compile_error(c, imp, "\"import\" must be a string such as \"iso-codes:3166-1/alpha_2\"");
+        /* the table is read once per pack and spec; each list gets a copy
+         * it may then cut down with "exclude" */
         char *spec = cbec__compile_strdup(c, imp);
-        bool ok = spec && import_iso(c, imp, spec, l);
+        const cbec_codelist *src = spec ? cbec__compile_import(c, imp, spec) : NULL;
         free(spec);
-        if (!ok)
+        if (!src || !copy_codes(c, src, l))
             return false;
     }
     const cbec_node *m;
@@ -892,6 +923,11 @@ bool cbec__compile_codelists(cbec_compiler *c, const cbec_node *n)
 {
     if (n->kind != CBEC_NODE_OBJECT)
         return cbec__compile_error(c, n, "\"codelists\" must be an object");
+    /* bounded by construction: a pack cannot make load time or memory
+     * grow without limit by repeating big imports */
+    if (n->count > LISTS_MAX)
+        return cbec__compile_error(c, n, "a pack may define at most %d code lists", LISTS_MAX);
+    size_t total = 0;
     for (uint32_t i = 0; i < n->count; i++) {
         const cbec_node *def = &n->children[i];
         if (!valid_list_name(def->key, def->keylen))
@@ -910,6 +946,8 @@ bool cbec__compile_codelists(cbec_compiler *c, const cbec_node *n)
         }
         if (!compile_one(c, def, l))
             return false;
+        if ((total += l->count) > CODES_MAX)
+            return cbec__compile_error(c, def, "the code lists of a pack may hold at most %d codes in all", CODES_MAX);
     }
     /* mappings may point at lists defined after them */
     for (uint32_t i = 0; i < n->count; i++) {

@@ -296,6 +296,27 @@ START_TEST(test_codelist_import_reads_the_configured_directory_into_the_digest)
 }
 END_TEST
 
+START_TEST(test_codelist_sizes_are_bounded)
+{
+    /* 200 copies of ISO 3166-2 (5 000+ codes each) pass the 1 000 000 codes a pack may hold */
+    size_t cap = 200 * 64 + 16;
+    char *lists = malloc(cap);
+    size_t used = 0;
+    for (int i = 0; i < 200; i++)
+        used += (size_t)snprintf(lists + used, cap - used, "%s\"sub%d\": {\"import\": \"iso-codes:3166-2\"}", i ? "," : "", i);
+    load_fails(lists, "", CBEC_EPACK, "at most 1000000 codes in all");
+    /* 4097 lists are too many, however small */
+    free(lists);
+    cap = 4097 * 40 + 16;
+    lists = malloc(cap);
+    used = 0;
+    for (int i = 0; i < 4097; i++)
+        used += (size_t)snprintf(lists + used, cap - used, "%s\"l%d\": {\"codes\": [\"A\"]}", i ? "," : "", i);
+    load_fails(lists, "", CBEC_EPACK, "at most 4096 code lists");
+    free(lists);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* identifier                                                          */
 
@@ -673,6 +694,7 @@ static Suite *coding_suite(void)
     tcase_add_test(tc, test_codelist_imports_iso_codes_tables);
     tcase_add_test(tc, test_codelist_import_errors);
     tcase_add_test(tc, test_codelist_import_reads_the_configured_directory_into_the_digest);
+    tcase_add_test(tc, test_codelist_sizes_are_bounded);
     suite_add_tcase(s, tc);
     tc = tcase_create("kinds");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -2,11 +2,9 @@
 dicts, reports and findings, exceptions with the library's message,
 context managers, validators and their options, statistics, JSON Logic."""
 import copy
-import ctypes
 import json
 import os
 import pickle
-import shutil
 import tempfile
 import unittest
 from decimal import Decimal
@@ -153,6 +151,21 @@ class PackTest(unittest.TestCase):
             pack.reload(os.path.join(support.PACKS))
             self.assertIn("order", pack.message_types)
             self.assertNotIn("note", pack.message_types)
+
+    def test_dropped_pack_is_freed(self):
+        """a Pack used from threads is freed once dropped (no cycle through its validators)"""
+        import gc
+        import threading
+        import weakref
+        pack = cbecstd.Pack.load(support.PACKS)
+        pack.validate(ORDER)
+        t = threading.Thread(target=pack.validate, args=(ORDER,))
+        t.start()
+        t.join()
+        ref = weakref.ref(pack)
+        del pack
+        gc.collect()
+        self.assertIsNone(ref())
 
     def test_not_picklable(self):
         """a Pack refuses to pickle, pointing at the batch guide"""

@@ -10,7 +10,6 @@ import unittest
 
 import support
 
-import cbecstd
 
 sys.path.insert(0, os.path.join(support.BINDING, "examples"))
 import dask_revalidate as dr  # noqa: E402

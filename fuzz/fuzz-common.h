@@ -127,8 +127,10 @@ FUZZ_HELPER void fuzz_check_text(const char *s, size_t len)
         fuzz_fail("NUL inside rendered text");
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n') || c == 0x7f)
+        if ((c < 0x20 && c != '\n') || c == 0x7f) {
+            fprintf(stderr, "text: %.*s\n", (int)(len > 500 ? 500 : len), s);
             fuzz_fail("control character in rendered text");
+        }
     }
 }
 

@@ -119,12 +119,16 @@ bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt,
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     const char *ptr = cbec__buf_cstr(&path);
-    cbec__buf_addf(&msg, "%s: %s%s%s", c->file, ptr, *ptr ? ": " : "", tmp);
     unsigned long line = at ? at->span.line : 0, col = at ? at->span.column : 0;
-    if (line) {
-        cbec__buf_reset(&msg);
-        cbec__buf_addf(&msg, "%s:%lu:%lu: %s%s%s", c->file, line, col, ptr, *ptr ? ": " : "", tmp);
-    }
+    if (line)
+        cbec__buf_addf(&msg, "%s:%lu:%lu: ", c->file, line, col);
+    else
+        cbec__buf_addf(&msg, "%s: ", c->file);
+    /* the path and the text quote the pack's own keys and values: a hostile
+     * pack must not put terminal escapes or fake lines into an error */
+    cbec__buf_add_visible(&msg, ptr, strlen(ptr), 0);
+    cbec__buf_adds(&msg, *ptr ? ": " : "");
+    cbec__buf_add_visible(&msg, tmp, strlen(tmp), 0);
     cbec__error_set(c->err, CBEC_EPACK, c->file, ptr, line, col, "%s", cbec__buf_cstr(&msg));
     cbec__buf_free(&path);
     cbec__buf_free(&msg);

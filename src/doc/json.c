@@ -326,13 +326,16 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
     struct json_object *root = json_tokener_parse_ex(r->tok, src, (int)len);
     enum json_tokener_error je = json_tokener_get_error(r->tok);
     size_t at = json_tokener_get_parse_end(r->tok);
+    bool terminated = false;
     if (!root && je == json_tokener_continue) {
-        /* a bare number at the end needs a terminator to be complete */
+        /* a bare scalar at the end needs a terminator to be complete */
         root = json_tokener_parse_ex(r->tok, "", 1);
         je = json_tokener_get_error(r->tok);
         at = len;
+        terminated = true;
     }
-    if (!root || je != json_tokener_success) {
+    /* success with no object is a JSON null: json-c represents it as NULL */
+    if (je != json_tokener_success) {
         if (at > len)
             at = len;
         if (root)
@@ -355,7 +358,7 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         }
         return false;
     }
-    size_t end = json_tokener_get_parse_end(r->tok);
+    size_t end = terminated ? len : json_tokener_get_parse_end(r->tok);
     for (size_t i = end; i < len; i++) {
         char c = src[i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {

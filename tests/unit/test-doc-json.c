@@ -54,6 +54,25 @@ START_TEST(test_json_tree_keeps_order_and_exact_numbers)
 }
 END_TEST
 
+START_TEST(test_json_bare_scalars_are_documents)
+{
+    const char *in[] = {"null", "1", "true", "false", "\"a\"", " 12 ", "-0.50", "null\n"};
+    const int kind[] = {CBEC_NODE_NULL, CBEC_NODE_NUMBER, CBEC_NODE_BOOL, CBEC_NODE_BOOL, CBEC_NODE_STRING,
+                        CBEC_NODE_NUMBER, CBEC_NODE_NUMBER, CBEC_NODE_NULL};
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        cbec_doc doc;
+        cbec_read_error e;
+        ck_assert_msg(read_doc(in[i], &doc, &e), "rejected %s: %s", in[i], e.message_en);
+        ck_assert_int_eq(doc.root->kind, kind[i]);
+        cbec__json_release(rd, &doc);
+    }
+    cbec_doc doc;
+    cbec_read_error e;
+    ck_assert(!read_doc("1 2", &doc, &e));
+    ck_assert(!read_doc("nul", &doc, &e));
+}
+END_TEST
+
 START_TEST(test_json_pointer_escapes_tokens)
 {
     cbec_doc doc;
@@ -182,6 +201,7 @@ int main(void)
     TCase *tc = tcase_create("json");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_json_tree_keeps_order_and_exact_numbers);
+    tcase_add_test(tc, test_json_bare_scalars_are_documents);
     tcase_add_test(tc, test_json_pointer_escapes_tokens);
     tcase_add_test(tc, test_json_positions_on_demand);
     tcase_add_test(tc, test_json_locate_finds_pointer);

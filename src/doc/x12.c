@@ -303,7 +303,8 @@ static bool read_isa(x12_state *st, size_t i, size_t *next, cbec_read_error *e)
     for (unsigned k = 1; k <= 16; k++) {
         size_t a = sep[k] + elen, b = k < 16 ? sep[k + 1] : t0, w = 0;
         for (size_t q = a; q < b; q++)
-            w += ((unsigned char)src[q] & 0xC0) != 0x80; /* characters, not bytes */
+            /* characters, not bytes; line folding is no character */
+            w += ((unsigned char)src[q] & 0xC0) != 0x80 && src[q] != '\r' && src[q] != '\n';
         if (w != isa_width[k]) {
             char en[200], zh[200];
             snprintf(en, sizeof en, "ISA%02u (%s) must be exactly %u characters, found %zu", k, isa_name[k],
@@ -499,10 +500,13 @@ static void segment(x12_state *st, const cbec_node *seg)
         check_ref(r, seg, 2, x->control, "interchange control number", NULL);
         return;
     }
-    if (cbec__streq(tag, tn, "TA1")) {
+    /* interchange acknowledgments and interchange service requests stand
+     * between ISA and the first GS */
+    if (cbec__streq(tag, tn, "TA1") || cbec__streq(tag, tn, "TA3") || cbec__streq(tag, tn, "ISB") ||
+        cbec__streq(tag, tn, "ISE")) {
         if (st->in_group || x->ngroups)
-            outside(st, seg, "after a functional group (TA1 belongs right after ISA)",
-                    "位于功能组之后（TA1 应紧跟 ISA）");
+            outside(st, seg, "after a functional group (interchange-level segments belong right after ISA)",
+                    "位于功能组之后（交换级段应紧跟 ISA）");
         else
             edi_add_service(r, r->ordinal, (uint32_t)st->ic_index);
         return;

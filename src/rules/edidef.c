@@ -88,6 +88,7 @@ struct cbec_edidef {
     cbec_edi_segdef **segv;
     size_t nsegv;
     cbec_edi_entry root;
+    bool loose;                 /* no segment table: element checks only */
 };
 
 /* ---- freeing ---- */
@@ -729,12 +730,16 @@ static bool compile_def(dctx *x, const cbec_node *root)
         !compile_dict(x, root, "segments", compile_segment, &x->d->segments, last_segment))
         return false;
     const cbec_node *st = cbec__node_member(root, "structure", 9);
-    if (!st)
-        return derr(x, root, "a definition needs its \"structure\" (the segment table)");
     x->d->root.group = true;
     x->d->root.min = x->d->root.max = 1;
     if (!(x->d->root.name = cbec__strdup("")))
         return cbec__compile_oom(x->c);
+    if (!st) {
+        /* no segment table: check the segments the dictionary knows, where
+         * they stand (a message whose table is not at hand) */
+        x->d->loose = true;
+        return true;
+    }
     return compile_entries(x, st, &x->d->root, 0);
 }
 
@@ -1191,6 +1196,12 @@ cbec_edi_inst *cbec__edidef_match(const cbec_edidef *d, const cbec_edi_message_i
         const char *tag = cbec__edi_tag(seg, &tn);
         const cbec_strmap_entry *se = cbec__strmap_get(&d->segments, tag, tn);
         const cbec_edi_segdef *sd = se ? se->value : NULL;
+        if (d->loose) {
+            if (sd)
+                check_segment(&m, sd, seg);
+            add_item(&m, root, seg, sd, NULL);
+            continue;
+        }
         /* find the innermost level, from the current position on, that
          * takes this tag; a segment at its maximum is taken by an outer
          * level when one can (a new group instance) */
@@ -1281,7 +1292,7 @@ cbec_edi_inst *cbec__edidef_match(const cbec_edidef *d, const cbec_edi_message_i
     if (m.oom)
         return NULL;
     /* the end of the message closes every level */
-    for (long L = (long)depth; L >= 0; L--) {
+    for (long L = d->loose ? -1 : (long)depth; L >= 0; L--) {
         level *lv = &stack[L];
         report_missing(&m, lv, lv->pos + (lv->counts[lv->pos] ? 1 : 0), lv->entry->nkids, last_seg ? last_seg : msgnode);
     }

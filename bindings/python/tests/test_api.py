@@ -541,5 +541,30 @@ class SchemaTest(unittest.TestCase):
         self.assertIn("resource_dirs", cbecstd.pack.LOAD_OPTIONS)
 
 
+class ExampleScriptTest(unittest.TestCase):
+    def test_validate_example(self):
+        """examples/validate.py prints findings with positions and exits like the CLI"""
+        import subprocess
+        import sys
+        script = os.path.join(support.BINDING, "examples", "validate.py")
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.json")
+            with open(bad, "wb") as f:
+                f.write(ORDER.replace(b'"tradeMode": "9610"', b'"tradeMode": "0000"'))
+            good = os.path.join(support.EXAMPLES, "order.json")
+            env = support.subprocess_env()
+            r = subprocess.run([sys.executable, script, "--packs", support.PACKS, good], env=env,
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual((r.returncode, r.stdout.strip()), (0, good + ": order: valid"), r.stderr)
+            r = subprocess.run([sys.executable, script, "--packs", support.PACKS, "--lang", "zh-CN", bad, good],
+                               env=env, capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertRegex(r.stdout, r"bad\.json:\d+:\d+: error \[ORD-003\] /tradeMode: ")
+            r = subprocess.run([sys.executable, script, os.path.join(d, "missing.json")], env=env,
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("missing.json", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

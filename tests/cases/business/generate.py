@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Generate tests/cases/business/<case>/{message.json, expected.json}: one
+defect of a rule of the business-layer models (serviceTicket,
+warehouseInventory, returnAuthorization, serviceQualityReport) put into the
+example message (examples/*.json), and the rule and place the reference
+packs must report.  Rerun after changing the examples:
+    python3 tests/cases/business/generate.py"""
+import copy, json, os
+OUT = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(OUT, '..', '..', '..')
+EXAMPLES = {}
+
+
+def example(name):
+    if name not in EXAMPLES:
+        with open(os.path.join(SRC, 'examples', name), encoding='utf-8') as f:
+            EXAMPLES[name] = json.load(f)
+    return copy.deepcopy(EXAMPLES[name])
+
+
+def case(name, base, mutate, findings, complete=True):
+    """mutate(msg) changes the parsed example in place; findings are
+    (rule, path) pairs that must all be reported (and, with complete, no
+    other error)."""
+    msg = example(base)
+    mutate(msg)
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'message.json'), 'w', encoding='utf-8') as f:
+        f.write(json.dumps(msg, ensure_ascii=False, indent=2) + "\n")
+    exp = {"valid": not findings, "findings": [{"rule": r, "path": p} for r, p in findings]}
+    if not findings:
+        exp["exit"] = 0
+    if not complete:
+        exp["complete"] = False
+    with open(os.path.join(d, 'expected.json'), 'w', encoding='utf-8') as f:
+        f.write(json.dumps(exp, ensure_ascii=False, indent=2) + "\n")
+
+
+def setter(*pairs):
+    """A mutation setting each (path tuple, value); value None deletes."""
+    def mutate(msg):
+        for path, value in pairs:
+            node = msg
+            for key in path[:-1]:
+                node = node[key]
+            if value is None:
+                del node[path[-1]]
+            else:
+                node[path[-1]] = value
+    return mutate
+
+
+T = 'service-ticket.json'
+# ---- serviceTicket ----
+case('ticket-valid', T, setter(), [])
+case('ticket-number-too-long', T, setter((('ticketNo',), 'TK' + '0' * 29)), [("TK-001", "/ticketNo")])
+case('ticket-order-number-space', T, setter((('orderNo',), 'CBO 2026')), [("TK-002", "/orderNo")])
+case('ticket-channel-fax', T, setter((('channel',), 'fax')), [("TK-003", "/channel")])
+case('ticket-category-unknown', T, setter((('category',), 'PRAISE')), [("TK-004", "/category")])
+case('ticket-priority-p5', T, setter((('priority',), 'P5')), [("TK-005", "/priority")])
+case('ticket-language-underscore', T, setter((('language',), 'zh_CN')), [("TK-006", "/language"), ("TK-007", "/language")])
+case('ticket-language-not-iso639', T, setter((('language',), 'xq-CN')), [("TK-007", "/language")])
+case('ticket-language-three-letter-valid', T, setter((('language',), 'haw-US')), [])
+# without an offset the instant is read as UTC, so the deadline arithmetic fails too
+case('ticket-created-without-offset', T, setter((('createdAt',), '2026-12-01T09:12:00')),
+     [("TK-010", "/createdAt"), ("TK-013", "/firstResponseDue")])
+case('ticket-due-not-priority-sla', T, setter((('firstResponseDue',), '2026-12-01T10:12:00+08:00')),
+     [("TK-013", "/firstResponseDue")])
+case('ticket-due-p1-one-hour-valid', T, setter((('priority',), 'P1'), (('firstResponseDue',), '2026-12-01T02:12:00Z')), [])
+case('ticket-due-p4-across-offsets-valid', T, setter((('priority',), 'P4'), (('firstResponseDue',), '2026-12-04T10:12:00+09:00')), [])
+case('ticket-due-p4-given-p3-sla', T, setter((('priority',), 'P4'), (('firstResponseDue',), '2026-12-02T09:12:00+08:00')),
+     [("TK-013", "/firstResponseDue")])
+case('ticket-response-after-due', T, setter((('firstResponseAt',), '2026-12-01T13:12:01+08:00')), [("TK-014", "/firstResponseAt")])
+case('ticket-response-after-due-breach-declared', T, setter((('firstResponseAt',), '2026-12-01T13:12:01+08:00'), (('slaBreached',), True)), [])
+case('ticket-response-bad-date', T, setter((('firstResponseAt',), '2026-12-32T09:15:30+08:00')), [("TK-012", "/firstResponseAt")])
+case('ticket-history-empty', T, setter((('history',), []), (('status',), 'OPEN'), (('odr',), None)), [("TK-020", "/history")])
+case('ticket-history-unknown-state', T, setter((('history', 3, 'status'), 'WAITING')), [("TK-021", "/history/3/status")])
+case('ticket-history-skips-agent', T, setter((('history', 1, 'status'), 'AWAITING_CUSTOMER')), [("TK-024", "/history/1/status")])
+case('ticket-history-starts-late', T, setter((('history', 0, 'status'), 'BOT_HANDLING'), (('history', 1, 'status'), 'RESOLVED'),
+                                             (('history', 2), None)),
+     [("TK-024", "/history/0/status")], complete=False)
+case('ticket-history-after-closed', T, lambda m: m['history'].extend([
+    {"status": "CLOSED", "time": "2026-12-20T10:00:00+08:00", "actor": "agent"},
+    {"status": "RESOLVED", "time": "2026-12-21T10:00:00+08:00", "actor": "agent"}]) or m.update(status='RESOLVED'),
+     [("TK-024", "/history/6/status")])
+case('ticket-history-out-of-order', T, setter((('history', 3, 'time'), '2026-12-01T09:10:00+08:00')), [("TK-023", "/history/3/time")])
+case('ticket-handoff-missing', T, setter((('history', 2, 'handoff'), None)), [("TK-030", "/history/2")])
+case('ticket-handoff-without-reason', T, setter((('history', 2, 'handoff', 'reason'), None)), [("TK-031", "/history/2/handoff")])
+case('ticket-handoff-empty-reason', T, setter((('history', 2, 'handoff', 'reason'), '')), [("TK-031", "/history/2/handoff")])
+case('ticket-agent-direct-no-handoff-needed', T, lambda m: (m['history'].pop(1), m['history'][1].pop('handoff')), [])
+case('ticket-status-not-last', T, setter((('status',), 'AWAITING_CUSTOMER')), [("TK-041", "/status")])
+case('ticket-odr-missing', T, setter((('odr',), None)), [("TK-042", "")])
+case('ticket-message-zh-without-han', T, setter((('messages', 0, 'text'), 'mianshuang baozhuang posun')),
+     [("TK-051", "/messages/0/text")])
+case('ticket-message-not-nfc', T, setter((('messages', 1, 'lang'), 'en'), (('messages', 1, 'text'), 'Cafe\u0301 order received')),
+     [("TK-050", "/messages/1/text")])
+case('ticket-message-bidi-override', T, setter((('messages', 1, 'text'), '您好\u202e，请上传照片。')),
+     [("TK-050", "/messages/1/text")])
+case('ticket-message-too-long', T, setter((('messages', 1, 'text'), '好' * 5001)), [("TK-050", "/messages/1/text")])
+case('ticket-message-5000-valid', T, setter((('messages', 1, 'text'), '好' * 5000)), [])
+case('ticket-odr-case-number', T, setter((('odr', 'caseNo'), 'ODR-26-000314')), [("TK-060", "/odr/caseNo")])
+case('ticket-odr-stage-unknown', T, setter((('odr', 'stage'), 'MEDIATION')), [("TK-061", "/odr/stage")])
+case('ticket-odr-response-before-submission', T, setter((('odr', 'responseDue'), '2026-12-03T08:00:00Z')),
+     [("TK-064", "/odr/responseDue")])
+case('ticket-odr-response-at-submission', T, setter((('odr', 'responseDue'), '2026-12-03T08:40:00Z')),
+     [("TK-064", "/odr/responseDue")])
+case('ticket-odr-claim-three-decimals', T, setter((('odr', 'claim', 'value'), '150.001')), [("TK-065", "/odr/claim/value")])
+case('ticket-odr-claim-currency', T, setter((('odr', 'claim', 'currency'), 'RMB')), [("TK-066", "/odr/claim/currency")])
+case('ticket-odr-respondent-uscc', T, setter((('odr', 'respondent', 'uscc'), '91330106MA2H3K4L5M')),
+     [("TK-067", "/odr/respondent/uscc")])
+case('ticket-odr-evidence-hash-upper', T, setter((('odr', 'evidence', 0, 'sha256'),
+                                                  '9F2C4E1B7A8D3C6E5F4A1B2C3D4E5F60718293A4B5C6D7E8F9A0B1C2D3E4F5A6')),
+     [("TK-068", "/odr/evidence/0/sha256")])
+case('ticket-odr-evidence-hash-short', T, setter((('odr', 'evidence', 0, 'sha256'), '9f2c4e1b')), [("TK-068", "/odr/evidence/0/sha256")])
+case('ticket-odr-evidence-media-type', T, setter((('odr', 'evidence', 0, 'mediaType'), 'application/x-msdownload')),
+     [("TK-069", "/odr/evidence/0/mediaType")])

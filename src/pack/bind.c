@@ -436,6 +436,8 @@ struct bnode {
     const char *text;        /* a mapped value, or NULL */
     size_t len;
     bnode *first, *last, *next;
+    bnode **slots;           /* array: items by wire index, for O(1) lookup */
+    size_t nslots;
     uint32_t nkids;
 };
 
@@ -478,17 +480,30 @@ static bool place(bctx *x, const bind_field *f, bnode *root, const cbec_node *le
         bnode *ch = NULL;
         if (g->wildcard) {
             cur->kind = CBEC_NODE_ARRAY;
-            if (cur->last && cur->last->idx == idx[k])
-                ch = cur->last;
-            for (bnode *p = cur->first; p && !ch; p = p->next)
-                if (p->idx == idx[k])
-                    ch = p;
+            /* items by wire index: a message with many lines and a binding
+             * with many fields per line costs lines x fields, not lines^2 */
+            if (idx[k] >= cur->nslots) {
+                size_t n = cur->nslots ? cur->nslots : 8;
+                while (n <= idx[k])
+                    n *= 2;
+                bnode **grown = cbec__arena_calloc(x->arena, n, sizeof *grown);
+                if (!grown) {
+                    x->oom = true;
+                    return false;
+                }
+                if (cur->nslots)
+                    memcpy(grown, cur->slots, cur->nslots * sizeof *grown);
+                cur->slots = grown;
+                cur->nslots = n;
+            }
+            ch = cur->slots[idx[k]];
             if (!ch) {
                 if (!(ch = bnew(x, cur)))
                     return false;
                 ch->kind = CBEC_NODE_OBJECT;
                 ch->idx = idx[k];
                 ch->origin = occ[k];
+                cur->slots[idx[k]] = ch;
             }
             k++;
         } else {

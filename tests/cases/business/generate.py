@@ -115,3 +115,33 @@ case('ticket-odr-evidence-hash-upper', T, setter((('odr', 'evidence', 0, 'sha256
 case('ticket-odr-evidence-hash-short', T, setter((('odr', 'evidence', 0, 'sha256'), '9f2c4e1b')), [("TK-068", "/odr/evidence/0/sha256")])
 case('ticket-odr-evidence-media-type', T, setter((('odr', 'evidence', 0, 'mediaType'), 'application/x-msdownload')),
      [("TK-069", "/odr/evidence/0/mediaType")])
+
+W = 'warehouse-inventory.json'
+# ---- warehouseInventory ----
+case('warehouse-valid', W, setter(), [])
+case('warehouse-code-lower-case', W, setter((('warehouse', 'code'), 'ow-de-fra-01')), [("WH-001", "/warehouse/code")])
+case('warehouse-code-too-short', W, setter((('warehouse', 'code'), 'OW')), [("WH-001", "/warehouse/code")])
+case('warehouse-country-unknown', W, setter((('warehouse', 'country'), 'XD')), [("WH-002", "/warehouse/country"), ("WH-004", "/warehouse/unlocode")])
+case('warehouse-unlocode-bad', W, setter((('warehouse', 'unlocode'), 'DEFR1')), [("WH-003", "/warehouse/unlocode")])
+case('warehouse-unlocode-other-country', W, setter((('warehouse', 'unlocode'), 'NLRTM')), [("WH-004", "/warehouse/unlocode")])
+case('warehouse-operator-lei', W, setter((('warehouse', 'operator', 'lei'), '5493001KJTIIGC8Y1R21')), [("WH-005", "/warehouse/operator/lei")])
+case('warehouse-snapshot-without-offset', W, setter((('snapshotTime',), '2026-12-01T00:00:00')), [("WH-010", "/snapshotTime")], complete=False)
+case('warehouse-item-gtin', W, setter((('items', 1, 'gtin'), '4901234567890')), [("WH-022", "/items/1/gtin")])
+case('warehouse-item-hscode', W, setter((('items', 0, 'hsCode'), '33049')), [("WH-023", "/items/0/hsCode")])
+case('warehouse-item-unit', W, setter((('items', 0, 'unit'), 'PCS')), [("WH-024", "/items/0/unit")])
+case('warehouse-onhand-negative', W, setter((('items', 0, 'onHand'), '-120')), [("WH-025", "/items/0/onHand")])
+case('warehouse-onhand-fraction', W, setter((('items', 1, 'onHand'), '40.0')), [("WH-025", "/items/1/onHand")])
+case('warehouse-reserved-number', W, setter((('items', 0, 'reserved'), 15)), [("WH-026", "/items/0/reserved")], complete=False)
+case('warehouse-reserved-over-onhand', W, setter((('items', 1, 'reserved'), '41'), (('items', 1, 'available'), '-1')),
+     [("WH-030", "/items/1/reserved"), ("WH-027", "/items/1/available")])
+case('warehouse-available-not-difference', W, setter((('items', 0, 'available'), '120')), [("WH-031", "/items/0/available")])
+case('warehouse-damaged-over-onhand', W, setter((('items', 0, 'damaged'), '121')), [("WH-032", "/items/0/damaged")])
+case('warehouse-damaged-bad', W, setter((('items', 0, 'damaged'), 'two')), [("WH-028", "/items/0/damaged")])
+case('warehouse-expiry-before-snapshot', W, setter((('items', 1, 'expiryDate'), '2026-11-30')), [("WH-034", "/items/1/expiryDate")])
+case('warehouse-expiry-on-snapshot-date-valid', W, setter((('items', 1, 'expiryDate'), '2026-12-01')), [])
+case('warehouse-expiry-not-a-date', W, setter((('items', 1, 'expiryDate'), '2027-02-29')), [("WH-033", "/items/1/expiryDate")])
+case('warehouse-movement-type', W, setter((('movements', 0, 'type'), 'RETURN')), [("WH-040", "/movements/0/type")])
+case('warehouse-movement-unknown-sku', W, setter((('movements', 1, 'sku'), 'JP-TEA-200')), [("WH-041", "/movements/1/sku")])
+case('warehouse-movement-quantity-zero', W, setter((('movements', 0, 'quantity'), '0')), [("WH-042", "/movements/0/quantity")])
+case('warehouse-movement-after-snapshot', W, setter((('movements', 1, 'time'), '2026-12-01T00:00:01+01:00')), [("WH-043", "/movements/1/time")])
+case('warehouse-movement-at-snapshot-other-offset-valid', W, setter((('movements', 1, 'time'), '2026-11-30T23:00:00Z')), [])

@@ -89,6 +89,18 @@ class TableTest(unittest.TestCase):
         missing = sorted(set(self.header) - set(_ffi.FUNCTIONS))
         self.assertEqual(missing, [], "declare these in cbecstd/_ffi.py FUNCTIONS")
 
+    def test_table_has_no_duplicate(self):
+        """each function is declared once in the table's source"""
+        import ast
+        with open(_ffi.__file__, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        keys = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "FUNCTIONS":
+                keys = [k.value for k in node.value.keys]
+        self.assertGreater(len(keys), 60)
+        self.assertEqual(sorted(k for k in set(keys) if keys.count(k) > 1), [])
+
     def test_no_function_beyond_header(self):
         """the table declares nothing the header lacks"""
         self.assertEqual(sorted(set(_ffi.FUNCTIONS) - set(self.header)), [])

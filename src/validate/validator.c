@@ -217,6 +217,12 @@ static void walk(cbec_vctx *v, const cbec_trie *t, const cbec_node *n)
 static cbec_format sniff(const char *s, size_t n)
 {
     size_t i = 0;
+    /* UTF-16 (a byte order mark, or '<' beside a zero byte) cannot be JSON,
+     * which is UTF-8; an XML document may be, and says so itself */
+    if (n >= 2 && (((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF) ||
+                   ((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                   (s[0] == '<' && s[1] == '\0') || (s[0] == '\0' && s[1] == '<')))
+        return CBEC_FORMAT_XML;
     if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
         i = 3;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))

@@ -186,6 +186,22 @@ START_TEST(test_xml_positions_on_demand)
 }
 END_TEST
 
+START_TEST(test_xml_declared_encoding_is_converted_to_utf8)
+{
+    /* 中文 in GB18030 */
+    const char *s = "<?xml version=\"1.0\" encoding=\"GB18030\"?>\n<r>\n  <b>\xD6\xD0\xCE\xC4</b>\n</r>\n";
+    cbec_doc doc;
+    cbec_read_error e;
+    ck_assert(read_doc(s, &doc, &e));
+    const cbec_node *b = at(at(doc.root, "r"), "b");
+    ck_assert(text_is(b, "\xE4\xB8\xAD\xE6\x96\x87"));
+    cbec__xml_positions(&doc);
+    ck_assert_uint_eq(b->span.line, 3);
+    ck_assert_uint_eq(b->span.offset, (uint32_t)(strstr(s, "<b>") - s));
+    cbec__xml_release(rd, &doc);
+}
+END_TEST
+
 START_TEST(test_xml_entity_declarations_are_refused)
 {
     static const char *const docs[] = {
@@ -419,6 +435,7 @@ int main(void)
     tcase_add_test(tc, test_xml_mixed_content_and_attributes_with_text);
     tcase_add_test(tc, test_xml_paths_show_names_as_written_and_positions);
     tcase_add_test(tc, test_xml_positions_on_demand);
+    tcase_add_test(tc, test_xml_declared_encoding_is_converted_to_utf8);
     tcase_add_test(tc, test_xml_entity_declarations_are_refused);
     tcase_add_test(tc, test_xml_external_dtd_is_refused_and_internal_subset_accepted);
     tcase_add_test(tc, test_xml_malformed_documents_are_clear_errors);

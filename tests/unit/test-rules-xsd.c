@@ -426,6 +426,23 @@ START_TEST(test_auto_detection_by_first_significant_bytes)
     ck_assert_int_eq(cbec_report_format(r), CBEC_FORMAT_XML);
     ck_assert(cbec_report_valid(r));
     cbec_report_free(r);
+    /* UTF-16 with a byte order mark: XML, never JSON */
+    const char *body16 = strchr(GOOD, '\n') + 1;
+    size_t n16 = 2 + 2 * strlen(body16);
+    char *u16 = malloc(n16);
+    ck_assert_ptr_nonnull(u16);
+    u16[0] = (char)0xFF;
+    u16[1] = (char)0xFE;
+    for (size_t k = 0; body16[k]; k++) {
+        u16[2 + 2 * k] = body16[k];
+        u16[3 + 2 * k] = 0;
+    }
+    ck_assert_int_eq(cbec_validate(v, reg, NULL, CBEC_FORMAT_AUTO, u16, n16, &r), CBEC_OK);
+    free(u16);
+    ck_assert_int_eq(cbec_report_format(r), CBEC_FORMAT_XML);
+    ck_assert(cbec_report_valid(r));
+    ck_assert_str_eq(cbec_report_message_type(r), "TM");
+    cbec_report_free(r);
     r = check(v, reg, NULL, CBEC_FORMAT_AUTO, "\xEF\xBB\xBF  {\"a\": 1}");
     ck_assert_int_eq(cbec_report_format(r), CBEC_FORMAT_JSON);
     cbec_report_free(r);

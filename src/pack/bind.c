@@ -701,6 +701,12 @@ bool cbec__binding_run(const void *bp, cbec_vctx *v, const cbec_doc *wire, cbec_
     bool ok = true;
     if (b->has_each) {
         ok = each_rec(&x, b, 0, wire->root, &units, &nunits, &cap);
+        if (ok && !nunits) {
+            /* nothing to check is not a clean bill: say so */
+            cbec__vctx_fail(v, "CBEC-BIND", "the message holds no occurrence of what its binding splits it into (\"each\"): no rule was checked",
+                            "报文中没有绑定（each）所指的内容，未检查任何规则");
+            return false;
+        }
     } else {
         units = &top;
         nunits = 1;

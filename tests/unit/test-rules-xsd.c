@@ -343,6 +343,12 @@ START_TEST(test_binding_maps_xml_onto_logical_fields)
     /* a field no binding carries is not required of the XML form */
     ck_assert_uint_eq(count(r, "R-UNBOUND"), 0);
     cbec_report_free(r);
+    /* nothing to split into: reported, never a clean bill */
+    r = check(v, reg, "TM", CBEC_FORMAT_XML, "<t:M xmlns:t=\"urn:t\"><t:S>x</t:S></t:M>");
+    ck_assert_int_ge(find(r, "CBEC-BIND", 0), 0);
+    ck_assert_int_ge(find(r, "T-XSD", 0), 0);
+    ck_assert(!cbec_report_valid(r));
+    cbec_report_free(r);
     cbec_validator_free(v);
     cbec_registry_free(reg);
 }

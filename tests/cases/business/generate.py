@@ -145,3 +145,31 @@ case('warehouse-movement-unknown-sku', W, setter((('movements', 1, 'sku'), 'JP-T
 case('warehouse-movement-quantity-zero', W, setter((('movements', 0, 'quantity'), '0')), [("WH-042", "/movements/0/quantity")])
 case('warehouse-movement-after-snapshot', W, setter((('movements', 1, 'time'), '2026-12-01T00:00:01+01:00')), [("WH-043", "/movements/1/time")])
 case('warehouse-movement-at-snapshot-other-offset-valid', W, setter((('movements', 1, 'time'), '2026-11-30T23:00:00Z')), [])
+
+R = 'return-authorization.json'
+# ---- returnAuthorization ----
+case('return-valid', R, setter(), [])
+case('return-rma-number', R, setter((('rmaNo',), 'RMA/2026/19')), [("RMA-001", "/rmaNo")])
+case('return-order-number-missing', R, setter((('orderNo',), None)), [("RMA-002", "")])
+case('return-ticket-number', R, setter((('ticketNo',), '')), [("RMA-003", "/ticketNo")])
+case('return-reason-unknown', R, setter((('reason',), 'CHANGED_MIND')), [("RMA-005", "/reason")])
+case('return-resolution-unknown', R, setter((('resolution',), 'STORE_CREDIT')), [("RMA-006", "/resolution")])
+case('return-quantity-zero', R, setter((('lines', 0, 'quantity'), '0'), (('lines', 0, 'refundAmount'), '0.00'), (('refundTotal',), '0.00')),
+     [("RMA-012", "/lines/0/quantity")])
+case('return-quantity-over-ordered', R, setter((('lines', 0, 'quantity'), '3')), [("RMA-014", "/lines/0/quantity")])
+case('return-quantity-all-ordered-valid', R, setter((('lines', 0, 'quantity'), '2'), (('lines', 0, 'refundAmount'), '300.00'),
+                                                    (('refundTotal',), '300.00')), [])
+case('return-refund-over-line-value', R, setter((('lines', 0, 'refundAmount'), '150.01'), (('refundTotal',), '150.01')),
+     [("RMA-017", "/lines/0/refundAmount")])
+case('return-refund-beyond-minor-unit', R, setter((('lines', 0, 'refundAmount'), '149.995'), (('refundTotal',), '149.995')),
+     [("RMA-016", "/lines/0/refundAmount"), ("RMA-020", "/refundTotal")])
+case('return-partial-refund-valid', R, setter((('resolution',), 'PARTIAL_REFUND'), (('lines', 0, 'refundAmount'), '75.00'),
+                                              (('refundTotal',), '75.00')), [])
+case('return-total-not-sum', R, setter((('refundTotal',), '300.00')), [("RMA-021", "/refundTotal")])
+case('return-total-two-lines', R, lambda m: (m['lines'].append({"lineNo": 2, "gtin": "4901234567894", "quantity": "2",
+                                                                   "orderedQuantity": "2", "unitPrice": "44.25", "refundAmount": "88.50"}),
+                                               m.update(refundTotal='238.50')), [])
+case('return-total-two-lines-short', R, lambda m: (m['lines'].append({"lineNo": 2, "gtin": "4901234567894", "quantity": "2",
+                                                                         "orderedQuantity": "2", "unitPrice": "44.25", "refundAmount": "88.50"}),
+                                                     m.update(refundTotal='150.00')), [("RMA-021", "/refundTotal")])
+case('return-waybill-check-digit', R, setter((('returnShipment', 'waybillNo'), 'RR202612046CN')), [("RMA-030", "/returnShipment/waybillNo")])

@@ -9,6 +9,7 @@ PKGS=(
   check python3 python3-distributed valgrind
   python3-pip python3-jsonschema
   unicode-data bzip2
+  strace
 )
 missing=()
 for p in "${PKGS[@]}"; do

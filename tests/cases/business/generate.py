@@ -173,3 +173,29 @@ case('return-total-two-lines-short', R, lambda m: (m['lines'].append({"lineNo": 
                                                                          "orderedQuantity": "2", "unitPrice": "44.25", "refundAmount": "88.50"}),
                                                      m.update(refundTotal='150.00')), [("RMA-021", "/refundTotal")])
 case('return-waybill-check-digit', R, setter((('returnShipment', 'waybillNo'), 'RR202612046CN')), [("RMA-030", "/returnShipment/waybillNo")])
+
+Q = 'service-quality-report.json'
+# ---- serviceQualityReport ----
+case('quality-valid', Q, setter(), [])
+case('quality-period-end-before-start', Q, setter((('period', 'to'), '2026-10-31')), [("SQR-002", "/period/to")])
+case('quality-period-one-day-valid', Q, setter((('period', 'to'), '2026-11-01')), [])
+case('quality-period-start-not-a-date', Q, setter((('period', 'from'), '2026-11-31')), [("SQR-001", "/period/from")])
+case('quality-module-unknown', Q, setter((('module',), 'marketing')), [("SQR-003", "/module")])
+case('quality-provider-uscc', Q, setter((('provider', 'uscc'), '91330106MA2H3K4L5M')), [("SQR-004", "/provider/uscc")])
+case('quality-kpi-unknown', Q, setter((('metrics', 2, 'kpi'), 'RETURN_RATE')), [("SQR-010", "/metrics/2/kpi")])
+case('quality-numerator-over-denominator', Q, setter((('metrics', 2, 'numerator'), '10001')), [("SQR-023", "/metrics/2/numerator")])
+case('quality-numerator-fraction', Q, setter((('metrics', 0, 'numerator'), '9731.0')), [("SQR-020", "/metrics/0/numerator")])
+case('quality-denominator-zero', Q, setter((('metrics', 1, 'denominator'), '0')), [("SQR-021", "/metrics/1/denominator")], complete=False)
+case('quality-rate-without-denominator', Q, setter((('metrics', 0, 'denominator'), None)), [("SQR-022", "/metrics/0")])
+case('quality-rate-above-one', Q, setter((('metrics', 0, 'numerator'), '10000'), (('metrics', 0, 'value'), '1.0001')),
+     [("SQR-024", "/metrics/0/value"), ("SQR-025", "/metrics/0/value")])
+case('quality-rate-not-ratio', Q, setter((('metrics', 0, 'value'), '0.9730')), [("SQR-025", "/metrics/0/value")])
+# 1873 / 1902 = 0.98475...: half-up gives 0.9848, truncation would give 0.9847
+case('quality-rate-truncated-not-rounded', Q, setter((('metrics', 1, 'value'), '0.9847')), [("SQR-025", "/metrics/1/value")])
+# 1 / 8 = 0.125 exactly: 4 decimals need no rounding; 1 / 16 = 0.0625; 1 / 32 = 0.03125 rounds half up to 0.0313
+case('quality-rate-exact-half-up-valid', Q, setter((('metrics', 2, 'numerator'), '1'), (('metrics', 2, 'denominator'), '32'),
+                                                   (('metrics', 2, 'value'), '0.0313')), [])
+case('quality-rate-half-even-refused', Q, setter((('metrics', 2, 'numerator'), '1'), (('metrics', 2, 'denominator'), '32'),
+                                                 (('metrics', 2, 'value'), '0.0312')), [("SQR-025", "/metrics/2/value")])
+case('quality-average-days-not-a-rate-valid', Q, setter((('metrics', 3, 'value'), '12.75')), [])
+case('quality-value-negative', Q, setter((('metrics', 3, 'value'), '-4.6')), [("SQR-011", "/metrics/3/value")])

@@ -101,14 +101,14 @@ class Finding:
     edi: Optional[EdiPosition] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        """The finding as the JSON reports write it (severity as a string),
-        with offset, and expected and edi where the finding has them."""
+        """The finding as the JSON reports write it (severity as a string;
+        for EDI, segment, tag, element and component as members of their
+        own), with offset, and expected where the finding has one."""
         d = asdict(self)
         d["severity"] = self.severity.value
         if not self.expected:
             del d["expected"]
-        if self.edi is None:
-            del d["edi"]
-        else:
-            d["edi"] = self.edi._asdict()
+        del d["edi"]
+        if self.edi is not None:
+            d.update(self.edi._asdict())
         return d

@@ -496,7 +496,12 @@ class EdiTest(unittest.TestCase):
         count = [f for f in rep.findings if f.rule == "CBEC-EDI-COUNT"]
         self.assertEqual(len(count), 1, rep.findings)
         self.assertEqual(count[0].edi, cbecstd.EdiPosition(segment=4, element=1, component=0, tag="UNT"))
-        self.assertEqual(count[0].to_dict()["edi"]["tag"], "UNT")
+        d = count[0].to_dict()
+        self.assertEqual((d["segment"], d["tag"], d["element"], d["component"]), (4, "UNT", 1, 0))
+        # the same members as the command line's JSON report
+        js = json.loads(self.pack.validate(EDIFACT).render("json"))
+        cli = next(f for f in js["findings"] if f["rule"] == "CBEC-EDI-COUNT")
+        self.assertEqual({k: d[k] for k in cli}, cli)
         self.assertTrue(all(f.edi is None for f in self.pack.validate(ORDER).findings))
 
     def test_acknowledgement(self):

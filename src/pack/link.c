@@ -500,16 +500,20 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
     for (size_t i = 0; i < npacks && !l.status; i++)
         for (size_t t = 0; t < l.ntypes[i]; t++) {
             cbec_etype *et = l.types[i][t];
-            et->selectable = true;
-            for (size_t k = 0; k < npacks && et->selectable; k++)
-                if (k != i && find_etype(l.types[k], l.ntypes[k], et->name) && extends_transitively(&l, k, i, 0))
+            et->selectable = et->selectable_active = true;
+            for (size_t k = 0; k < npacks; k++)
+                if (k != i && find_etype(l.types[k], l.ntypes[k], et->name) && extends_transitively(&l, k, i, 0)) {
+                    /* a draft derived pack shadows its bases only when drafts may be picked */
                     et->selectable = false;
+                    if (strcmp(packs[k]->status, "active") == 0)
+                        et->selectable_active = false;
+                }
         }
     /* two selectable active packs for one type must not be in force together */
     for (size_t a = 0; a < s->ntypes && !l.status; a++)
         for (size_t b = a + 1; b < s->ntypes && !l.status; b++) {
             const cbec_etype *x = s->types[a], *y = s->types[b];
-            if (!x->selectable || !y->selectable || strcmp(x->name, y->name) != 0 ||
+            if (!x->selectable_active || !y->selectable_active || strcmp(x->name, y->name) != 0 ||
                 strcmp(x->pack->status, "active") != 0 || strcmp(y->pack->status, "active") != 0)
                 continue;
             if (periods_overlap(x->pack, y->pack))

@@ -302,7 +302,7 @@ int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etyp
     char date[11] = "";
     for (size_t i = 0; i < s->ntypes; i++) {
         const cbec_etype *t = s->types[i];
-        if (strcmp(t->name, name) != 0 || !t->selectable)
+        if (strcmp(t->name, name) != 0 || !(pick->allow_inactive ? t->selectable : t->selectable_active))
             continue;
         if (!pick->allow_inactive && strcmp(t->pack->status, "active") != 0)
             continue;

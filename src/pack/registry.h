@@ -21,6 +21,7 @@ typedef struct cbec_etype {
     cbec_rule **clones;              /* layered copies (owned) */
     size_t nclones;
     bool selectable;                 /* not shadowed by a loaded pack extending this one */
+    bool selectable_active;          /* not shadowed by an active pack extending this one */
 } cbec_etype;
 
 /* Everything a validation needs, immutable and reference-counted, so a

@@ -265,7 +265,10 @@ def _():
         for i, obj in enumerate(layered):
             p = write_pack(d, "layered-%d" % i, obj)
             with open(os.path.join(SRC, "examples", "order.json"), "rb") as f:
-                rep = validate([os.path.join(SRC, "packs"), p], f.read())
+                # the national packs it extends, not other platform packs
+                # that refine the same type (those would be ambiguous)
+                bases = [os.path.join(SRC, "packs", n) for n in ("base.pack.json", "order.pack.json")]
+                rep = validate(bases + [p], f.read())
             check(rep["valid"], rep["findings"])
             check(any(x["pack"].startswith(obj["id"]) for x in rep.get("packs", [])) or rep["valid"], rep)
 

@@ -142,12 +142,34 @@ typedef struct cctx {
 
 static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
     CBEC_PRINTF(4, 5);
+/* Copy a message that quotes rule or data text, with control characters
+ * and invalid UTF-8 shown as escapes: a hostile rule must not put terminal
+ * escapes or fake lines into an error (found by the logic fuzz target). */
+static void visible_copy(char *dst, size_t cap, const char *src)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    cbec__buf_add_visible(&b, src, strlen(src), 0);
+    size_t n = b.oom ? 0 : b.len;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+            n--; /* never end inside a UTF-8 sequence */
+    }
+    if (n)
+        memcpy(dst, b.data, n);
+    dst[n] = '\0';
+    cbec__buf_free(&b);
+}
+
 static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
 {
     va_list ap;
+    char raw[sizeof c->e->message];
     va_start(ap, fmt);
-    vsnprintf(c->e->message, sizeof c->e->message, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    visible_copy(c->e->message, sizeof c->e->message, raw);
     snprintf(c->e->type, sizeof c->e->type, "%s", type);
     c->e->at = at;
     return false;
@@ -499,9 +521,11 @@ static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ..
 static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...)
 {
     va_list ap;
+    char raw[sizeof x->e->message];
     va_start(ap, fmt);
-    vsnprintf(x->e->message, sizeof x->e->message, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    visible_copy(x->e->message, sizeof x->e->message, raw);
     snprintf(x->e->type, sizeof x->e->type, "%s", type);
     snprintf(x->e->zh, sizeof x->e->zh, "%s", zh);
     x->e->fatal = false;

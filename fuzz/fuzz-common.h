@@ -19,37 +19,10 @@
 /* Not every harness uses every helper. */
 #define FUZZ_HELPER static __attribute__((unused))
 
-/* The pack the message harnesses validate against.  It uses every check
- * kind of the library's own rule families with inline code lists only, so
- * loading it reads no file.  It is the fuzzer's map of the rule engine:
- * when a rule family lands, give it a rule here. */
-static const char fuzz_pack_json[] =
-    "{\"cbecstd_pack\":1,\"id\":\"FUZZ\",\"version\":\"1.0.0\",\"status\":\"active\","
-    "\"module\":\"compliance\",\"title\":{\"zh-CN\":\"模糊测试\",\"en\":\"fuzzing\"},"
-    "\"codelists\":{\"cur\":{\"codes\":[\"CNY\",\"JPY\",\"KWD\",\"USD\",{\"code\":\"EUR\"}]},"
-    "\"cc\":{\"codes\":[\"CN\",\"JP\",\"US\",\"DE\",\"FR\",\"GB\"]}},"
-    "\"messages\":{"
-    "\"order\":{\"json\":{\"detect\":{\"path\":\"/messageType\",\"equals\":\"order\"}},"
-    "\"rules\":["
-    "{\"id\":\"F-01\",\"path\":\"/orderNo\",\"required\":true,\"type\":\"string\","
-    "\"pattern\":\"^[A-Za-z0-9_-]{1,30}$\",\"message\":{\"en\":\"bad {value} at {path}\",\"zh-CN\":\"{{坏}} {value} {expected}\"}},"
-    "{\"id\":\"F-02\",\"path\":\"/currency\",\"codelist\":\"cur\"},"
-    "{\"id\":\"F-03\",\"path\":\"/items\",\"type\":\"array\",\"minItems\":1,\"maxItems\":5},"
-    "{\"id\":\"F-04\",\"path\":\"/items/*/qty\",\"type\":[\"string\",\"integer\"],\"minimum\":\"1\",\"maximum\":\"99999\"},"
-    "{\"id\":\"F-05\",\"path\":\"/items/*/price\",\"fractionDigits\":2,\"exclusiveMinimum\":0,\"exclusiveMaximum\":1e9},"
-    "{\"id\":\"F-06\",\"path\":\"/items/*/name/*\",\"minLength\":1,\"maxLength\":20,\"maxBytes\":60,\"minBytes\":1},"
-    "{\"id\":\"F-07\",\"path\":\"/buyer/idNumber\",\"pattern\":\"^[0-9]{17}[0-9X]$\",\"severity\":\"warning\"},"
-    "{\"id\":\"F-08\",\"path\":\"/buyer/phone\",\"pattern\":\"^\\\\+[1-9][0-9]{7,14}$\"},"
-    "{\"id\":\"F-09\",\"path\":\"/buyer/name\",\"maxLength\":3,\"severity\":\"info\"},"
-    "{\"id\":\"F-10\",\"path\":\"/status\",\"enum\":[\"NEW\",\"PAID\",1,2.50,true,null]},"
-    "{\"id\":\"F-11\",\"path\":\"/consignee/address/country\",\"required\":true,\"codelist\":\"cc\"},"
-    "{\"id\":\"F-12\",\"path\":\"/destinationCountry\",\"codelist\":\"cc\"},"
-    "{\"id\":\"F-13\",\"path\":\"/*/*/*\",\"maxBytes\":200,\"severity\":\"info\"},"
-    "{\"id\":\"F-14\",\"path\":\"/notes\",\"pattern\":\"^(a|aa)+$\"}"
-    "]},"
-    "\"note\":{\"json\":{\"detect\":{\"path\":\"/messageType\",\"equals\":\"note\"}},"
-    "\"rules\":[{\"id\":\"N-01\",\"path\":\"/text\",\"required\":true,\"maxLength\":50}]}"
-    "}}";
+/* The pack the message harnesses validate against (fuzz/fuzz.pack.json,
+ * compiled in by embed.py as fuzz_pack_json): every wire form and rule
+ * family, no file read. */
+#include "fuzz-pack.h"
 
 /* Abort with a message: a harness invariant broke, which the fuzzing
  * engine turns into a reproducer. */
@@ -160,6 +133,48 @@ FUZZ_HELPER void fuzz_exercise_report(cbec_report *rep, const char *lang)
         fuzz_check_text(out, len);
     if (cbec_report_valid(rep) && cbec_report_count_severity(rep, CBEC_SEVERITY_ERROR))
         fuzz_fail("valid report with errors");
+}
+
+/* EDI reports: every finding's position and each acknowledgement. */
+FUZZ_HELPER void fuzz_exercise_edi(cbec_report *rep)
+{
+    for (size_t i = 0; i < cbec_report_count(rep); i++) {
+        unsigned long seg;
+        unsigned el, comp;
+        const char *tag;
+        if (cbec_finding_edi_position(rep, i, &seg, &el, &comp, &tag) && !tag)
+            fuzz_fail("EDI position without a tag");
+    }
+    static const cbec_ack_format acks[] = {CBEC_ACK_X12_997, CBEC_ACK_X12_999, CBEC_ACK_EDIFACT_CONTRL};
+    for (size_t k = 0; k < sizeof acks / sizeof acks[0]; k++) {
+        const char *out;
+        size_t len;
+        if (cbec_report_render_ack(rep, acks[k], "42", "202601011200", &out, &len) == CBEC_OK &&
+            strlen(out) != len)
+            fuzz_fail("acknowledgement length");
+    }
+}
+
+/* One message of a wire format: the type told from the message, then
+ * forced (both paths of the picker), every output of the report. */
+FUZZ_HELPER void fuzz_validate_format(const uint8_t *data, size_t size, cbec_format format)
+{
+    cbec_registry *reg = fuzz_registry();
+    cbec_validator *v = fuzz_validator();
+    for (int pass = 0; pass < 2; pass++) {
+        cbec_report *rep = NULL;
+        int st = cbec_validate(v, reg, pass ? "order" : NULL, pass ? CBEC_FORMAT_AUTO : format, data, size, &rep);
+        if (st != CBEC_OK && st != CBEC_ENOMEM)
+            fuzz_fail("cbec_validate failed on a message (only memory may fail it)");
+        if (!rep)
+            continue;
+        if (!pass && cbec_report_format(rep) != format)
+            fuzz_fail("report format");
+        fuzz_exercise_report(rep, pass ? "zh-CN" : "en");
+        if (format == CBEC_FORMAT_EDIFACT || format == CBEC_FORMAT_X12)
+            fuzz_exercise_edi(rep);
+        cbec_report_free(rep);
+    }
 }
 
 #endif /* CBEC_FUZZ_COMMON_H */

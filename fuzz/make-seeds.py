@@ -94,13 +94,72 @@ def packs():
             yield "hostile-" + os.path.basename(path), read(path)
 
 
-def embedded_pack():
-    """The pack compiled into the harnesses (fuzz-common.h), as JSON text."""
-    import ast
-    import re
-    src = open(os.path.join(HERE, "fuzz-common.h"), encoding="utf-8").read()
-    body = src.split("fuzz_pack_json[] =", 1)[1].split(";", 1)[0]
-    return "".join(ast.literal_eval(m) for m in re.findall(r'"(?:[^"\\]|\\.)*"', body)).encode("utf-8")
+def files_under(root, patterns, limit):
+    out = []
+    for pat in patterns:
+        out += sorted(glob.glob(os.path.join(root, "**", pat), recursive=True))
+    picked = []
+    for path in out:
+        if os.path.isfile(path) and small(path) and "LICENSE" not in path.upper():
+            picked.append(path)
+        if len(picked) >= limit:
+            break
+    return picked
+
+
+def wire_messages(testsuites, kind):
+    """(name, bytes) of XML, EDIFACT or X12 messages: cases and suite samples."""
+    ext = {"xml": ["message.xml"], "edifact": ["message.edi", "message.edifact"], "x12": ["message.x12"]}[kind]
+    for pat in ext:
+        for path in sorted(glob.glob(os.path.join(ROOT, "tests", "cases", "**", pat), recursive=True)):
+            data = read(path)
+            if small(path) and (kind != "edifact" or b"UN" in data[:10]) and (kind != "x12" or data.lstrip()[:3] == b"ISA"):
+                yield "case-" + os.path.basename(os.path.dirname(path)), data
+    if kind == "xml":
+        for path in files_under(os.path.join(testsuites, "xml"), ["*.xml"], 40):
+            yield "suite-" + os.path.basename(path), read(path)
+    else:
+        for path in files_under(os.path.join(testsuites, "edi", kind), ["*.edi", "*.txt", "*.x12", "*.edifact"], 60):
+            data = read(path)
+            head = data.lstrip()[:3]
+            if (kind == "x12") == (head == b"ISA") and (kind == "x12" or head in (b"UNA", b"UNB")):
+                yield "suite-" + os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path), data
+
+
+def schema_pairs(testsuites):
+    tests = os.path.join(testsuites, "json-schema-test-suite", "tests")
+    for draft in ("draft2020-12", "draft7"):
+        for path in sorted(glob.glob(os.path.join(tests, draft, "*.json"))):
+            try:
+                groups = json.load(open(path, encoding="utf-8"))
+            except ValueError:
+                continue
+            for gi, g in enumerate(groups[:3]):
+                for ti, t in enumerate(g.get("tests", [])[:1]):
+                    data = (json.dumps(g["schema"]) + "\0" + json.dumps(t["data"])).encode("utf-8")
+                    yield "%s-%s-%d" % (draft, os.path.basename(path)[:-5], gi), data
+
+
+def logic_pairs(testsuites):
+    path = os.path.join(testsuites, "json-logic", "tests.json")
+    try:
+        cases = json.load(open(path, encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    n = 0
+    for c in cases:
+        if isinstance(c, list) and len(c) >= 2:
+            n += 1
+            yield "jsonlogic-%03d" % n, (json.dumps(c[0]) + "\0" + json.dumps(c[1])).encode("utf-8")
+    for path in sorted(glob.glob(os.path.join(ROOT, "packs", "*.pack.json"))):
+        try:
+            pack = json.load(open(path, encoding="utf-8"))
+        except ValueError:
+            continue
+        for t in pack.get("messages", {}).values():
+            for r in t.get("rules", []):
+                if "logic" in r:
+                    yield "pack-" + r["id"], (json.dumps(r["logic"]) + "\0{}").encode("utf-8")
 
 
 def render_prefix(limit, lang, source, index):
@@ -133,11 +192,25 @@ def main():
     for i, (name, data) in enumerate(msgs[:24]):
         rr.add(name, render_prefix(*params[i % len(params)]) + data)
 
+    corpora = [vj, rr]
+    for kind in ("xml", "edifact", "x12"):
+        c = Corpus("validate_" + kind)
+        for name, data in wire_messages(args.testsuites, kind):
+            c.add(name, data)
+        corpora.append(c)
+    sc = Corpus("schema")
+    for name, data in schema_pairs(args.testsuites):
+        sc.add(name, data)
+    lg = Corpus("logic")
+    for name, data in logic_pairs(args.testsuites):
+        lg.add(name, data)
+    corpora += [sc, lg]
+
     pl = Corpus("pack_load")
-    pl.add("embedded", embedded_pack())
+    pl.add("embedded", read(os.path.join(HERE, "fuzz.pack.json")))
     for name, data in packs():
         pl.add(name, data)
-    counts = {c.dir: c.write() for c in (vj, rr, pl)}
+    counts = {c.dir: c.write() for c in corpora + [pl]}
     for d, n in counts.items():
         print("%s: %d seeds" % (os.path.relpath(d, ROOT), n))
 

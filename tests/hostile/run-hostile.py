@@ -105,6 +105,14 @@ def run_limited(cmd, seconds, trace_file=None):
     """Run cmd; returns (exit, stdout, stderr, wall seconds, max RSS MiB, timed out)."""
     if trace_file:
         cmd = ["strace", "-f", "-qq", "-e", "trace=open,openat,openat2,connect", "-o", trace_file] + cmd
+    # The peak RSS comes from GNU time when it is there: a child forked from
+    # this (large) Python process would count the parent's pages in its own
+    # ru_maxrss, since Linux keeps the high-water mark across exec.
+    rss_file = None
+    if os.path.exists("/usr/bin/time"):
+        fd, rss_file = tempfile.mkstemp(prefix="cbec-rss-")
+        os.close(fd)
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
@@ -126,7 +134,16 @@ def run_limited(cmd, seconds, trace_file=None):
         # never hold a runaway output whole: the checks need its head, tail and size
         o = out.read(64 << 20)
         e = err.read(1 << 20)
-    return p.returncode, o, e, wall, ru.ru_maxrss / 1024.0, timed_out
+    rss = ru.ru_maxrss / 1024.0
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                lines = [l for l in f.read().split() if l.isdigit()]
+            if lines:
+                rss = int(lines[-1]) / 1024.0
+        finally:
+            os.remove(rss_file)
+    return p.returncode, o, e, wall, rss, timed_out
 
 
 def traced_opens(trace_file):

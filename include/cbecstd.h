@@ -391,6 +391,51 @@ CBEC_API int cbec_report_render_ack(cbec_report *r, cbec_ack_format format, cons
 /* Severity as "error", "warning" or "info". */
 CBEC_API const char *cbec_severity_name(cbec_severity s);
 
+/* ---- personal data ------------------------------------------------------ */
+
+/* Packs classify message fields as public, internal, personal or
+ * sensitive-personal (the "classification" of a message type, see
+ * doc/security.md).  Reports never hold the raw value of a personal or
+ * sensitive field: cbec_validate() masks it when a finding is recorded
+ * (ID 1101**********1239, phone +86138****5678), wherever a finding would
+ * quote it.  cbec_redact() writes a copy of a message with those fields
+ * masked or removed, for logs and for transfer outside the country of
+ * origin. */
+
+typedef struct cbec_redaction cbec_redaction; /* a redacted copy of one message */
+
+/* Flags of cbec_redact(); 0 masks personal and sensitive-personal fields. */
+typedef enum cbec_redact_flag {
+    CBEC_REDACT_REMOVE = 1,   /* remove the fields (array items become null) instead of masking them */
+    CBEC_REDACT_INTERNAL = 2  /* treat internal fields like personal ones (for parties outside the platform) */
+} cbec_redact_flag;
+
+/* Write a copy of a message with its classified fields masked or removed.
+ * The message is read and its type picked as cbec_validate() does (v, reg,
+ * message_type and format alike; v is used by one thread at a time); the
+ * copy is the message's logical form as JSON, members in source order and
+ * numbers exactly as written: a JSON message keeps its shape; an XML or EDI
+ * message becomes the logical fields its pack binds it onto (a JSON array
+ * when the binding splits it into several documents).  On success *out is
+ * a new object the caller frees with cbec_redaction_free().  Returns
+ * CBEC_EINVAL for bad arguments or a message that cannot be read or bound
+ * (the reason in *err, never quoting the message's values),
+ * CBEC_ENOTFOUND when no loaded pack defines or tells its type, CBEC_ENOMEM.
+ * @since 0.1 */
+CBEC_API int cbec_redact(cbec_validator *v, const cbec_registry *reg, const char *message_type,
+                         cbec_format format, const void *data, size_t len, int flags,
+                         cbec_redaction **out, cbec_error **err);
+/* The redacted copy, NUL-terminated; borrowed from r and valid until
+ * cbec_redaction_free(r).  *len (len may be NULL) gets its length.
+ * @since 0.1 */
+CBEC_API const char *cbec_redaction_data(const cbec_redaction *r, size_t *len);
+/* Number of fields masked or removed.  @since 0.1 */
+CBEC_API size_t cbec_redaction_count(const cbec_redaction *r);
+/* The message type the copy was made for (borrowed from r).  @since 0.1 */
+CBEC_API const char *cbec_redaction_message_type(const cbec_redaction *r);
+/* Free a redaction (NULL is fine).  @since 0.1 */
+CBEC_API void cbec_redaction_free(cbec_redaction *r);
+
 /* ---- evaluation statistics ---------------------------------------------- */
 
 /* Counters of validations and findings per pack, module, message type and

@@ -2,6 +2,7 @@
  * checks (the path tries that serve validation are built when packs are
  * linked, src/pack/link.c). */
 #include "pack/compile.h"
+#include "pack/privacy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,7 @@ void cbec__msgtype_free(cbec_msgtype *t)
     }
     cbec__i18n_free(&t->title);
     cbec__path_free(t->date_segs, t->date_nsegs);
+    cbec__privacy_free(t->privacy);
     free(t->name);
     free(t);
 }
@@ -278,9 +280,15 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
                     return cbec__compile_error(c, m, "\"effectiveDate\" cannot hold \"*\"");
             continue;
         }
+        if (cbec__streq(m->key, m->keylen, "classification")) {
+            /* which fields hold personal data: reports mask them (privacy.c) */
+            if (!cbec__privacy_compile(c, m, &t->privacy))
+                return false;
+            continue;
+        }
         const cbec_section_kind *sk = cbec__section_kind_find(m->key, m->keylen);
         if (!sk)
-            return cbec__compile_error(c, m, "unknown key \"%.*s\" in a message type (title, description, effectiveDate, json, xml, edifact, x12, rules)",
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in a message type (title, description, effectiveDate, classification, json, xml, edifact, x12, rules)",
                                        (int)m->keylen, m->key);
         if (m->kind != CBEC_NODE_OBJECT)
             return cbec__compile_error(c, m, "\"%s\" must be an object", sk->key);

@@ -149,6 +149,7 @@ typedef struct cbec_msgtype {
     cbec_rule **rules;
     size_t nrules;
     cbec_trie *trie;
+    struct cbec_privacy *privacy; /* "classification" (pack/privacy.h), NULL when none */
 } cbec_msgtype;
 
 /* A compiler for one format section of a message type. */
@@ -321,6 +322,9 @@ const cbec_doc *cbec__vctx_doc(cbec_vctx *v);
 const char *cbec__vctx_previous_state(cbec_vctx *v);
 /* The date (YYYY-MM-DD) this validation runs for. */
 const char *cbec__vctx_date(cbec_vctx *v);
+/* The data class (cbec_class of pack/privacy.h) the message type's
+ * classification gives node n of the document being checked. */
+int cbec__vctx_class(cbec_vctx *v, const cbec_node *n);
 /* The arena that holds this validation's documents (reset per message),
  * and the node limit a tree built from the message must stay within. */
 cbec_arena *cbec__vctx_arena(cbec_vctx *v);

@@ -156,6 +156,27 @@ void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k
         f->reason_en = keep(r, a->reason_en, strlen(a->reason_en));
     if (a->reason_zh)
         f->reason_zh = keep(r, a->reason_zh, strlen(a->reason_zh));
+    /* A personal or sensitive value is masked here, when it is recorded,
+     * so no output of the report (messages, renderings, accessors) can
+     * show it; cbec__privacy_scrub later catches copies in other texts. */
+    int cls = node ? cbec__vctx_class(v, node) : CBEC_CLASS_UNSET;
+    if (cls >= CBEC_CLASS_PERSONAL) {
+        cbec_buf m;
+        cbec__buf_init(&m);
+        if (f->value) {
+            cbec__privacy_mask(&m, node->text, node->len, cls);
+            f->value = m.oom ? NULL : keep(r, cbec__buf_cstr(&m), m.len);
+        }
+        /* a text check suggests the normalised value: that is the value too */
+        if (f->expected && f->kind && strcmp(f->kind, "text") == 0) {
+            cbec__buf_reset(&m);
+            cbec__privacy_mask(&m, f->expected, strlen(f->expected), cls);
+            f->expected = m.oom ? NULL : keep(r, cbec__buf_cstr(&m), m.len);
+        }
+        if (m.oom)
+            r->oom = true;
+        cbec__buf_free(&m);
+    }
 }
 
 /* ---- accessors ---- */

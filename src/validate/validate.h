@@ -3,6 +3,7 @@
 #define CBEC_VALIDATE_H
 
 #include "pack/pack.h"
+#include "pack/privacy.h"
 #include "rules/regex.h"
 
 typedef struct cbec_finding {
@@ -58,6 +59,7 @@ struct cbec_vctx {
     const cbec_format_spec *spec; /* the message type's form being checked */
     cbec_buf tmp;
     char date[11];             /* the date this validation runs for */
+    cbec_privacy_set privacy;  /* classifications in force: personal values are masked */
 };
 
 /* A wire-format reader, as the validator sees it (table in readers.c). */
@@ -109,5 +111,18 @@ cbec_finding *cbec__report_last(cbec_report *r, size_t total_before);
 bool cbec__report_keep_pack(cbec_report *r, const cbec_pack *p);
 /* Expand a template into b for finding f. */
 void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f, const char *lang);
+
+/* ---- personal data (redact.c) ---- */
+
+struct cbec_snapshot;
+struct cbec_etype;
+/* The classifications of a message type: its pack's and those of the bases
+ * it extends, as loaded in the snapshot. */
+void cbec__privacy_collect(const struct cbec_snapshot *snap, const struct cbec_etype *type,
+                           cbec_privacy_set *out);
+/* After the rules ran on doc: replace every raw value of a personal or
+ * sensitive field of doc that a finding's texts quote (values, reasons,
+ * expectations, whatever check or reader wrote them) by its mask. */
+void cbec__privacy_scrub(cbec_vctx *v, const cbec_doc *doc);
 
 #endif

@@ -362,6 +362,8 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
         const cbec_pack *pack = type->pack;
         const cbec_format_spec *fs = &type->formats[format];
         memcpy(ctx->date, pick.used_date, sizeof ctx->date);
+        /* from here on, findings mask what the classification calls personal */
+        cbec__privacy_collect(snap, type, &ctx->privacy);
         free(r->type);
         r->type = cbec__strdup(type->name);
         if (!r->type || !cbec__report_keep_pack(r, pack)) {
@@ -401,6 +403,7 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
                 ctx->doc = target;
                 walk(ctx, type->trie, target->root);
             }
+            cbec__privacy_scrub(ctx, target);
             ctx->doc = &wire;
             fill_positions(ctx, rk);
         }
@@ -440,6 +443,7 @@ CBEC_API int cbec_validate(cbec_validator *v, const cbec_registry *reg, const ch
     cbec_vctx *ctx = &v->ctx;
     ctx->validator = v;
     ctx->report = r;
+    ctx->privacy.n = 0;
     ctx->doc = NULL;
     ctx->pack = NULL;
     ctx->spec = NULL;

@@ -16,6 +16,7 @@ static const struct {
     {"check", cli_cmd_check},
     {"eval", cli_cmd_eval},
     {"ack", cli_cmd_ack},
+    {"redact", cli_cmd_redact},
 };
 
 void cli_usage(FILE *f)
@@ -36,6 +37,7 @@ void cli_usage(FILE *f)
             "       cbecstd eval [--max-operations N] [--max-depth N] [--assert] RULE.json DATA.json\n"
             "       cbecstd ack [-p PACK]... [-t TYPE] [--format 997|999|contrl] [--control N]\n"
             "                   [--timestamp YYYYMMDDHHMM] [--report] [FILE|-]\n"
+            "       cbecstd redact [-p PACK]... [-t TYPE] [-f FORMAT] [--remove] [--internal] [--ndjson] [FILE...|-]\n"
             "       cbecstd --version | --help\n"
             "\n"
             "Exit status: 0 no message has an error finding; 1 some message has one (or could\n"

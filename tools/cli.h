@@ -51,6 +51,7 @@ int cli_cmd_check(int argc, char **argv);
 int cli_cmd_eval(int argc, char **argv);
 /* "ack": the functional acknowledgement of an EDI interchange (cmd-ack.c). */
 int cli_cmd_ack(int argc, char **argv);
+int cli_cmd_redact(int argc, char **argv);
 /* "pack diff OLD NEW" (argv[1] is "diff"). */
 int cli_pack_diff(int argc, char **argv);
 

@@ -56,6 +56,10 @@ typedef struct cbec_privacy_set {
     size_t n;
 } cbec_privacy_set;
 
+/* The classifications in force for the message being checked (a validator
+ * service, like those of pack.h). */
+const cbec_privacy_set *cbec__vctx_privacy(cbec_vctx *v);
+
 /* Class of node n of the document whose root is root (n must be root or
  * below it; otherwise its topmost ancestor counts as the root). */
 int cbec__privacy_node_class(const cbec_privacy_set *set, const cbec_node *root, const cbec_node *n);

@@ -15,6 +15,7 @@ static const cbec_check_kind *const kinds[] = {
     &cbec__kind_text,
     &cbec__kind_identifier,    &cbec__kind_decimal,           &cbec__kind_datetime,
     &cbec__kind_code_map,
+    &cbec__kind_transfer,
 };
 
 const cbec_check_kind *cbec__check_kind_find(const char *key, size_t len)

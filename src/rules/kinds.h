@@ -27,6 +27,9 @@ const cbec_check_kind *cbec__check_kind_at(size_t i);
 extern const cbec_check_kind cbec__kind_identifier, cbec__kind_decimal, cbec__kind_datetime,
     cbec__kind_code_map;
 
+/* transfer.c: personal data leaving for a country outside an allowed list */
+extern const cbec_check_kind cbec__kind_transfer;
+
 /* Layering: the code list a check uses (NULL when it is not a codelist
  * check), and a new codelist check state over another list. */
 const cbec_codelist *cbec__check_codelist(const cbec_check *c);

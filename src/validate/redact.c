@@ -58,6 +58,8 @@ int cbec__vctx_class(cbec_vctx *v, const cbec_node *n)
     return cbec__privacy_node_class(&v->privacy, v->doc ? v->doc->root : NULL, n);
 }
 
+const cbec_privacy_set *cbec__vctx_privacy(cbec_vctx *v) { return &v->privacy; }
+
 /* ---- screening a report ---- */
 
 typedef struct pvalue {

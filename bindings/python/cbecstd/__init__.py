@@ -22,14 +22,14 @@ from .logic import Logic
 from .model import EdiPosition, Finding, Format, Severity
 from .pack import Pack, RulePack
 from .report import Report, Stats
-from .validator import Validator, message_bytes
+from .validator import Redaction, Validator, message_bytes
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Pack", "RulePack", "Validator", "Logic", "IdentifierChecker", "IdentifierResult",
     "identifier_kinds", "Report", "Finding", "EdiPosition", "Severity", "Format", "Stats",
-    "Totals", "iter_ndjson", "validate_lines", "message_bytes", "library_version", "strerror",
+    "Redaction", "Totals", "iter_ndjson", "validate_lines", "message_bytes", "library_version", "strerror",
     "CbecError", "LibraryError", "InvalidArgumentError", "OutOfMemoryError", "ReadError",
     "PackError", "NotFoundError", "LimitError", "VersionError", "StateError", "AmbiguousError",
     "DigestError", "InternalError",

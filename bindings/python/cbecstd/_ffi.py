@@ -57,6 +57,10 @@ class IdentifierChecker(ctypes.Structure):
     """struct cbec_identifier_checker (opaque)."""
 
 
+class Redaction(ctypes.Structure):
+    """struct cbec_redaction (opaque)."""
+
+
 ErrorP = POINTER(Error)
 OptionsP = POINTER(Options)
 PackP = POINTER(Pack)
@@ -66,6 +70,7 @@ ReportP = POINTER(Report)
 StatsP = POINTER(Stats)
 LogicP = POINTER(Logic)
 IdentifierCheckerP = POINTER(IdentifierChecker)
+RedactionP = POINTER(Redaction)
 c_int_p = POINTER(c_int)
 c_uint_p = POINTER(c_uint)
 c_ulong_p = POINTER(c_ulong)
@@ -233,6 +238,13 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any], Optional[Callable[..., Any]]]] = {
     "cbec_report_render_ack": (c_int, [ReportP, c_int, c_char_p, c_char_p, c_char_pp, c_size_p],
                                _STATUS),
     "cbec_severity_name": (c_char_p, [c_int], _string),
+    # personal data
+    "cbec_redact": (c_int, [ValidatorP, RegistryP, c_char_p, c_int, c_void_p, c_size_t, c_int,
+                            POINTER(RedactionP), POINTER(ErrorP)], _status_check(8)),
+    "cbec_redaction_data": (c_char_p, [RedactionP, c_size_p], None),
+    "cbec_redaction_count": (c_size_t, [RedactionP], None),
+    "cbec_redaction_message_type": (c_char_p, [RedactionP], _string),
+    "cbec_redaction_free": (None, [RedactionP], None),
     # evaluation statistics
     "cbec_stats_new": (c_int, [POINTER(StatsP)], _STATUS),
     "cbec_stats_free": (None, [StatsP], None),
@@ -263,6 +275,7 @@ RENDER_TEXT, RENDER_JSON = 1, 2
 SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR = 1, 2, 3
 OPT_ISO_CODES_DIR, OPT_ALLOW_INACTIVE, OPT_SCHEMA_DRAFT, OPT_SCHEMA_FORMAT_ASSERT = 1, 2, 3, 4
 ACK_X12_997, ACK_X12_999, ACK_EDIFACT_CONTRL = 1, 2, 3
+REDACT_REMOVE, REDACT_INTERNAL = 1, 2
 VOPT_DATE, VOPT_ALLOW_INACTIVE, VOPT_PREVIOUS_STATE = 1, 2, 3
 LIMIT_MESSAGE_BYTES, LIMIT_DEPTH, LIMIT_FINDINGS, LIMIT_NODES = 1, 2, 3, 4
 LOGIC_LIMIT_OPERATIONS, LOGIC_LIMIT_DEPTH, LOGIC_LIMIT_MEMORY = 1, 2, 3

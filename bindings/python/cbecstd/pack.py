@@ -373,6 +373,16 @@ class Pack:
             v = self._local.validator = self.validator()
         return v.validate(data, type=type, format=format, lang=lang, source=source, index=index)
 
+    def redact(self, data: Any, type: Optional[str] = None,
+               format: Union[Format, str, int] = "auto", *, remove: bool = False,
+               internal: bool = False) -> Any:
+        """A copy of a message with its personal fields masked or removed;
+        see Validator.redact().  Thread-safe like validate()."""
+        v = getattr(self._local, "validator", None)
+        if v is None:
+            v = self._local.validator = self.validator()
+        return v.redact(data, type=type, format=format, remove=remove, internal=internal)
+
     # ---- lifetime ----
 
     @property

@@ -10,12 +10,26 @@ from __future__ import annotations
 import ctypes
 import json
 import threading
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from . import _ffi
+from .errors import InternalError
 from .model import Format
 from .pack import Pack
 from .report import Report
+
+
+class Redaction(NamedTuple):
+    """A copy of a message with its personal and sensitive fields masked or
+    removed: data (UTF-8 JSON: the message's logical form), count (fields
+    masked or removed), message_type."""
+    data: bytes
+    count: int
+    message_type: str
+
+    def json(self) -> Any:
+        """The redacted copy parsed."""
+        return json.loads(self.data.decode("utf-8"))
 
 _LIMITS = {
     "max_bytes": _ffi.LIMIT_MESSAGE_BYTES,
@@ -131,6 +145,34 @@ class Validator:
         # The Report owns rep from its first line on (and frees it even if
         # copying the findings fails).
         return Report(rep, lang=lang, source=source, index=index)
+
+    def redact(self, data: Any, type: Optional[str] = None,
+               format: Union[Format, str, int] = "auto", *, remove: bool = False,
+               internal: bool = False) -> Redaction:
+        """A copy of a message with the fields its pack classifies as
+        personal or sensitive masked (remove=True: removed; internal=True:
+        internal fields too), for logs and transfers.  The message is read
+        and its type picked as validate() does.  Raises InvalidArgumentError
+        when it cannot be read (the reason never quotes its values),
+        NotFoundError when no pack defines or tells its type."""
+        raw = message_bytes(data)
+        fmt = Format.parse(format)
+        flags = (_ffi.REDACT_REMOVE if remove else 0) | (_ffi.REDACT_INTERNAL if internal else 0)
+        out = _ffi.RedactionP()
+        err = _ffi.ErrorP()
+        lib = _ffi.lib()
+        with self.pack._use() as reg, self._lock:
+            lib.cbec_redact(self._live(), reg, type.encode("utf-8") if type is not None else None,
+                            int(fmt), raw, len(raw), flags, ctypes.byref(out), ctypes.byref(err))
+        try:
+            size = ctypes.c_size_t()
+            text = lib.cbec_redaction_data(out, ctypes.byref(size)) or b""
+            if len(text) != size.value:   # JSON text holds no NUL byte
+                raise InternalError("redacted copy of %d bytes read as %d" % (size.value, len(text)))
+            return Redaction(text, int(lib.cbec_redaction_count(out)),
+                             lib.cbec_redaction_message_type(out) or "")
+        finally:
+            lib.cbec_redaction_free(out)
 
     def clone(self) -> "Validator":
         """A new Validator over the same pack with the same options and

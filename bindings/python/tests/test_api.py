@@ -546,6 +546,61 @@ class SchemaTest(unittest.TestCase):
         self.assertIn("resource_dirs", cbecstd.pack.LOAD_OPTIONS)
 
 
+PRIVATE_PACK = {
+    "cbecstd_pack": 1, "id": "T-PRIV", "version": "1.0.0", "status": "active", "module": "data",
+    "title": {"zh-CN": "隐私", "en": "Privacy"},
+    "messages": {"note": {
+        "json": {"detect": {"path": "/kind", "equals": "note"}},
+        "classification": {"/buyer/idNumber": "sensitive-personal", "/buyer/phone": "personal",
+                           "/memo": "internal"},
+        "rules": [{"id": "N-1", "path": "/buyer/phone", "pattern": "^[+][0-9]{8,15}$"}],
+    }},
+}
+PRIVATE_MSG = {"kind": "note", "memo": "call back",
+               "buyer": {"idNumber": "110105199003071239", "phone": "+8613812345678x", "name": "Zhang"}}
+
+
+class RedactTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pack = cbecstd.Pack()
+        with cbecstd.RulePack.from_bytes(PRIVATE_PACK) as rp:
+            cls.pack.add(rp)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pack.close()
+
+    def test_mask(self):
+        """personal fields are masked in the copy; internal ones only on request"""
+        r = self.pack.redact(PRIVATE_MSG)
+        self.assertEqual((r.count, r.message_type), (2, "note"))
+        copy = r.json()
+        self.assertNotIn("110105199003071239", r.data.decode())
+        self.assertNotIn("13812345678", r.data.decode())
+        self.assertEqual(copy["buyer"]["name"], "Zhang")
+        self.assertEqual(copy["memo"], "call back")
+        self.assertTrue(copy["buyer"]["idNumber"].startswith("1101"))
+
+    def test_remove(self):
+        """remove=True drops the fields; internal=True also drops internal ones"""
+        copy = self.pack.redact(PRIVATE_MSG, remove=True, internal=True).json()
+        self.assertEqual(copy, {"kind": "note", "buyer": {"name": "Zhang"}})
+
+    def test_findings_never_quote_personal_values(self):
+        """a finding on a personal field quotes it masked"""
+        msg = self.pack.validate(PRIVATE_MSG).findings[0].message
+        self.assertNotIn("13812345678", msg)
+
+    def test_errors(self):
+        """unreadable messages and unknown types raise, without quoting the message"""
+        with self.assertRaises(cbecstd.InvalidArgumentError) as cm:
+            self.pack.redact(b'{"secret-value-123": ')
+        self.assertNotIn("secret-value-123", str(cm.exception))
+        with self.assertRaises(cbecstd.NotFoundError):
+            self.pack.redact(b"{}", type="nope")
+
+
 class ExampleScriptTest(unittest.TestCase):
     def test_validate_example(self):
         """examples/validate.py prints findings with positions and exits like the CLI"""

@@ -49,7 +49,7 @@ _SCALARS = {
 _OPAQUE = {"cbec_error": _ffi.ErrorP, "cbec_options": _ffi.OptionsP, "cbec_pack": _ffi.PackP,
            "cbec_registry": _ffi.RegistryP, "cbec_validator": _ffi.ValidatorP,
            "cbec_report": _ffi.ReportP, "cbec_stats": _ffi.StatsP, "cbec_logic": _ffi.LogicP,
-           "cbec_identifier_checker": _ffi.IdentifierCheckerP}
+           "cbec_identifier_checker": _ffi.IdentifierCheckerP, "cbec_redaction": _ffi.RedactionP}
 
 
 def expected_ctype(ctype):

@@ -290,7 +290,14 @@ def schema_validate(schema, files):
 @case("doc/pack.schema.json describes every check kind and format section, and every pack conforms")
 def _():
     schema_path = os.path.join(DOC, "pack.schema.json")
-    schema = json.loads(read("doc", "pack.schema.json"))
+
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        dup = sorted(k for k in set(keys) if keys.count(k) > 1)
+        check(not dup, "doc/pack.schema.json names these keys twice in one object: %s" % dup)
+        return dict(pairs)
+
+    schema = json.loads(read("doc", "pack.schema.json"), object_pairs_hook=no_duplicates)
     rule_props = schema["$defs"]["rule"]["properties"]
     missing = [k for k in check_kinds() if k not in rule_props]
     check(not missing, "describe these check kinds in doc/pack.schema.json: %s" % ", ".join(missing))

@@ -76,13 +76,12 @@ bool cbec__privacy_compile(cbec_compiler *c, const cbec_node *n, cbec_privacy **
 
 /* ---- matching ---- */
 
-/* Does path segment s name node n (a member of an object, or an item of an
- * array by its decimal index)? */
-static bool seg_matches(const cbec_path_seg *s, const cbec_node *n)
+/* Does path segment s name node n, a child of parent (a member of an
+ * object, or an item of an array by its decimal index)? */
+static bool seg_matches(const cbec_path_seg *s, const cbec_node *n, const cbec_node *parent)
 {
     if (s->wildcard)
         return true;
-    const cbec_node *parent = n->parent;
     if (!parent)
         return false;
     if (parent->kind == CBEC_NODE_OBJECT)
@@ -90,38 +89,36 @@ static bool seg_matches(const cbec_path_seg *s, const cbec_node *n)
     if (parent->kind == CBEC_NODE_ARRAY) {
         if (!s->len || s->len > 9 || (s->len > 1 && s->name[0] == '0'))
             return false;
-        uint32_t v = 0;
+        size_t v = 0;
         for (size_t i = 0; i < s->len; i++) {
             if (!cbec__is_digit(s->name[i]))
                 return false;
-            v = v * 10 + (uint32_t)(s->name[i] - '0');
+            v = v * 10 + (size_t)(s->name[i] - '0');
         }
-        return v == n->index;
+        return n >= parent->children && v == (size_t)(n - parent->children);
     }
     return false;
 }
 
-/* Does entry e (of depth nodes) match node n, whose depth below root is
- * exactly e->nsegs? */
-static bool entry_matches(const cbec_class_entry *e, const cbec_node *n)
+/* The nodes from the root down to the node being classified: path[0] is
+ * the root, path[d] the node at depth d. */
+static bool entry_matches(const cbec_class_entry *e, const cbec_node *const *path)
 {
-    for (size_t k = e->nsegs; k > 0; k--) {
-        if (!seg_matches(&e->segs[k - 1], n))
+    for (size_t k = e->nsegs; k > 0; k--)
+        if (!seg_matches(&e->segs[k - 1], path[k], path[k - 1]))
             return false;
-        n = n->parent;
-    }
     return true;
 }
 
-/* The class one pack gives to node n at depth d (its own entries of that
+/* The class one pack gives to the node at depth d (its own entries of that
  * length only), or -1 when none of them matches. */
-static int own_class(const cbec_privacy *p, const cbec_node *n, size_t d)
+static int own_class(const cbec_privacy *p, const cbec_node *const *path, size_t d)
 {
     int best = -1;
     size_t best_wild = SIZE_MAX;
     for (size_t i = 0; i < p->count; i++) {
         const cbec_class_entry *e = &p->entries[i];
-        if (e->nsegs != d || !entry_matches(e, n))
+        if (e->nsegs != d || !entry_matches(e, path))
             continue;
         if (e->nwild < best_wild || (e->nwild == best_wild && e->cls > best)) {
             best = e->cls;
@@ -135,33 +132,36 @@ int cbec__privacy_node_class(const cbec_privacy_set *set, const cbec_node *root,
 {
     if (!set || !set->n || !n)
         return CBEC_CLASS_UNSET;
+    size_t maxd = 0;
+    for (size_t k = 0; k < set->n; k++)
+        if (set->p[k] && set->p[k]->max_segs > maxd)
+            maxd = set->p[k]->max_segs;
     size_t depth = 0;
     for (const cbec_node *a = n; a != root && a->parent; a = a->parent)
         depth++;
+    /* only the top maxd + 1 levels can match: below them a node has the
+     * class of its ancestor at depth maxd */
+    const cbec_node *a = n;
+    for (size_t d = depth; d > maxd; d--)
+        a = a->parent;
+    size_t top = depth < maxd ? depth : maxd;
+    const cbec_node *path[CBEC_PRIVACY_MAX_SEGS + 1];
+    for (size_t d = top + 1; d > 0; d--) {
+        path[d - 1] = a;
+        a = a->parent;
+    }
     int result = CBEC_CLASS_UNSET;
     for (size_t k = 0; k < set->n; k++) {
         const cbec_privacy *p = set->p[k];
         if (!p || !p->count)
             continue;
-        /* climb to the deepest ancestor an entry can reach, then up until
-         * one of the pack's entries matches */
-        const cbec_node *a = n;
-        size_t d = depth;
-        while (d > p->max_segs) {
-            a = a->parent;
-            d--;
-        }
-        for (;;) {
-            int c = own_class(p, a, d);
+        for (size_t d = top + 1; d > 0; d--) {
+            int c = own_class(p, path, d - 1);
             if (c >= 0) {
                 if (c > result)
                     result = c;
                 break;
             }
-            if (!d)
-                break;
-            a = a->parent;
-            d--;
         }
     }
     return result;
@@ -177,6 +177,11 @@ static int class_at(const int *cls, size_t np, size_t maxd, size_t d)
     return c;
 }
 
+typedef struct frame {
+    const cbec_node *n;
+    uint32_t next;      /* the child to visit next */
+} frame;
+
 bool cbec__privacy_walk(const cbec_privacy_set *set, const cbec_node *root, cbec_privacy_visit visit, void *ud)
 {
     if (!root)
@@ -185,20 +190,30 @@ bool cbec__privacy_walk(const cbec_privacy_set *set, const cbec_node *root, cbec
     for (size_t k = 0; k < np; k++)
         if (set->p[k] && set->p[k]->max_segs > maxd)
             maxd = set->p[k]->max_segs;
-    /* cls[k * (maxd + 1) + d]: pack k's class of the current node's
-     * ancestor at depth d (d <= maxd): the parent's class is at hand */
-    int *cls = NULL;
-    if (np && !(cls = cbec__calloc(np * (maxd + 1), sizeof *cls)))
+    /* cls[k * (maxd + 1) + d]: pack k's class of the ancestor at depth d
+     * (d <= maxd), so each node's class comes from its parent's.  An
+     * explicit stack, not parent pointers: a tree a binding assembled may
+     * share subtrees with the wire tree. */
+    int *cls = np ? cbec__calloc(np * (maxd + 1), sizeof *cls) : NULL;
+    size_t cap = 64, depth = 0;
+    frame *st = cbec__calloc(cap, sizeof *st);
+    const cbec_node *path[CBEC_PRIVACY_MAX_SEGS + 1];
+    if ((np && !cls) || !st) {
+        free(cls);
+        free(st);
         return false;
-    const cbec_node *n = root;
-    size_t depth = 0;
+    }
+    bool ok = true;
     int deep_class = CBEC_CLASS_UNSET; /* class of everything below maxd */
+    const cbec_node *n = root;
     for (;;) {
+        /* enter n at depth */
         int c = CBEC_CLASS_UNSET;
         if (depth <= maxd) {
+            path[depth] = n;
             for (size_t k = 0; k < np; k++) {
                 int *row = cls + k * (maxd + 1);
-                int own = set->p[k] ? own_class(set->p[k], n, depth) : -1;
+                int own = set->p[k] ? own_class(set->p[k], path, depth) : -1;
                 row[depth] = own >= 0 ? own : depth ? row[depth - 1] : CBEC_CLASS_UNSET;
                 if (row[depth] > c)
                     c = row[depth];
@@ -210,29 +225,32 @@ bool cbec__privacy_walk(const cbec_privacy_set *set, const cbec_node *root, cbec
         }
         bool down = visit(ud, n, c, false);
         if (down && (n->kind == CBEC_NODE_OBJECT || n->kind == CBEC_NODE_ARRAY) && n->count) {
-            n = &n->children[0];
+            if (depth + 1 == cap) {
+                frame *bigger = realloc(st, cap * 2 * sizeof *st);
+                if (!bigger) {
+                    ok = false;
+                    break;
+                }
+                st = bigger;
+                cap *= 2;
+            }
+            st[depth] = (frame){n, 1};
             depth++;
+            n = &n->children[0];
             continue;
         }
-        /* next sibling, climbing (and leaving containers) as far as
-         * needed; never above root */
-        bool next = false;
-        while (n != root) {
-            const cbec_node *parent = n->parent;
-            if (n->index + 1 < parent->count) {
-                n = &parent->children[n->index + 1];
-                next = true;
-                break;
-            }
-            n = parent;
+        /* the next sibling, leaving finished containers on the way up */
+        while (depth > 0 && st[depth - 1].next >= st[depth - 1].n->count) {
             depth--;
-            visit(ud, n, depth <= maxd ? class_at(cls, np, maxd, depth) : deep_class, true);
+            visit(ud, st[depth].n, depth <= maxd ? class_at(cls, np, maxd, depth) : deep_class, true);
         }
-        if (!next)
+        if (depth == 0)
             break;
+        n = &st[depth - 1].n->children[st[depth - 1].next++];
     }
     free(cls);
-    return true;
+    free(st);
+    return ok;
 }
 
 /* ---- masks ---- */

@@ -195,7 +195,8 @@ void cbec__privacy_scrub(cbec_vctx *v, const cbec_doc *doc)
         r->oom = true;
         return;
     }
-    qsort(pv.v, pv.n, sizeof *pv.v, longest_first);
+    if (pv.n > 1) /* qsort(NULL, 0, ...) is undefined: UBSan stops there */
+        qsort(pv.v, pv.n, sizeof *pv.v, longest_first);
     unsigned long work = 0;
     for (size_t i = 0; i < r->count; i++) {
         const cbec_finding *f = &r->items[i];

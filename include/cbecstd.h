@@ -414,14 +414,16 @@ typedef enum cbec_redact_flag {
  * The message is read and its type picked as cbec_validate() does (v, reg,
  * message_type and format alike; v is used by one thread at a time); the
  * copy is the message's logical form as JSON, members in source order and
- * numbers exactly as written: a JSON message keeps its shape; an XML or EDI
+ * numbers exactly as written, and copies of a classified value (4 bytes or
+ * longer) in other fields masked as well: a JSON message keeps its shape; an XML or EDI
  * message becomes the logical fields its pack binds it onto (a JSON array
  * when the binding splits it into several documents).  On success *out is
  * a new object the caller frees with cbec_redaction_free().  Returns
  * CBEC_EINVAL for bad arguments or a message that cannot be read or bound
  * (the reason in *err, never quoting the message's values),
- * CBEC_ENOTFOUND when no loaded pack defines or tells its type, CBEC_ENOMEM.
- * @since 0.1 */
+ * CBEC_ENOTFOUND when no loaded pack defines or tells its type,
+ * CBEC_ELIMIT when it holds more personal data than can be screened in
+ * bounded time (100 000 values), CBEC_ENOMEM.  @since 0.1 */
 CBEC_API int cbec_redact(cbec_validator *v, const cbec_registry *reg, const char *message_type,
                          cbec_format format, const void *data, size_t len, int flags,
                          cbec_redaction **out, cbec_error **err);

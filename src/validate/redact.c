@@ -71,6 +71,7 @@ typedef struct pvalue {
 typedef struct pvalues {
     pvalue *v;
     size_t n, cap;
+    int min;            /* the least class gathered */
     bool oom, too_many;
 } pvalues;
 
@@ -80,7 +81,7 @@ typedef struct pvalues {
 static bool gather(void *ud, const cbec_node *n, int cls, bool leave)
 {
     pvalues *pv = ud;
-    if (leave || !cbec__node_is_scalar(n) || cls < CBEC_CLASS_PERSONAL || !n->len ||
+    if (leave || !cbec__node_is_scalar(n) || cls < pv->min || !n->len ||
         n->kind == CBEC_NODE_NULL || n->kind == CBEC_NODE_BOOL)
         return true;
     if (pv->n == SCRUB_MAX_VALUES) {
@@ -111,40 +112,38 @@ static int longest_first(const void *a, const void *b)
  * itself when nothing matched.  Values shorter than four bytes are left to
  * the masking by class in cbec__finding: anywhere else ("1", "CN") they
  * would match by chance. */
+/* Write s[0..len) into b with every classified value in it masked; false
+ * (and b untouched) when there is none. */
+static bool scrub_into(cbec_buf *b, const char *s, size_t len, const pvalues *pv)
+{
+    size_t copied = 0;
+    bool changed = false;
+    for (size_t i = 0; i < len;) {
+        const pvalue *hit = NULL;
+        for (size_t k = 0; k < pv->n && !hit; k++)
+            if (pv->v[k].n >= 4 && pv->v[k].n <= len - i && memcmp(s + i, pv->v[k].s, pv->v[k].n) == 0)
+                hit = &pv->v[k];
+        if (!hit) {
+            i++;
+            continue;
+        }
+        cbec__buf_add(b, s + copied, i - copied);
+        cbec__privacy_mask(b, hit->s, hit->n, hit->cls);
+        i += hit->n;
+        copied = i;
+        changed = true;
+    }
+    if (changed)
+        cbec__buf_add(b, s + copied, len - copied);
+    return changed;
+}
+
 static char *scrub_text(cbec_report *r, char *s, const pvalues *pv, cbec_buf *b)
 {
     if (!s || !*s)
         return s;
-    size_t len = strlen(s);
-    bool changed = false;
     cbec__buf_reset(b);
-    for (size_t k = 0; k < pv->n; k++)
-        if (pv->v[k].n == len && len >= 4 && memcmp(pv->v[k].s, s, len) == 0) {
-            cbec__privacy_mask(b, pv->v[k].s, pv->v[k].n, pv->v[k].cls);
-            changed = true;
-            break;
-        }
-    if (!changed) {
-        size_t copied = 0;
-        for (size_t i = 0; i < len;) {
-            const pvalue *hit = NULL;
-            for (size_t k = 0; k < pv->n && !hit; k++)
-                if (pv->v[k].n >= 4 && pv->v[k].n <= len - i && memcmp(s + i, pv->v[k].s, pv->v[k].n) == 0)
-                    hit = &pv->v[k];
-            if (!hit) {
-                i++;
-                continue;
-            }
-            cbec__buf_add(b, s + copied, i - copied);
-            cbec__privacy_mask(b, hit->s, hit->n, hit->cls);
-            i += hit->n;
-            copied = i;
-            changed = true;
-        }
-        if (changed)
-            cbec__buf_add(b, s + copied, len - copied);
-    }
-    if (!changed)
+    if (!scrub_into(b, s, strlen(s), pv))
         return s;
     if (b->oom) {
         r->oom = true;
@@ -182,6 +181,7 @@ void cbec__privacy_scrub(cbec_vctx *v, const cbec_doc *doc)
     if (!v->privacy.n || !r->count || !doc || !doc->root)
         return;
     pvalues pv = {0};
+    pv.min = CBEC_CLASS_PERSONAL;
     const cbec_node *root = doc->root;
     if (root->flags & CBEC_NODEF_UNITS) {
         for (uint32_t u = 0; u < root->count && !pv.oom && !pv.too_many; u++)
@@ -243,6 +243,10 @@ typedef struct writer {
     int threshold;     /* classes at or above this are masked or removed */
     bool remove;
     size_t changed;
+    const pvalues *pv; /* the classified values, for copies in other fields */
+    cbec_buf tmp;
+    unsigned long work;
+    bool over;         /* more screening than the budget allows */
 } writer;
 
 /* A comma is due unless the last byte opened an object or array (removed
@@ -303,9 +307,24 @@ static bool write_node(void *ud, const cbec_node *n, int cls, bool leave)
         return false;
     }
     if (n->kind == CBEC_NODE_STRING) {
+        /* a copy of a classified value in another field is masked too */
+        w->work += (unsigned long)n->len * (unsigned long)w->pv->n;
+        if (w->work > SCRUB_BUDGET) {
+            w->over = true;
+            return false;
+        }
+        cbec__buf_reset(&w->tmp);
+        bool copy = w->pv->n && scrub_into(&w->tmp, n->text, n->len, w->pv);
+        if (copy)
+            w->changed++;
         cbec__buf_addc(w->b, '"');
-        cbec__buf_add_json_escaped(w->b, n->text, n->len);
+        if (copy)
+            cbec__buf_add_json_escaped(w->b, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+        else
+            cbec__buf_add_json_escaped(w->b, n->text, n->len);
         cbec__buf_addc(w->b, '"');
+        if (w->tmp.oom)
+            w->b->oom = true;
     } else {
         /* numbers exactly as written, true, false, null */
         cbec__buf_add(w->b, n->text, n->len);
@@ -419,22 +438,39 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
                                  "the message cannot be bound onto the fields of %s", type->name);
     }
     if (!st) {
-        writer w = {&out->out, flags & CBEC_REDACT_INTERNAL ? CBEC_CLASS_INTERNAL : CBEC_CLASS_PERSONAL,
-                    (flags & CBEC_REDACT_REMOVE) != 0, 0};
+        int threshold = flags & CBEC_REDACT_INTERNAL ? CBEC_CLASS_INTERNAL : CBEC_CLASS_PERSONAL;
+        pvalues pv = {0};
+        pv.min = threshold;
+        writer w = {&out->out, threshold, (flags & CBEC_REDACT_REMOVE) != 0, 0, &pv, {0}, 0, false};
+        cbec__buf_init(&w.tmp);
         const cbec_node *root = target->root;
+        bool units = (root->flags & CBEC_NODEF_UNITS) != 0;
         bool ok = true;
-        if (root->flags & CBEC_NODEF_UNITS) {
-            /* one logical document per unit (the orders of an envelope) */
+        /* one logical document per unit (the orders of an envelope) */
+        uint32_t nunits = units ? root->count : 1;
+        if (units)
             cbec__buf_addc(&out->out, '[');
-            for (uint32_t u = 0; u < root->count && ok; u++)
-                ok = cbec__privacy_walk(&ctx->privacy, &root->children[u], write_node, &w);
-            cbec__buf_addc(&out->out, ']');
-        } else {
-            ok = cbec__privacy_walk(&ctx->privacy, root, write_node, &w);
+        for (uint32_t u = 0; u < nunits && ok && !w.over; u++) {
+            const cbec_node *doc_root = units ? &root->children[u] : root;
+            pv.n = 0;
+            ok = cbec__privacy_walk(&ctx->privacy, doc_root, gather, &pv) && !pv.oom;
+            if (ok && pv.too_many)
+                w.over = true;
+            else if (ok) {
+                qsort(pv.v, pv.n, sizeof *pv.v, longest_first);
+                ok = cbec__privacy_walk(&ctx->privacy, doc_root, write_node, &w);
+            }
         }
+        if (units)
+            cbec__buf_addc(&out->out, ']');
         out->changed = w.changed;
+        cbec__buf_free(&w.tmp);
+        free(pv.v);
         if (!ok || out->out.oom)
             st = CBEC_ENOMEM;
+        else if (w.over)
+            st = cbec__error_set(err, CBEC_ELIMIT, NULL, NULL, 0, 0,
+                                 "the message holds more personal data than can be screened for copies");
     }
     ctx->report = NULL;
     ctx->doc = NULL;

@@ -167,8 +167,15 @@ void cbec__finding(cbec_vctx *v, const cbec_rule *rule, const cbec_check_kind *k
             cbec__privacy_mask(&m, node->text, node->len, cls);
             f->value = m.oom ? NULL : keep(r, cbec__buf_cstr(&m), m.len);
         }
-        /* a text check suggests the normalised value: that is the value too */
-        if (f->expected && f->kind && strcmp(f->kind, "text") == 0) {
+        /* a text check may suggest the normalised value: that is the value
+         * too (it shares a beginning or an end with it, unlike a script or
+         * repertoire name) */
+        size_t el = f->expected ? strlen(f->expected) : 0, pre = 0, suf = 0;
+        while (pre < el && pre < node->len && f->expected[pre] == node->text[pre])
+            pre++;
+        while (suf < el && suf < node->len && f->expected[el - 1 - suf] == node->text[node->len - 1 - suf])
+            suf++;
+        if (f->expected && f->kind && strcmp(f->kind, "text") == 0 && (pre >= 2 || suf >= 2)) {
             cbec__buf_reset(&m);
             cbec__privacy_mask(&m, f->expected, strlen(f->expected), cls);
             f->expected = m.oom ? NULL : keep(r, cbec__buf_cstr(&m), m.len);

@@ -155,8 +155,38 @@ FUZZ_HELPER void fuzz_exercise_edi(cbec_report *rep)
     }
 }
 
+/* Redacted copies in every mode: a copy is one well-formed JSON value. */
+FUZZ_HELPER void fuzz_redact(const uint8_t *data, size_t size, cbec_format format)
+{
+    for (int flags = 0; flags < 4; flags++) {
+        cbec_redaction *red = NULL;
+        cbec_error *err = NULL;
+        int st = cbec_redact(fuzz_validator(), fuzz_registry(), flags & 1 ? "order" : NULL, format, data, size, flags,
+                             &red, &err);
+        if (st == CBEC_OK) {
+            size_t len;
+            const char *out = cbec_redaction_data(red, &len);
+            cbec_buf b;
+            cbec__buf_init(&b);
+            cbec__buf_adds(&b, "{\"r\":");
+            cbec__buf_add(&b, out, len);
+            cbec__buf_addc(&b, '}');
+            if (!b.oom)
+                fuzz_check_json(b.data, b.len);
+            cbec__buf_free(&b);
+        } else if (red) {
+            fuzz_fail("redaction returned on failure");
+        } else if (err) {
+            fuzz_check_text(cbec_error_message(err), strlen(cbec_error_message(err)));
+        }
+        cbec_redaction_free(red);
+        cbec_error_free(err);
+    }
+}
+
 /* One message of a wire format: the type told from the message, then
- * forced (both paths of the picker), every output of the report. */
+ * forced (both paths of the picker), every output of the report, and
+ * redacted copies. */
 FUZZ_HELPER void fuzz_validate_format(const uint8_t *data, size_t size, cbec_format format)
 {
     cbec_registry *reg = fuzz_registry();
@@ -175,6 +205,7 @@ FUZZ_HELPER void fuzz_validate_format(const uint8_t *data, size_t size, cbec_for
             fuzz_exercise_edi(rep);
         cbec_report_free(rep);
     }
+    fuzz_redact(data, size, format);
 }
 
 #endif /* CBEC_FUZZ_COMMON_H */

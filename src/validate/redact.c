@@ -380,6 +380,16 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
     void *state = v->readers[format];
     cbec__arena_reset(&v->arena);
     v->limits.max_depth = v->json_depth;
+    /* readers and bindings may report what they find (EDI syntax issues,
+     * binding problems): into a scratch report nobody reads */
+    cbec_report *scratch = cbec__report_new(16);
+    if (!scratch)
+        return CBEC_ENOMEM;
+    cbec_vctx *ctx = &v->ctx;
+    ctx->validator = v;
+    ctx->report = scratch;
+    ctx->doc = NULL;
+    ctx->privacy.n = 0;
     cbec_doc wire, logical;
     memset(&wire, 0, sizeof wire);
     memset(&logical, 0, sizeof logical);
@@ -387,12 +397,11 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
     bool oom = false;
     int st = CBEC_OK;
     if (!rk->read(state, v, src, len, &wire, &re, &oom)) {
-        if (rk->release)
-            rk->release(state, &wire);
         /* the reader's text describes the input's shape, never its values */
-        return oom ? CBEC_ENOMEM
-                   : cbec__error_set(err, CBEC_EINVAL, NULL, NULL, 0, 0, "the message cannot be read (%s): %s",
-                                     re.rule, re.message_en);
+        st = oom ? CBEC_ENOMEM
+                 : cbec__error_set(err, CBEC_EINVAL, NULL, NULL, 0, 0, "the message cannot be read (%s): %s",
+                                   re.rule, re.message_en);
+        goto done;
     }
     cbec_pick pick;
     memset(&pick, 0, sizeof pick);
@@ -415,15 +424,6 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
                              type->pack->label, type->name);
         goto done;
     }
-    /* the binding may report problems: they go to a scratch report */
-    cbec_report *scratch = cbec__report_new(16);
-    if (!scratch) {
-        st = CBEC_ENOMEM;
-        goto done;
-    }
-    cbec_vctx *ctx = &v->ctx;
-    ctx->validator = v;
-    ctx->report = scratch;
     ctx->pack = type->pack;
     ctx->spec = fs;
     ctx->doc = &wire;
@@ -472,13 +472,13 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
             st = cbec__error_set(err, CBEC_ELIMIT, NULL, NULL, 0, 0,
                                  "the message holds more personal data than can be screened for copies");
     }
+done:
+    if (rk->release)
+        rk->release(state, &wire);
     ctx->report = NULL;
     ctx->doc = NULL;
     ctx->privacy.n = 0;
     cbec_report_free(scratch);
-done:
-    if (rk->release)
-        rk->release(state, &wire);
     return st;
 }
 

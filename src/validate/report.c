@@ -289,6 +289,14 @@ void cbec__render_template(cbec_buf *b, const char *tmpl, const cbec_finding *f,
 {
     bool zh = lang_is_zh(lang);
     for (const char *p = tmpl; *p; p++) {
+        if (*p != '{' && *p != '}') {
+            /* a pack's template is untrusted text too: no control
+             * characters or bidi overrides reach the output raw */
+            size_t run = strcspn(p, "{}");
+            cbec__buf_add_visible(b, p, run, 0);
+            p += run - 1;
+            continue;
+        }
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
             cbec__buf_addc(b, *p++);
             continue;
@@ -459,7 +467,10 @@ static void render_text(cbec_report *r, cbec_buf *b, const char *lang)
             cbec__buf_adds(b, ": ");
         }
         message_into(b, f, lang);
-        cbec__buf_addf(b, " (%s%s%s)\n", f->pack, *f->ref ? "; " : "", f->ref);
+        /* the clause comes from the pack: shown escaped like any pack text */
+        cbec__buf_addf(b, " (%s%s", f->pack, *f->ref ? "; " : "");
+        cbec__buf_add_visible(b, f->ref, strlen(f->ref), 0);
+        cbec__buf_adds(b, ")\n");
     }
     if (r->truncated)
         cbec__buf_addf(b, zh ? "……共 %zu 条发现，仅保留前 %zu 条\n"

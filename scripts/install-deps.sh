@@ -10,6 +10,7 @@ PKGS=(
   python3-pip python3-jsonschema
   unicode-data bzip2
   strace
+  time cppcheck
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -457,7 +457,8 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
             if (ok && pv.too_many)
                 w.over = true;
             else if (ok) {
-                qsort(pv.v, pv.n, sizeof *pv.v, longest_first);
+                if (pv.n)
+                    qsort(pv.v, pv.n, sizeof *pv.v, longest_first);
                 ok = cbec__privacy_walk(&ctx->privacy, doc_root, write_node, &w);
             }
         }

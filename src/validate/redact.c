@@ -397,10 +397,18 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
     bool oom = false;
     int st = CBEC_OK;
     if (!rk->read(state, v, src, len, &wire, &re, &oom)) {
-        /* the reader's text describes the input's shape, never its values */
-        st = oom ? CBEC_ENOMEM
-                 : cbec__error_set(err, CBEC_EINVAL, NULL, NULL, 0, 0, "the message cannot be read (%s): %s",
-                                   re.rule, re.message_en);
+        /* the reader's text describes the input's shape, never its values;
+         * a parser's own wording (libxml2's) is still shown escaped */
+        if (oom) {
+            st = CBEC_ENOMEM;
+        } else {
+            cbec_buf m;
+            cbec__buf_init(&m);
+            cbec__buf_add_visible(&m, re.message_en, strlen(re.message_en), 0);
+            st = cbec__error_set(err, CBEC_EINVAL, NULL, NULL, 0, 0, "the message cannot be read (%s): %s", re.rule,
+                                 m.oom ? "" : cbec__buf_cstr(&m));
+            cbec__buf_free(&m);
+        }
         goto done;
     }
     cbec_pick pick;

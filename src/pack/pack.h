@@ -148,7 +148,6 @@ typedef struct cbec_msgtype {
     cbec_format_spec formats[CBEC_NFORMATS];
     cbec_rule **rules;
     size_t nrules;
-    cbec_trie *trie;
     struct cbec_privacy *privacy; /* "classification" (pack/privacy.h), NULL when none */
 } cbec_msgtype;
 

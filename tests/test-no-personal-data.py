@@ -58,20 +58,24 @@ def leaks(out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cbecstd", required=True)
+    ap.add_argument("--quick", action="store_true",
+                    help="two of the four format and language pairs, one redaction (sanitizer builds)")
     args = ap.parse_args()
+    pairs = [("json", "en"), ("text", "zh-CN")] if args.quick else \
+        [("json", "en"), ("json", "zh-CN"), ("text", "en"), ("text", "zh-CN")]
     runs = []
     for name, extra, msg in case_inputs():
-        for fmt in ("json", "text"):
-            for lang in ("en", "zh-CN"):
-                runs.append(("%s (validate -o %s --lang %s)" % (name, fmt, lang),
-                             [args.cbecstd, "validate", "-o", fmt, "--lang", lang] + extra + [msg]))
+        for fmt, lang in pairs:
+            runs.append(("%s (validate -o %s --lang %s)" % (name, fmt, lang),
+                         [args.cbecstd, "validate", "-o", fmt, "--lang", lang] + extra + [msg]))
         packs = [a for i, a in enumerate(extra) if i and extra[i - 1] == "-p"]
         if any(not classifies(p) for p in packs):
             continue  # a pack that classifies nothing protects nothing in a copy
         redact = [args.cbecstd, "redact"] + sum((["-p", p] for p in packs), [])
         runs.append(("%s (redact)" % name, redact + [msg]))
-        runs.append(("%s (redact --remove)" % name, redact + ["--remove", msg]))
-    if len(runs) < 40:
+        if not args.quick:
+            runs.append(("%s (redact --remove)" % name, redact + ["--remove", msg]))
+    if len(runs) < 20:
         # the scan proves nothing unless the suite really feeds personal data
         print("Bail out! only %d runs hold the example personal values" % len(runs))
         return 1

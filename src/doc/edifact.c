@@ -209,8 +209,11 @@ static void read_unb(edifact_state *st, const cbec_node *seg)
     const char *ref = edi_value(seg, 5, 1, &n);
     if (n > 14) {
         char en[160], zh[160];
-        snprintf(en, sizeof en, "UNB: interchange control reference \"%.20s...\" is longer than 14 characters", ref);
-        snprintf(zh, sizeof zh, "UNB：交换控制参考号“%.20s...”超过 14 个字符", ref);
+        /* the value is not NUL-terminated: its length bounds the read
+         * (report_render fuzzing found "%.20s" reading past it) */
+        snprintf(en, sizeof en, "UNB: interchange control reference \"%.*s...\" is longer than 14 characters",
+                 (int)(n > 20 ? 20 : n), ref);
+        snprintf(zh, sizeof zh, "UNB：交换控制参考号“%.*s...”超过 14 个字符", (int)(n > 20 ? 20 : n), ref);
         issue_at(r, CBEC_EDI_P_HEADER_VALUE, seg, 5, 1, en, zh);
     }
 }

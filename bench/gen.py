@@ -10,7 +10,9 @@ documents one per line.
 import argparse
 import json
 import random
+import sys
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 NAMES = [("保湿面霜", "Moisturizing Face Cream"), ("日本绿茶 100克", "Japanese Green Tea 100 g"),
          ("维生素C片", "Vitamin C Tablets"), ("婴儿配方奶粉", "Infant Formula"),
@@ -28,6 +30,14 @@ def money(d):
 
 
 def order(rng, i, lines, defect):
+    """The JSON order; with defect, one of six kinds of mistake."""
+    o = order_data(rng, i, lines)
+    if defect:
+        json_defect(o, rng.randrange(6))
+    return o
+
+
+def order_data(rng, i, lines):
     items = []
     total = Decimal(0)
     for n in range(lines):
@@ -57,21 +67,96 @@ def order(rng, i, lines, defect):
          "originCountry": "JP", "destinationCountry": "CN", "currency": "CNY",
          "goodsValue": money(total), "freight": money(freight), "discount": money(discount), "taxTotal": money(tax),
          "totalPaid": money(paid), "items": items}
-    if defect:
-        kind = rng.randrange(6)
-        if kind == 0:
-            o["tradeMode"] = "1234"
-        elif kind == 1:
-            o["items"][0]["gtin"] = o["items"][0]["gtin"][:-1] + str((int(o["items"][0]["gtin"][-1]) + 1) % 10)
-        elif kind == 2:
-            o["currency"] = "RMB"
-        elif kind == 3:
-            del o["orderNo"]
-        elif kind == 4:
-            o["items"][-1]["hsCode"] = "12345"
-        else:
-            o["totalPaid"] = money(paid + 1)
     return o
+
+
+def json_defect(o, kind):
+    if kind == 0:
+        o["tradeMode"] = "1234"
+    elif kind == 1:
+        o["items"][0]["gtin"] = o["items"][0]["gtin"][:-1] + str((int(o["items"][0]["gtin"][-1]) + 1) % 10)
+    elif kind == 2:
+        o["currency"] = "RMB"
+    elif kind == 3:
+        del o["orderNo"]
+    elif kind == 4:
+        o["items"][-1]["hsCode"] = "12345"
+    else:
+        o["totalPaid"] = money(Decimal(o["totalPaid"]) + 1)
+
+
+# CEB311 (China customs electronic order, 2022-05 edition): customs codes
+# for what the JSON order writes in ISO codes, as packs/ceb/codes has them.
+CEB_NS = "http://www.chinaport.gov.cn/ceb"
+CEB_COUNTRY = {"JP": "116", "KR": "133", "DE": "304", "US": "502"}
+CEB_UNIT = {"EA": "007"}
+GMODEL = ["50g", "100g", "60片", "900g", "75ml", "500ml", "1副", "120块"]
+# The six kinds of JSON defect, each as the CEB311 form can carry it, and
+# the rule of the reference packs (packs/ceb.pack.json) that must report it:
+#   0 an unknown code (tradeMode)       -> buyerIdType 3      CEB311-007
+#   1 a wrong check digit (GTIN)        -> buyerIdNumber      CEB311-009
+#   2 an unknown code (currency)        -> item country ZZZ   CEB311-005
+#   3 orderNo missing                   -> orderNo missing    CEB311-XSD (xmllint too)
+#   4 a malformed value (hsCode)        -> appTime 30 Nov+1   CEB311-015
+#   5 totalPaid off by one              -> acturalPaid        CEB311-014
+XML_DEFECT_RULES = ["CEB311-007", "CEB311-009", "CEB311-005", "CEB311-XSD", "CEB311-015", "CEB311-014"]
+
+
+def ceb_guid(i, part):
+    """A 36-character upper-case GUID, derived from the message number so
+    the random stream stays the JSON generator's."""
+    return "%08X-%04X-4%03X-8%03X-%012X" % (0xCEB31100 + part, i >> 16 & 0xFFFF, i >> 4 & 0xFFF, i & 0xF, i)
+
+
+def el(name, value):
+    return "<ceb:%s>%s</ceb:%s>" % (name, escape(value), name)
+
+
+def ceb311(o, i, defect_kind=None):
+    """The order o (from order_data) as one CEB311Message document on one
+    line; defect_kind (0-5) puts the matching mistake into it."""
+    k = defect_kind
+    date, clock = o["orderTime"][:10], o["orderTime"][11:19]
+    app_time = date.replace("-", "") + clock.replace(":", "")
+    if k == 4:
+        app_time = "20261131" + app_time[8:]   # November has 30 days
+    b, c = o["buyer"], o["consignee"]
+    addr = c["address"]
+    id_number = b["idNumber"]
+    if k == 1:
+        id_number = id_number[:-1] + ("0" if id_number[-1] != "0" else "1")
+    paid = o["totalPaid"] if k != 5 else money(Decimal(o["totalPaid"]) + 1)
+    head = [el("guid", ceb_guid(i, 1)), el("appType", "1"), el("appTime", app_time), el("appStatus", "2"),
+            el("orderType", "I")]
+    if k != 3:
+        head.append(el("orderNo", o["orderNo"]))
+    head += [el("ebpCode", o["platform"]["code"]), el("ebpName", o["platform"]["name"]["zh"]),
+             el("ebcCode", o["seller"]["code"]), el("ebcName", o["seller"]["name"]["zh"]),
+             el("goodsValue", o["goodsValue"]), el("freight", o["freight"]), el("discount", o["discount"]),
+             el("taxTotal", o["taxTotal"]), el("acturalPaid", paid), el("currency", "142"),
+             el("buyerRegNo", b["email"].split("@")[0]), el("buyerName", b["name"]),
+             el("buyerTelephone", b["phone"][3:] if b["phone"].startswith("+86") else b["phone"]),
+             el("buyerIdType", "3" if k == 0 else b["idType"]), el("buyerIdNumber", id_number),
+             el("payCode", "312226T001"), el("payName", "示例支付有限公司"),
+             el("payTransactionId", "PAY2026%010d" % i), el("consignee", c["name"]["zh"]),
+             el("consigneeTelephone", c["phone"][3:] if c["phone"].startswith("+86") else c["phone"]),
+             el("consigneeAddress", addr["province"] + addr["city"] + addr["district"] + addr["line1"]["zh"])]
+    lines = []
+    for n, it in enumerate(o["items"]):
+        g = GTINS.index(it["gtin"]) if it["gtin"] in GTINS else 0
+        country = CEB_COUNTRY[it["originCountry"]]
+        if k == 2 and n == len(o["items"]) - 1:
+            country = "ZZZ"
+        lines.append("<ceb:OrderList>" + "".join([
+            el("gnum", str(it["lineNo"])), el("itemNo", it["sku"]), el("itemName", it["name"]["zh"]),
+            el("gmodel", GMODEL[g]), el("barCode", it["gtin"]), el("unit", CEB_UNIT[it["unit"]]),
+            el("qty", it["quantity"]), el("price", it["unitPrice"]), el("totalPrice", it["lineTotal"]),
+            el("currency", "142"), el("country", country)]) + "</ceb:OrderList>")
+    transfer = [el("copCode", o["seller"]["code"]), el("copName", o["seller"]["name"]["zh"]), el("dxpMode", "DXP"),
+                el("dxpId", "DXPENT0000000001")]
+    return ('<?xml version="1.0" encoding="UTF-8"?><ceb:CEB311Message guid="%s" version="1.0" xmlns:ceb="%s">'
+            '<ceb:Order><ceb:OrderHead>%s</ceb:OrderHead>%s</ceb:Order><ceb:BaseTransfer>%s</ceb:BaseTransfer>'
+            '</ceb:CEB311Message>' % (ceb_guid(i, 0), CEB_NS, "".join(head), "".join(lines), "".join(transfer)))
 
 
 def payment(rng, i, defect):
@@ -108,12 +193,29 @@ def main():
     ap.add_argument("--lines", type=int, default=4)
     ap.add_argument("--defects", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument("--xml", action="store_true",
+                    help="CEB311 XML orders, one document per line (the same orders as the JSON form)")
+    ap.add_argument("--truth", metavar="FILE",
+                    help="with --xml: write per document the rule that must report its defect ('-' for none)")
     a = ap.parse_args()
+    if a.xml and a.kind != "order":
+        ap.error("--xml writes orders only (--kind order)")
+    if a.truth and not a.xml:
+        ap.error("--truth goes with --xml")
+    if a.xml and not 1 <= a.lines <= 99:
+        ap.error("a CEB311 order holds 1 to 99 lines")
     rng = random.Random(a.seed)
-    out = []
+    out, truth = [], []
     for i in range(a.count):
         defect = rng.random() < a.defects
         kind = a.kind if a.kind != "mixed" else ("order", "payment", "logistics")[i % 3]
+        if a.xml:
+            # the same random draws as the JSON order, so one seed gives one set of orders
+            o = order_data(rng, i, a.lines)
+            k = rng.randrange(6) if defect else None
+            out.append(ceb311(o, i, k))
+            truth.append(XML_DEFECT_RULES[k] if k is not None else "-")
+            continue
         if kind == "order":
             m = order(rng, i, a.lines, defect)
         elif kind == "payment":
@@ -121,7 +223,10 @@ def main():
         else:
             m = logistics(rng, i, defect)
         out.append(json.dumps(m, ensure_ascii=False, separators=(",", ":")))
-    print("\n".join(out))
+    if a.truth:
+        with open(a.truth, "w") as f:
+            f.write("\n".join(truth) + "\n")
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

@@ -169,7 +169,7 @@ def main():
 
     # XML: CEB311 orders with XSD + customs rules vs xmllint parse + XSD
     xml_row = None
-    xsd = os.path.join(TOP, "packs", "ceb", "CEB311Message.xsd")
+    xsd = os.path.join(TOP, "packs", "ceb", "xsd", "ceb-import-202205.xsd")  # CEB311Message is in it
     if shutil.which("xmllint") and os.path.exists(xsd):
         xdir = os.path.join(tmp, "xml")
         os.makedirs(xdir)

@@ -186,13 +186,21 @@ def main():
     vj.add("bom", b'\xef\xbb\xbf{"messageType":"note","text":"x"}')
     vj.add("duplicate-keys", b'{"messageType":"order","orderNo":"1","orderNo":"2"}')
 
+    jm = Corpus("json_message")
+    for name, data in vj.files.items():
+        jm.add(name[len("seed-"):], data)
+    jm.add("nan", b"[NaN, Infinity, -Infinity, 1.]")
+    jm.add("raw-tab", b'{"a": "x\ty"}')
+    jm.add("surrogates", b'["\\ud83d\\ude00", "\\ud800"]')
+    jm.add("minus-zero", b"[-0, -0.0, 0e0]")
+
     rr = Corpus("report_render")
     params = [(5, "zh-CN", "orders.ndjson", 3), (1, "en", "a\x1b[31mred\n", 0),
               (64, "", "", 1), (2, "zh_TW", "\u8ba2\u5355.json", 2)]
     for i, (name, data) in enumerate(msgs[:24]):
         rr.add(name, render_prefix(*params[i % len(params)]) + data)
 
-    corpora = [vj, rr]
+    corpora = [vj, jm, rr]
     for kind in ("xml", "edifact", "x12"):
         c = Corpus("validate_" + kind)
         for name, data in wire_messages(args.testsuites, kind):

@@ -132,6 +132,15 @@ void cbec__json_reader_free(cbec_json_reader *r);
 bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                      const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
                      cbec_read_error *e, bool *oom);
+/* Parse a message: the same tree as cbec__json_read, in one pass without
+ * json-c (json-message.c; strict RFC 8259: no NaN/Infinity, no "1.", no raw
+ * control characters in strings).  Spans get their byte offsets; lines and
+ * columns come from cbec__json_message_positions.  Nothing to release. */
+bool cbec__json_read_message(cbec_json_reader *r, const char *src, size_t len,
+                             const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
+                             cbec_read_error *e, bool *oom);
+/* Fill line and column of every node of a tree read by cbec__json_read_message. */
+void cbec__json_message_positions(cbec_doc *doc);
 /* Release the reader state kept by the last read (the json-c tree). */
 void cbec__json_release(cbec_json_reader *r, cbec_doc *doc);
 /* Fill the spans of every node by one scan of the raw JSON text. */

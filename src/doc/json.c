@@ -1,7 +1,9 @@
-/* json.c - the JSON reader: json-c parses, this file turns json-c's tree into
- * the document model and finds source positions when a finding needs them.
- * The only file of the library that includes json-c. */
-#include "doc/doc.h"
+/* json.c - the JSON reader of the files a pack is made of (packs, schemas,
+ * code tables): json-c parses, this file turns json-c's tree into the
+ * document model and finds source positions when a finding needs them.
+ * Messages are read by json-message.c.  The only file of the library that
+ * includes json-c. */
+#include "doc/json-int.h"
 
 #include <json-c/json.h>
 #include <limits.h>
@@ -12,6 +14,7 @@
 struct cbec_json_reader {
     struct json_tokener *tok;
     unsigned depth;
+    cbec_json_scratch *scratch;  /* the message reader's stacks */
 };
 
 #define NODEF_RAW_NUMBER 0x80 /* int that json-c may have clamped: take the source text */
@@ -36,8 +39,18 @@ void cbec__json_reader_free(cbec_json_reader *r)
     if (!r)
         return;
     json_tokener_free(r->tok);
+    cbec__json_scratch_free(r->scratch);
     free(r);
 }
+
+cbec_json_scratch *cbec__json_reader_scratch(cbec_json_reader *r)
+{
+    if (!r->scratch)
+        r->scratch = cbec__json_scratch_new();
+    return r->scratch;
+}
+
+unsigned cbec__json_reader_depth(const cbec_json_reader *r) { return r->depth; }
 
 void cbec__json_release(cbec_json_reader *r, cbec_doc *doc)
 {
@@ -48,8 +61,8 @@ void cbec__json_release(cbec_json_reader *r, cbec_doc *doc)
     }
 }
 
-static void set_error(cbec_read_error *e, const char *rule, size_t offset, bool has_offset,
-                      const char *en, const char *zh)
+void cbec__json_set_error(cbec_read_error *e, const char *rule, size_t offset, bool has_offset,
+                          const char *en, const char *zh)
 {
     e->rule = rule;
     e->offset = offset;
@@ -281,6 +294,37 @@ static int prescan(const char *src, size_t len, size_t *at)
     return PRESCAN_OK;
 }
 
+bool cbec__json_check_size(size_t len, const cbec_read_limits *lim, cbec_read_error *e)
+{
+    size_t max = lim->max_bytes && lim->max_bytes < (size_t)INT_MAX - 1 ? lim->max_bytes
+                                                                         : (size_t)INT_MAX - 1;
+    if (len <= max)
+        return true;
+    char en[160], zh[160];
+    snprintf(en, sizeof en, "message of %zu bytes exceeds the limit of %zu bytes", len, max);
+    snprintf(zh, sizeof zh, "报文大小 %zu 字节，超过上限 %zu 字节", len, max);
+    cbec__json_set_error(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
+    return false;
+}
+
+bool cbec__json_prescan_error(const char *src, size_t len, cbec_read_error *e)
+{
+    size_t bad;
+    switch (prescan(src, len, &bad)) {
+    case PRESCAN_NUL:
+        cbec__json_set_error(e, "CBEC-JSON-NUL", bad, true, "NUL byte in the message", "报文中含有 NUL 字节");
+        return true;
+    case PRESCAN_UTF8:
+        cbec__json_set_error(e, "CBEC-UTF8", bad, true, "invalid UTF-8 in the message", "报文含无效的 UTF-8 字节");
+        return true;
+    case PRESCAN_SURROGATE:
+        cbec__json_set_error(e, "CBEC-UTF8", bad, true, "\\u escape of a lone UTF-16 surrogate",
+                             "\\u 转义为不成对的 UTF-16 代理项");
+        return true;
+    }
+    return false;
+}
+
 bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                      const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
                      cbec_read_error *e, bool *oom)
@@ -290,36 +334,14 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
     doc->src = src;
     doc->srclen = len;
     doc->format = CBEC_FORMAT_JSON;
-    size_t max = lim->max_bytes && lim->max_bytes < (size_t)INT_MAX - 1 ? lim->max_bytes
-                                                                         : (size_t)INT_MAX - 1;
-    if (len > max) {
-        char en[160], zh[160];
-        snprintf(en, sizeof en, "message of %zu bytes exceeds the limit of %zu bytes", len, max);
-        snprintf(zh, sizeof zh, "报文大小 %zu 字节，超过上限 %zu 字节", len, max);
-        set_error(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
+    if (!cbec__json_check_size(len, lim, e) || cbec__json_prescan_error(src, len, e))
         return false;
-    }
-    size_t bad;
-    int why = prescan(src, len, &bad);
-    if (why == PRESCAN_NUL) {
-        set_error(e, "CBEC-JSON-NUL", bad, true, "NUL byte in the message", "报文中含有 NUL 字节");
-        return false;
-    }
-    if (why == PRESCAN_UTF8) {
-        set_error(e, "CBEC-UTF8", bad, true, "invalid UTF-8 in the message", "报文含无效的 UTF-8 字节");
-        return false;
-    }
-    if (why == PRESCAN_SURROGATE) {
-        set_error(e, "CBEC-UTF8", bad, true, "\\u escape of a lone UTF-16 surrogate",
-                  "\\u 转义为不成对的 UTF-16 代理项");
-        return false;
-    }
     size_t start = 0;
     while (start < len && (src[start] == ' ' || src[start] == '\t' || src[start] == '\n' ||
                            src[start] == '\r'))
         start++;
     if (start == len) {
-        set_error(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        cbec__json_set_error(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
     json_tokener_reset(r->tok);
@@ -341,20 +363,20 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         if (root)
             json_object_put(root);
         if (je == json_tokener_continue || je == json_tokener_success) {
-            set_error(e, "CBEC-JSON-SYNTAX", len, true, "unexpected end of JSON text",
+            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", len, true, "unexpected end of JSON text",
                       "JSON 意外结束");
         } else if (je == json_tokener_error_depth) {
             char en[160], zh[160];
             snprintf(en, sizeof en, "nesting deeper than the limit of %u levels", r->depth);
             snprintf(zh, sizeof zh, "嵌套深度超过上限 %u 层", r->depth);
-            set_error(e, "CBEC-LIMIT-DEPTH", at, true, en, zh);
+            cbec__json_set_error(e, "CBEC-LIMIT-DEPTH", at, true, en, zh);
         } else if (je == json_tokener_error_parse_utf8_string) {
-            set_error(e, "CBEC-UTF8", at, true, "invalid UTF-8 in the message",
+            cbec__json_set_error(e, "CBEC-UTF8", at, true, "invalid UTF-8 in the message",
                       "报文含无效的 UTF-8 字节");
         } else {
             char en[160];
             snprintf(en, sizeof en, "JSON syntax error: %s", json_tokener_error_desc(je));
-            set_error(e, "CBEC-JSON-SYNTAX", at, true, en, tokener_error_zh(je));
+            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", at, true, en, tokener_error_zh(je));
         }
         return false;
     }
@@ -363,7 +385,7 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         char c = src[i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
             json_object_put(root);
-            set_error(e, "CBEC-JSON-SYNTAX", i, true, "trailing data after the JSON value",
+            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", i, true, "trailing data after the JSON value",
                       "JSON 值之后有多余内容");
             return false;
         }
@@ -376,7 +398,7 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
             char en[160], zh[160];
             snprintf(en, sizeof en, "more than %zu values in the message", cx.max_nodes);
             snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", cx.max_nodes);
-            set_error(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
+            cbec__json_set_error(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
             return false;
         }
         *oom = true;

@@ -187,15 +187,28 @@ static size_t read_string(parser *p, size_t i, const char **text, size_t *len)
 {
     const unsigned char *s = (const unsigned char *)p->s;
     size_t start = i + 1, j = start;
-    bool plain = true;
+    uint64_t high = 0;   /* high bits of every byte seen: non-ASCII text */
+    bool escaped = false;
     for (;;) {
-        /* eight bytes at a time while none is a quote, a backslash, a
-           control character or part of a multi-byte character */
+        /* eight bytes at a time while none is a quote, a backslash or a
+           control character */
         while (j + 8 <= p->n) {
             uint64_t w;
             memcpy(&w, s + j, 8);
-            if (((w - ONES * 0x20) | w) & HIGHS || HAS_BYTE(w, '"') || HAS_BYTE(w, '\\'))
+            uint64_t m = ((w - ONES * 0x20) & ~w & HIGHS) | HAS_BYTE(w, '"') | HAS_BYTE(w, '\\');
+            if (m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* the lowest flagged byte is the first special one (the
+                   flags above it may be borrows): go straight to it */
+                unsigned skip = (unsigned)__builtin_ctzll(m) >> 3;
+                if (skip) {
+                    high |= w & (~0ULL >> (64 - 8 * skip));
+                    j += skip;
+                }
+#endif
                 break;
+            }
+            high |= w;
             j += 8;
         }
         if (j >= p->n)
@@ -204,18 +217,18 @@ static size_t read_string(parser *p, size_t i, const char **text, size_t *len)
         if (c == '"')
             break;
         if (c == '\\') {
-            plain = false;
+            escaped = true;
             j += 2;
         } else if (c < 0x20) {
             p->err.cp = c;
             return fail(p, j, "JSON syntax error: unescaped control character in a string",
                         "JSON 语法错误：字符串中含未转义的控制字符"), 0;
         } else {
-            if (c >= 0x80)
-                plain = false;
+            high |= c;
             j++;
         }
     }
+    bool plain = !escaped && !(high & HIGHS);
     size_t raw = j - start;
     char *out = cbec__arena_alloc(p->arena, raw + 1);
     if (!out) {
@@ -242,7 +255,12 @@ static size_t read_string(parser *p, size_t i, const char **text, size_t *len)
                 p->err.zh = "报文含无效的 UTF-8 字节";
                 return 0;
             }
-            memcpy(o, s + k, q);
+            o[0] = (char)s[k];
+            o[1] = (char)s[k + 1];
+            if (q > 2)
+                o[2] = (char)s[k + 2];
+            if (q > 3)
+                o[3] = (char)s[k + 3];
             o += q;
             k += q;
             continue;
@@ -365,18 +383,22 @@ static size_t read_literal(parser *p, size_t i, cbec_node *n)
 
 /* Members of one object with the same name: the first keeps its place and
  * takes the last one's value; the others go.  A 64-bit filter on the name
- * keeps objects without duplicates (nearly all) linear. */
+ * keeps objects without duplicates (nearly all) close to linear. */
 static uint32_t merge_duplicates(cbec_node *m, uint32_t count)
 {
     uint64_t seen = 0;
-    bool maybe = false;
-    for (uint32_t k = 0; k < count && !maybe; k++) {
-        unsigned char first = m[k].keylen ? (unsigned char)m[k].key[0] : 0;
-        uint64_t bit = 1ULL << ((m[k].keylen * 31u + first) & 63u);
-        maybe = (seen & bit) != 0;
+    bool dup = false;
+    for (uint32_t k = 0; k < count && !dup; k++) {
+        const char *key = m[k].key;
+        uint32_t kl = m[k].keylen;
+        unsigned h = kl ? kl * 31u + (unsigned char)key[0] * 7u + (unsigned char)key[kl - 1] : 0;
+        uint64_t bit = 1ULL << (h & 63u);
+        if (seen & bit)
+            for (uint32_t q = 0; q < k && !dup; q++)
+                dup = m[q].keylen == kl && memcmp(m[q].key, key, kl) == 0;
         seen |= bit;
     }
-    if (!maybe)
+    if (!dup)
         return count;
     uint32_t out = 0;
     for (uint32_t k = 0; k < count; k++) {

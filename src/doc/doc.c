@@ -8,13 +8,13 @@ const cbec_node *cbec__node_member(const cbec_node *obj, const char *name, size_
 {
     if (!obj || obj->kind != CBEC_NODE_OBJECT)
         return NULL;
-    const cbec_node *found = NULL;
-    for (uint32_t i = 0; i < obj->count; i++) {
+    /* from the end: the last of duplicate names wins, and the search stops there */
+    for (uint32_t i = obj->count; i-- > 0;) {
         const cbec_node *c = &obj->children[i];
-        if (c->keylen == namelen && memcmp(c->key, name, namelen) == 0)
-            found = c;
+        if (c->keylen == namelen && (!namelen || c->key[0] == name[0]) && memcmp(c->key, name, namelen) == 0)
+            return c;
     }
-    return found;
+    return NULL;
 }
 
 static void pointer_rec(const cbec_node *n, cbec_buf *b)

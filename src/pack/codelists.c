@@ -4,7 +4,6 @@
 #include "pack/pack.h"
 #include "pack/compile.h"
 #include "pack/isocodes.h"
-#include "core/digest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -657,7 +656,7 @@ static bool valid_field_name(const char *s)
 static bool digest_table(cbec_compiler *c, const cbec_isocodes *t)
 {
     char rec[128], hex[65];
-    cbec__sha256_data_hex(t->data, strlen(t->data), hex);
+    cbec__isocodes_digest(t, hex);
     snprintf(rec, sizeof rec, ISO_PREFIX "iso_%s.json\n%s", t->standard, hex);
     for (size_t i = 0; i < c->nfiles; i++)
         if (strcmp(c->files[i], rec) == 0)
@@ -707,10 +706,9 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
         return false;
     }
     bool ok = digest_table(c, &t);
-    const cbec_node *entries = t.entries;
-    for (uint32_t i = 0; ok && i < entries->count; i++) {
-        const cbec_node *ent = &entries->children[i];
-        const cbec_node *v = cbec__isocodes_field(ent, field);
+    for (size_t i = 0; ok && i < t.count; i++) {
+        const cbec_isoentry *ent = &t.entries[i];
+        const cbec_isofield *v = cbec__isocodes_field(ent, field);
         if (!v || !v->len)
             continue;
         if (cbec__codelist_has(l, v->text, v->len))
@@ -721,10 +719,11 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
             break;
         }
         for (uint32_t k = 0; ok && k < ent->count; k++) {
-            const cbec_node *f = &ent->children[k];
-            if (f->kind != CBEC_NODE_STRING || cbec__streq(f->key, f->keylen, field))
+            const cbec_isofield *f = &ent->fields[k];
+            if (!f->text || cbec__streq(f->key, f->keylen, field))
                 continue;
             if (cbec__streq(f->key, f->keylen, "name")) {
+                free(e->label_en);
                 if (!(e->label_en = cbec__strndup(f->text, f->len)))
                     ok = cbec__compile_oom(c);
                 continue;

@@ -1,14 +1,44 @@
-/* isocodes.c - iso-codes JSON files as document trees and code lists. */
+/* isocodes.c - iso-codes JSON files as shared, immutable tables of entries
+ * and fields, and code lists made from them. */
 #include "pack/isocodes.h"
 #include "cbec-config.h"
+#include "core/digest.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ISO_MAX_BYTES (16u << 20)
+/* Tables kept for reuse: a process that reads several iso-codes
+ * directories keeps the most recently used ones only. */
+#define CACHE_MAX 16
+/* The quick reader gives way to the full JSON reader (and its limits and
+ * messages) above this many values. */
+#define FAST_MAX_VALUES 1000000u
+#define FAST_MAX_ROOT_MEMBERS 16
 
 static const char *const standards[] = {"3166-1", "3166-2", "3166-3", "4217", "639-2", "639-3", "639-5", "15924"};
+
+struct cbec_isotable {
+    cbec_isotable *next;     /* in the cache, most recently used first */
+    unsigned refs;           /* handles, plus one while in the cache; under cache_lock */
+    bool cached;
+    uint64_t id;
+    char *path;
+    char *data;              /* the file as read: fields of the quick reader point into it */
+    size_t len;
+    char *pool;              /* strings copied out of the full reader's tree */
+    cbec_isofield *fields;
+    cbec_isoentry *entries;
+    size_t count;
+    bool have_digest;        /* under cache_lock */
+    char digest[65];
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static cbec_isotable *cache_head;
+static uint64_t cache_next_id;
 
 const char *cbec__isocodes_dir(const cbec_options *opts)
 {
@@ -20,10 +50,385 @@ const char *cbec__isocodes_dir(const cbec_options *opts)
     return CBEC_ISO_CODES_DIR;
 }
 
+static void table_free(cbec_isotable *t)
+{
+    if (!t)
+        return;
+    free(t->path);
+    free(t->data);
+    free(t->pool);
+    free(t->fields);
+    free(t->entries);
+    free(t);
+}
+
+/* ---- the quick reader ----
+ *
+ * iso-codes files are one object of arrays of flat objects of strings
+ * without escapes.  Exactly that shape, in strictly valid UTF-8 and
+ * without duplicate names, is read here in one pass, with the fields
+ * pointing into the file's bytes.  Anything else (escapes, other values,
+ * duplicate names, malformed text) is left to the full JSON reader, so
+ * that what is accepted and every message stay those of the reader. */
+
+typedef struct scan {
+    const unsigned char *s;
+    size_t n, i;
+} scan;
+
+typedef struct build {
+    cbec_isofield *fields;
+    size_t nfields, capf;
+    cbec_isoentry *entries;
+    size_t nentries, cape;
+    bool oom;
+} build;
+
+/* Bytes that end the plain run of a string: the quote, a backslash, a
+ * control character (NUL too: the buffer ends with one, which stops every
+ * loop without a bound check), and the first byte of a multi-byte
+ * character, which is checked on its own. */
+static const unsigned char stop_byte[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static inline void skip_ws(scan *sc)
+{
+    const unsigned char *s = sc->s;
+    size_t i = sc->i;
+    for (;;) {
+        unsigned char c = s[i];
+        if (c > ' ')
+            break;
+        if (c == ' ') {
+            /* pretty-printed files are mostly indentation */
+            uint64_t w;
+            while (i + 9 <= sc->n && (memcpy(&w, s + i + 1, 8), w == 0x2020202020202020ULL))
+                i += 8;
+            i++;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            i++;
+        } else {
+            break;
+        }
+    }
+    sc->i = i;
+}
+
+static inline bool eat(scan *sc, unsigned char c)
+{
+    skip_ws(sc);
+    if (sc->s[sc->i] == c) {
+        sc->i++;
+        return true;
+    }
+    return false;
+}
+
+static inline bool peek(scan *sc, unsigned char c)
+{
+    skip_ws(sc);
+    return sc->s[sc->i] == c;
+}
+
+/* A string without backslashes or control characters, in valid UTF-8 (the
+ * rules of the full reader's check: no overlong forms, no surrogates,
+ * nothing past U+10FFFF). */
+static inline bool scan_string(scan *sc, size_t *start, size_t *len)
+{
+    skip_ws(sc);
+    const unsigned char *s = sc->s;
+    size_t n = sc->n, i = sc->i;
+    if (s[i] != '"')
+        return false;
+    size_t from = ++i;
+    for (;;) {
+        while (!stop_byte[s[i]])
+            i++;
+        unsigned c = s[i];
+        if (c == '"')
+            break;
+        if (c < 0x80)
+            return false; /* a backslash, a control character, or the end */
+        size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!k || i + k > n)
+            return false;
+        for (size_t j = 1; j < k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return false;
+        if (k == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0)))
+            return false;
+        if (k == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
+            return false;
+        i += k;
+    }
+    if (i >= n)
+        return false;
+    *start = from;
+    *len = i - from;
+    sc->i = i + 1;
+    return true;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 256;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* One element of an array: an object of strings.  keep: record it. */
+static bool scan_entry(scan *sc, build *b, bool keep)
+{
+    if (!eat(sc, '{'))
+        return false;
+    size_t first = b->nfields;
+    if (keep && !grow((void **)&b->entries, &b->cape, b->nentries + 1, sizeof *b->entries)) {
+        b->oom = true;
+        return false;
+    }
+    if (!eat(sc, '}')) {
+        do {
+            size_t ks, kl, vs, vl;
+            if (!scan_string(sc, &ks, &kl) || !eat(sc, ':') || !scan_string(sc, &vs, &vl))
+                return false;
+            if (!keep)
+                continue;
+            if (kl > UINT32_MAX || vl > UINT32_MAX)
+                return false;
+            const char *key = (const char *)sc->s + ks;
+            for (size_t f = first; f < b->nfields; f++)
+                if (b->fields[f].keylen == kl && memcmp(b->fields[f].key, key, kl) == 0)
+                    return false; /* a duplicate name: the full reader's rules apply */
+            if (!grow((void **)&b->fields, &b->capf, b->nfields + 1, sizeof *b->fields)) {
+                b->oom = true;
+                return false;
+            }
+            b->fields[b->nfields++] = (cbec_isofield){key, (const char *)sc->s + vs, (uint32_t)kl, (uint32_t)vl};
+        } while (eat(sc, ','));
+        if (!eat(sc, '}'))
+            return false;
+    }
+    if (keep)
+        b->entries[b->nentries++] = (cbec_isoentry){NULL, (uint32_t)(b->nfields - first), (uint32_t)first};
+    return b->nfields + b->nentries < FAST_MAX_VALUES;
+}
+
+static bool scan_array(scan *sc, build *b, bool keep)
+{
+    if (!eat(sc, '['))
+        return false;
+    if (eat(sc, ']'))
+        return true;
+    do {
+        if (!scan_entry(sc, b, keep))
+            return false;
+    } while (eat(sc, ','));
+    return eat(sc, ']');
+}
+
+/* Read the whole document (data[len] must be a NUL, as cbec__read_file
+ * leaves it); *found tells whether the standard's array was there.
+ * false: not the simple shape (or out of memory, b->oom). */
+static bool quick_read(const char *data, size_t len, const char *standard, build *b, bool *found)
+{
+    scan sc = {(const unsigned char *)data, len, 0};
+    size_t keys[FAST_MAX_ROOT_MEMBERS][2], nkeys = 0, stdlen = strlen(standard);
+    *found = false;
+    if (!eat(&sc, '{'))
+        return false;
+    if (!eat(&sc, '}')) {
+        do {
+            size_t ks, kl;
+            if (nkeys == FAST_MAX_ROOT_MEMBERS || !scan_string(&sc, &ks, &kl) || !eat(&sc, ':'))
+                return false;
+            for (size_t k = 0; k < nkeys; k++)
+                if (keys[k][1] == kl && memcmp(data + keys[k][0], data + ks, kl) == 0)
+                    return false;
+            keys[nkeys][0] = ks;
+            keys[nkeys][1] = kl;
+            nkeys++;
+            bool keep = kl == stdlen && memcmp(data + ks, standard, kl) == 0;
+            if (!peek(&sc, '[') || !scan_array(&sc, b, keep))
+                return false;
+            *found |= keep;
+        } while (eat(&sc, ','));
+        if (!eat(&sc, '}'))
+            return false;
+    }
+    skip_ws(&sc);
+    return sc.i == sc.n;
+}
+
+/* ---- the full reader, for every other document ---- */
+
+static int full_read(cbec_isotable *t, const char *standard, char *err, size_t errlen)
+{
+    cbec_json_reader *rd = cbec__json_reader_new(16);
+    if (!rd)
+        return CBEC_ENOMEM;
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_limits lim = {ISO_MAX_BYTES, 16, 10000000};
+    cbec_read_error re;
+    bool oom = false;
+    int st = CBEC_OK;
+    if (!cbec__json_read(rd, t->data, t->len, &lim, &arena, &doc, &re, &oom)) {
+        snprintf(err, errlen, "%s: %s", t->path, oom ? "out of memory" : re.message_en);
+        st = oom ? CBEC_ENOMEM : CBEC_EPACK;
+        goto out_reader;
+    }
+    const cbec_node *arr = cbec__node_member(doc.root, standard, strlen(standard));
+    if (!arr || arr->kind != CBEC_NODE_ARRAY) {
+        snprintf(err, errlen, "%s: no \"%s\" array", t->path, standard);
+        st = CBEC_EPACK;
+        goto out_doc;
+    }
+    size_t nfields = 0, pool = 0;
+    for (uint32_t i = 0; i < arr->count; i++) {
+        const cbec_node *e = &arr->children[i];
+        if (e->kind != CBEC_NODE_OBJECT)
+            continue;
+        nfields += e->count;
+        for (uint32_t k = 0; k < e->count; k++)
+            pool += e->children[k].keylen + 1 + (e->children[k].kind == CBEC_NODE_STRING ? e->children[k].len + 1 : 0);
+    }
+    t->entries = cbec__calloc(arr->count ? arr->count : 1, sizeof *t->entries);
+    t->fields = cbec__calloc(nfields ? nfields : 1, sizeof *t->fields);
+    t->pool = malloc(pool ? pool : 1);
+    if (!t->entries || !t->fields || !t->pool) {
+        st = CBEC_ENOMEM;
+        goto out_doc;
+    }
+    char *p = t->pool;
+    size_t f = 0;
+    for (uint32_t i = 0; i < arr->count; i++) {
+        const cbec_node *e = &arr->children[i];
+        cbec_isoentry *ent = &t->entries[i];
+        ent->fields = &t->fields[f];
+        ent->first = (uint32_t)f;
+        if (e->kind != CBEC_NODE_OBJECT)
+            continue;
+        for (uint32_t k = 0; k < e->count; k++, f++) {
+            const cbec_node *m = &e->children[k];
+            cbec_isofield *fd = &t->fields[f];
+            memcpy(p, m->key, m->keylen);
+            p[m->keylen] = '\0';
+            fd->key = p;
+            fd->keylen = m->keylen;
+            p += m->keylen + 1;
+            if (m->kind == CBEC_NODE_STRING) {
+                memcpy(p, m->text, m->len);
+                p[m->len] = '\0';
+                fd->text = p;
+                fd->len = m->len;
+                p += m->len + 1;
+            }
+        }
+        ent->count = e->count;
+    }
+    t->count = arr->count;
+out_doc:
+    cbec__json_release(rd, &doc);
+out_reader:
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
+    return st;
+}
+
+/* Convert t->data into entries and fields. */
+static int table_read(cbec_isotable *t, const char *standard, char *err, size_t errlen)
+{
+    build b = {0};
+    bool found;
+    if (quick_read(t->data, t->len, standard, &b, &found)) {
+        if (!found) {
+            free(b.fields);
+            free(b.entries);
+            snprintf(err, errlen, "%s: no \"%s\" array", t->path, standard);
+            return CBEC_EPACK;
+        }
+        t->fields = b.fields;
+        t->entries = b.entries;
+        t->count = b.nentries;
+        for (size_t i = 0; i < t->count; i++)
+            t->entries[i].fields = t->fields + t->entries[i].first;
+        return CBEC_OK;
+    }
+    free(b.fields);
+    free(b.entries);
+    if (b.oom)
+        return CBEC_ENOMEM;
+    return full_read(t, standard, err, errlen);
+}
+
+/* ---- the shared tables ---- */
+
+/* Drop one reference; the caller holds cache_lock.  Returns the table when
+ * it is to be freed (after the lock is released). */
+static cbec_isotable *unref_locked(cbec_isotable *t)
+{
+    return --t->refs == 0 ? t : NULL;
+}
+
+static void uncache_locked(cbec_isotable *t, cbec_isotable **dead, size_t *ndead)
+{
+    for (cbec_isotable **pp = &cache_head; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    t->next = NULL;
+    t->cached = false;
+    cbec_isotable *d = unref_locked(t);
+    if (d)
+        dead[(*ndead)++] = d;
+}
+
+/* A cached table of path with exactly these bytes, with a new reference,
+ * moved to the front; NULL when there is none. */
+static cbec_isotable *cache_find_locked(const char *path, const char *data, size_t len)
+{
+    for (cbec_isotable **pp = &cache_head; *pp; pp = &(*pp)->next) {
+        cbec_isotable *t = *pp;
+        if (strcmp(t->path, path) != 0)
+            continue;
+        if (t->len != len || memcmp(t->data, data, len) != 0)
+            return NULL;
+        *pp = t->next;
+        t->next = cache_head;
+        cache_head = t;
+        t->refs++;
+        return t;
+    }
+    return NULL;
+}
+
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    cbec__arena_init(&t->arena);
     bool known = false;
     for (size_t i = 0; i < CBEC_ARRAY_LEN(standards); i++)
         known |= strcmp(standard, standards[i]) == 0;
@@ -37,6 +442,7 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
     char *data;
     size_t len;
     cbec_error *e = NULL;
+    /* read every time: the cached table is used only for the same bytes */
     int st = cbec__read_file(t->path, ISO_MAX_BYTES, &data, &len, &e);
     if (st) {
         snprintf(err, errlen, "%s; install Debian's iso-codes package, or name its json directory with the "
@@ -44,48 +450,99 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         cbec_error_free(e);
         return st == CBEC_ENOMEM ? st : CBEC_EIO;
     }
-    cbec_json_reader *rd = cbec__json_reader_new(16);
-    if (!rd) {
+    pthread_mutex_lock(&cache_lock);
+    cbec_isotable *tab = cache_find_locked(t->path, data, len);
+    pthread_mutex_unlock(&cache_lock);
+    if (tab) {
         free(data);
-        return CBEC_ENOMEM;
+    } else {
+        tab = cbec__calloc(1, sizeof *tab);
+        if (!tab || !(tab->path = cbec__strdup(t->path))) {
+            free(tab);
+            free(data);
+            return CBEC_ENOMEM;
+        }
+        tab->data = data;
+        tab->len = len;
+        if ((st = table_read(tab, standard, err, errlen))) {
+            table_free(tab);
+            return st;
+        }
+        /* the new table replaces any other of the same path; the least
+         * recently used beyond CACHE_MAX leave the cache */
+        cbec_isotable *dead[CACHE_MAX + 2];
+        size_t ndead = 0, n = 0;
+        pthread_mutex_lock(&cache_lock);
+        for (cbec_isotable *c = cache_head; c; c = c->next)
+            if (strcmp(c->path, tab->path) == 0) {
+                uncache_locked(c, dead, &ndead);
+                break;
+            }
+        tab->id = ++cache_next_id;
+        tab->refs = 2;
+        tab->cached = true;
+        tab->next = cache_head;
+        cache_head = tab;
+        cbec_isotable *last = NULL;
+        for (cbec_isotable *c = cache_head; c; c = c->next)
+            if (++n > CACHE_MAX)
+                last = c;
+        if (last)
+            uncache_locked(last, dead, &ndead);
+        pthread_mutex_unlock(&cache_lock);
+        for (size_t i = 0; i < ndead; i++)
+            table_free(dead[i]);
     }
-    t->reader = rd;
-    cbec_read_limits lim = {ISO_MAX_BYTES, 16, 10000000};
-    cbec_read_error re;
-    bool oom = false;
-    bool ok = cbec__json_read(rd, data, len, &lim, &t->arena, &t->doc, &re, &oom);
-    t->data = data; /* numbers json-c could not keep exactly point into it */
-    if (!ok) {
-        snprintf(err, errlen, "%s: %s", t->path, oom ? "out of memory" : re.message_en);
-        cbec__isocodes_close(t);
-        return oom ? CBEC_ENOMEM : CBEC_EPACK;
-    }
-    t->entries = cbec__node_member(t->doc.root, standard, strlen(standard));
-    if (!t->entries || t->entries->kind != CBEC_NODE_ARRAY) {
-        snprintf(err, errlen, "%s: no \"%s\" array", t->path, standard);
-        cbec__isocodes_close(t);
-        return CBEC_EPACK;
-    }
+    t->table = tab;
+    t->entries = tab->entries;
+    t->count = tab->count;
+    t->id = tab->id;
     return CBEC_OK;
 }
 
 void cbec__isocodes_close(cbec_isocodes *t)
 {
-    if (t->reader) {
-        cbec__json_release(t->reader, &t->doc);
-        cbec__json_reader_free(t->reader);
-    }
-    cbec__arena_free(&t->arena);
-    free(t->data);
-    t->data = NULL;
-    t->reader = NULL;
+    if (!t->table)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    cbec_isotable *dead = unref_locked(t->table);
+    pthread_mutex_unlock(&cache_lock);
+    table_free(dead);
+    t->table = NULL;
     t->entries = NULL;
+    t->count = 0;
 }
 
-const cbec_node *cbec__isocodes_field(const cbec_node *entry, const char *field)
+void cbec__isocodes_digest(const cbec_isocodes *t, char out[65])
 {
-    const cbec_node *v = cbec__node_member(entry, field, strlen(field));
-    return v && v->kind == CBEC_NODE_STRING ? v : NULL;
+    cbec_isotable *tab = t->table;
+    pthread_mutex_lock(&cache_lock);
+    bool have = tab->have_digest;
+    if (have)
+        memcpy(out, tab->digest, 65);
+    pthread_mutex_unlock(&cache_lock);
+    if (have)
+        return;
+    /* hashed outside the lock; two threads may both hash, to the same end */
+    cbec__sha256_data_hex(tab->data, tab->len, out);
+    pthread_mutex_lock(&cache_lock);
+    if (!tab->have_digest) {
+        memcpy(tab->digest, out, 65);
+        tab->have_digest = true;
+    }
+    pthread_mutex_unlock(&cache_lock);
+}
+
+const cbec_isofield *cbec__isocodes_field(const cbec_isoentry *entry, const char *field)
+{
+    size_t n = strlen(field);
+    const cbec_isofield *found = NULL;
+    for (uint32_t i = 0; i < entry->count; i++) {
+        const cbec_isofield *f = &entry->fields[i];
+        if (f->keylen == n && memcmp(f->key, field, n) == 0)
+            found = f;
+    }
+    return found && found->text ? found : NULL;
 }
 
 cbec_codelist *cbec__isocodes_codelist(const cbec_isocodes *t, const char *list_name, const char *field)
@@ -93,8 +550,8 @@ cbec_codelist *cbec__isocodes_codelist(const cbec_isocodes *t, const char *list_
     cbec_codelist *l = cbec__codelist_new(list_name);
     if (!l)
         return NULL;
-    for (uint32_t i = 0; i < t->entries->count; i++) {
-        const cbec_node *v = cbec__isocodes_field(&t->entries->children[i], field);
+    for (size_t i = 0; i < t->count; i++) {
+        const cbec_isofield *v = cbec__isocodes_field(&t->entries[i], field);
         if (v && !cbec__codelist_add(l, v->text, v->len)) {
             cbec__codelist_free(l);
             return NULL;

@@ -11,13 +11,34 @@
  * (/usr/share/iso-codes/json on Debian). */
 const char *cbec__isocodes_dir(const cbec_options *opts);
 
-/* One opened standard, e.g. "3166-1" (file iso_3166-1.json). */
+/* One member of an entry, in the order of the file.  Neither key nor text
+ * is NUL-terminated: use the lengths. */
+typedef struct cbec_isofield {
+    const char *key;
+    const char *text;        /* the value when it is a JSON string, else NULL */
+    uint32_t keylen;
+    uint32_t len;
+} cbec_isofield;
+
+/* One element of the standard's array; an element that is not an object
+ * has no fields. */
+typedef struct cbec_isoentry {
+    const cbec_isofield *fields;
+    uint32_t count;
+    uint32_t first;          /* index of fields[0] in the table (internal) */
+} cbec_isoentry;
+
+typedef struct cbec_isotable cbec_isotable;
+
+/* One opened standard, e.g. "3166-1" (file iso_3166-1.json).  The table is
+ * read and converted once per process and shared, immutable, by every
+ * handle opened on a file of the same path and the same bytes: each open
+ * still reads the file, so a changed file is never served stale. */
 typedef struct cbec_isocodes {
-    cbec_arena arena;
-    cbec_doc doc;
-    void *reader;
-    char *data;
-    const cbec_node *entries;  /* array of objects such as {"alpha_2": "CN", "name": "China", ...} */
+    cbec_isotable *table;
+    const cbec_isoentry *entries;
+    size_t count;
+    uint64_t id;             /* identifies the table (path and content) in this process */
     char standard[16];
     char path[1024];
 } cbec_isocodes;
@@ -25,13 +46,20 @@ typedef struct cbec_isocodes {
 /* Standards known: 3166-1, 3166-2, 3166-3, 4217, 639-2, 639-3, 639-5, 15924.
  * Returns CBEC_OK, CBEC_ENOTFOUND (unknown standard), CBEC_EIO (file
  * missing or unreadable: the message in err names the path and how to set
- * another directory), CBEC_EPACK (not the expected shape), CBEC_ENOMEM. */
+ * another directory), CBEC_EPACK (not the expected shape), CBEC_ENOMEM.
+ * Thread-safe. */
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
                         char *err, size_t errlen);
+/* Release the handle (safe on a zeroed handle).  Thread-safe. */
 void cbec__isocodes_close(cbec_isocodes *t);
 
-/* The string value of field in entry (NULL when absent). */
-const cbec_node *cbec__isocodes_field(const cbec_node *entry, const char *field);
+/* The string value of field in entry (the last member of that name, as
+ * cbec__node_member finds it; NULL when absent or not a string). */
+const cbec_isofield *cbec__isocodes_field(const cbec_isoentry *entry, const char *field);
+
+/* The SHA-256 of the file's bytes in lower-case hex, computed once per
+ * table. */
+void cbec__isocodes_digest(const cbec_isocodes *t, char out[65]);
 
 /* A new code list of the values of one field of every entry (entries
  * without the field are skipped); NULL on out of memory. */

@@ -4,6 +4,7 @@
 #include "rules/text.h"
 #include "pack/isocodes.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,12 @@ typedef struct lang_alias {
     uint16_t two;     /* index of the two-letter code to use instead */
 } lang_alias;
 
+/* Immutable once built, and shared: every rule of every pack loaded from
+ * the same iso-codes files holds the same table (the 639-3 file alone is
+ * close to a megabyte of JSON). */
 struct cbec_langtab {
+    unsigned refs;                     /* under tab_lock */
+    uint64_t from[5];                  /* the iso-codes tables it was built from */
     bool languages;                    /* the 639/3166 parts were loaded */
     uint8_t lang2[BITS(26 * 26)];      /* ISO 639-1 */
     uint8_t lang3[BITS(26 * 26 * 26)]; /* ISO 639-3 without a 639-1 code, ISO 639-5 */
@@ -23,8 +29,12 @@ struct cbec_langtab {
     uint32_t *scripts;                 /* ISO 15924, packed, sorted */
     size_t nscripts;
     lang_alias *alias;                 /* 639-2/T, 639-2/B and 639-3 codes of 639-1 languages */
-    size_t nalias;
+    size_t nalias, capalias;
 };
+
+/* The last table built with and without the language parts. */
+static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
+static cbec_langtab *tab_cache[2];
 
 static int lower(int c) { return cbec__is_upper(c) ? c + 32 : c; }
 
@@ -55,7 +65,7 @@ static int cmp_alias(const void *a, const void *b)
     return (x->three > y->three) - (x->three < y->three);
 }
 
-void cbec__langtab_free(cbec_langtab *t)
+static void tab_destroy(cbec_langtab *t)
 {
     if (!t)
         return;
@@ -64,29 +74,45 @@ void cbec__langtab_free(cbec_langtab *t)
     free(t);
 }
 
-static bool add_alias(cbec_langtab *t, const cbec_node *three, const cbec_node *two)
+void cbec__langtab_free(cbec_langtab *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_lock(&tab_lock);
+    bool last = --t->refs == 0;
+    pthread_mutex_unlock(&tab_lock);
+    if (last)
+        tab_destroy(t);
+}
+
+static bool add_alias(cbec_langtab *t, const cbec_isofield *three, const cbec_isofield *two)
 {
     long a = three && three->len == 3 ? letters_index(three->text, 3) : -1;
     long b = two && two->len == 2 ? letters_index(two->text, 2) : -1;
     if (a < 0 || b < 0)
         return true;
-    lang_alias *al = realloc(t->alias, (t->nalias + 1) * sizeof *al);
-    if (!al)
-        return false;
-    t->alias = al;
+    if (t->nalias == t->capalias) {
+        size_t cap = t->capalias ? t->capalias * 2 : 256;
+        lang_alias *al = realloc(t->alias, cap * sizeof *al);
+        if (!al)
+            return false;
+        t->alias = al;
+        t->capalias = cap;
+    }
     t->alias[t->nalias++] = (lang_alias){(uint16_t)a, (uint16_t)b};
     return true;
 }
 
-static int load_languages(cbec_langtab *t, const char *dir, char *err, size_t errlen)
+/* The tables, in the order they are opened: ISO 15924, then the language
+ * parts. */
+static const char *const tab_files[] = {"15924", "639-3", "639-5", "639-2", "3166-1"};
+
+static void load_languages(cbec_langtab *t, const cbec_isocodes *iso, bool *oom)
 {
-    cbec_isocodes iso;
-    int st = cbec__isocodes_open(&iso, dir, "639-3", err, errlen);
-    if (st)
-        return st;
-    for (uint32_t i = 0; i < iso.entries->count && !st; i++) {
-        const cbec_node *e = &iso.entries->children[i];
-        const cbec_node *a3 = cbec__isocodes_field(e, "alpha_3"), *a2 = cbec__isocodes_field(e, "alpha_2");
+    const cbec_isocodes *l3 = &iso[1], *l5 = &iso[2], *l2 = &iso[3], *r = &iso[4];
+    for (size_t i = 0; i < l3->count && !*oom; i++) {
+        const cbec_isoentry *e = &l3->entries[i];
+        const cbec_isofield *a3 = cbec__isocodes_field(e, "alpha_3"), *a2 = cbec__isocodes_field(e, "alpha_2");
         long i2 = a2 && a2->len == 2 ? letters_index(a2->text, 2) : -1;
         long i3 = a3 && a3->len == 3 ? letters_index(a3->text, 3) : -1;
         /* BCP 47 registers the two-letter code where ISO 639-1 has one and
@@ -94,85 +120,111 @@ static int load_languages(cbec_langtab *t, const char *dir, char *err, size_t er
         if (i2 >= 0) {
             bit_set(t->lang2, (unsigned)i2);
             if (!add_alias(t, a3, a2))
-                st = CBEC_ENOMEM;
+                *oom = true;
         } else if (i3 >= 0) {
             bit_set(t->lang3, (unsigned)i3);
         }
     }
-    cbec__isocodes_close(&iso);
-    if (st)
-        return st;
-    if ((st = cbec__isocodes_open(&iso, dir, "639-5", err, errlen)))
-        return st;
-    for (uint32_t i = 0; i < iso.entries->count; i++) {
-        const cbec_node *a3 = cbec__isocodes_field(&iso.entries->children[i], "alpha_3");
+    for (size_t i = 0; i < l5->count; i++) {
+        const cbec_isofield *a3 = cbec__isocodes_field(&l5->entries[i], "alpha_3");
         long i3 = a3 && a3->len == 3 ? letters_index(a3->text, 3) : -1;
         if (i3 >= 0)
             bit_set(t->lang3, (unsigned)i3);
     }
-    cbec__isocodes_close(&iso);
     /* ISO 639-2 only adds the bibliographic codes ("fre", "chi") that a
      * finding can point to the right code for */
-    if ((st = cbec__isocodes_open(&iso, dir, "639-2", err, errlen)))
-        return st;
-    for (uint32_t i = 0; i < iso.entries->count && !st; i++) {
-        const cbec_node *e = &iso.entries->children[i];
+    for (size_t i = 0; i < l2->count && !*oom; i++) {
+        const cbec_isoentry *e = &l2->entries[i];
         if (!add_alias(t, cbec__isocodes_field(e, "bibliographic"), cbec__isocodes_field(e, "alpha_2")))
-            st = CBEC_ENOMEM;
+            *oom = true;
     }
-    cbec__isocodes_close(&iso);
-    if (st)
-        return st;
+    if (*oom)
+        return;
     qsort(t->alias, t->nalias, sizeof *t->alias, cmp_alias);
-    if ((st = cbec__isocodes_open(&iso, dir, "3166-1", err, errlen)))
-        return st;
-    for (uint32_t i = 0; i < iso.entries->count; i++) {
-        const cbec_node *a2 = cbec__isocodes_field(&iso.entries->children[i], "alpha_2");
+    for (size_t i = 0; i < r->count; i++) {
+        const cbec_isofield *a2 = cbec__isocodes_field(&r->entries[i], "alpha_2");
         long i2 = a2 && a2->len == 2 ? letters_index(a2->text, 2) : -1;
         if (i2 >= 0)
             bit_set(t->region, (unsigned)i2);
     }
-    cbec__isocodes_close(&iso);
-    return CBEC_OK;
+    t->languages = true;
+}
+
+static cbec_langtab *build(const cbec_isocodes *iso, bool with_languages)
+{
+    cbec_langtab *t = cbec__calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    const cbec_isocodes *sc = &iso[0];
+    t->scripts = cbec__calloc(sc->count ? sc->count : 1, sizeof *t->scripts);
+    if (!t->scripts) {
+        tab_destroy(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < sc->count; i++) {
+        const cbec_isofield *a4 = cbec__isocodes_field(&sc->entries[i], "alpha_4");
+        long v = a4 && a4->len == 4 ? letters_index(a4->text, 4) : -1;
+        if (v >= 0)
+            t->scripts[t->nscripts++] = (uint32_t)v;
+    }
+    qsort(t->scripts, t->nscripts, sizeof *t->scripts, cmp_u32);
+    if (with_languages) {
+        bool oom = false;
+        load_languages(t, iso, &oom);
+        if (oom) {
+            tab_destroy(t);
+            return NULL;
+        }
+    }
+    return t;
 }
 
 int cbec__langtab_load(const char *dir, bool with_languages, cbec_langtab **out, char *err, size_t errlen)
 {
     *out = NULL;
-    cbec_langtab *t = cbec__calloc(1, sizeof *t);
-    if (!t) {
-        snprintf(err, errlen, "out of memory");
-        return CBEC_ENOMEM;
+    /* the files are read each time (a cheap comparison with the cached
+     * bytes when unchanged); the table is built again only when one of
+     * them changed */
+    cbec_isocodes iso[CBEC_ARRAY_LEN(tab_files)];
+    uint64_t ids[CBEC_ARRAY_LEN(tab_files)] = {0};
+    size_t n = with_languages ? CBEC_ARRAY_LEN(tab_files) : 1, opened = 0;
+    int st = CBEC_OK;
+    for (; opened < n; opened++) {
+        if ((st = cbec__isocodes_open(&iso[opened], dir, tab_files[opened], err, errlen)))
+            break;
+        ids[opened] = iso[opened].id;
     }
-    cbec_isocodes iso;
-    int st = cbec__isocodes_open(&iso, dir, "15924", err, errlen);
-    if (st) {
-        cbec__langtab_free(t);
-        return st;
-    }
-    t->scripts = cbec__calloc(iso.entries->count ? iso.entries->count : 1, sizeof *t->scripts);
-    for (uint32_t i = 0; t->scripts && i < iso.entries->count; i++) {
-        const cbec_node *a4 = cbec__isocodes_field(&iso.entries->children[i], "alpha_4");
-        long v = a4 && a4->len == 4 ? letters_index(a4->text, 4) : -1;
-        if (v >= 0)
-            t->scripts[t->nscripts++] = (uint32_t)v;
-    }
-    cbec__isocodes_close(&iso);
-    if (!t->scripts) {
-        cbec__langtab_free(t);
-        snprintf(err, errlen, "out of memory");
-        return CBEC_ENOMEM;
-    }
-    qsort(t->scripts, t->nscripts, sizeof *t->scripts, cmp_u32);
-    if (with_languages) {
-        if ((st = load_languages(t, dir, err, errlen))) {
-            if (st == CBEC_ENOMEM)
-                snprintf(err, errlen, "out of memory");
-            cbec__langtab_free(t);
-            return st;
+    cbec_langtab *t = NULL, *old = NULL;
+    if (!st) {
+        pthread_mutex_lock(&tab_lock);
+        t = tab_cache[with_languages];
+        if (t && memcmp(t->from, ids, sizeof ids) == 0)
+            t->refs++;
+        else
+            t = NULL;
+        pthread_mutex_unlock(&tab_lock);
+        if (!t) {
+            if (!(t = build(iso, with_languages))) {
+                st = CBEC_ENOMEM;
+            } else {
+                memcpy(t->from, ids, sizeof ids);
+                pthread_mutex_lock(&tab_lock);
+                old = tab_cache[with_languages];
+                if (old && --old->refs != 0)
+                    old = NULL;
+                tab_cache[with_languages] = t;
+                t->refs = 2; /* the cache's and the caller's */
+                pthread_mutex_unlock(&tab_lock);
+                tab_destroy(old);
+            }
         }
-        t->languages = true;
     }
+    for (size_t i = 0; i < opened; i++)
+        cbec__isocodes_close(&iso[i]);
+    if (st == CBEC_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    if (st)
+        return st;
     *out = t;
     return CBEC_OK;
 }

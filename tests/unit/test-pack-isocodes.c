@@ -1,0 +1,378 @@
+/* test-pack-isocodes.c - iso-codes tables: the quick reader and the full
+ * JSON reader give the same entries, errors keep their messages, tables and
+ * language tables are shared while the files keep their bytes and rebuilt
+ * when they change, also from several threads at once. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbecstd.h"
+#include "core/digest.h"
+#include "pack/isocodes.h"
+#include "rules/text.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/cbec-iso-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Write dir/sub/iso_<standard>.json (sub may be ""); returns the directory. */
+static const char *put(const char *sub, const char *standard, const char *text, size_t len)
+{
+    static char where[128];
+    snprintf(where, sizeof where, "%s%s%s", dir, *sub ? "/" : "", sub);
+    mkdir(where, 0700);
+    char path[256];
+    snprintf(path, sizeof path, "%s/iso_%s.json", where, standard);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return where;
+}
+
+static const char *puts_(const char *sub, const char *standard, const char *text)
+{
+    return put(sub, standard, text, strlen(text));
+}
+
+static int open_(cbec_isocodes *t, const char *d, const char *standard, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    return cbec__isocodes_open(t, d, standard, err, errlen);
+}
+
+static void expect_field(const cbec_isocodes *t, size_t entry, const char *field, const char *want)
+{
+    ck_assert_uint_lt(entry, t->count);
+    const cbec_isofield *f = cbec__isocodes_field(&t->entries[entry], field);
+    if (!want) {
+        ck_assert_ptr_null(f);
+        return;
+    }
+    ck_assert_msg(f != NULL, "entry %zu has no string \"%s\"", entry, field);
+    ck_assert_uint_eq(f->len, strlen(want));
+    ck_assert_msg(memcmp(f->text, want, f->len) == 0, "entry %zu %s: \"%.*s\", want \"%s\"", entry, field,
+                  (int)f->len, f->text, want);
+}
+
+/* ---- readers ---- */
+
+START_TEST(test_quick_and_full_readers_give_the_same_entries)
+{
+    /* the first file has the plain shape; the second the same content
+     * written with escapes, which only the full JSON reader takes */
+    const char *plain = "{\n  \"3166-1\": [\n    {\n      \"alpha_2\": \"AD\",\n      \"name\": \"Andorra\"\n    },\n"
+                        "    {\"alpha_2\": \"CI\", \"name\": \"C\xC3\xB4te d'Ivoire\", \"official_name\": \"R\xC3\xA9publique\"},\n"
+                        "    {},\n    {\"alpha_2\": \"\"}\n  ]\n}\n";
+    const char *escaped = "{\"3166-1\": [{\"alpha_2\": \"A\\u0044\", \"name\": \"Andorra\"},"
+                          " {\"alpha_2\": \"CI\", \"name\": \"C\\u00f4te d'Ivoire\", \"official_name\": \"R\\u00e9publique\"},"
+                          " {}, {\"alpha_2\": \"\"}]}";
+    const char *d1 = puts_("plain", "3166-1", plain);
+    char d1copy[128];
+    snprintf(d1copy, sizeof d1copy, "%s", d1);
+    const char *d2 = puts_("escaped", "3166-1", escaped);
+    cbec_isocodes a, b;
+    char err[1200];
+    ck_assert_int_eq(open_(&a, d1copy, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(open_(&b, d2, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert_uint_eq(a.count, 4);
+    ck_assert_uint_eq(b.count, 4);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_uint_eq(a.entries[i].count, b.entries[i].count);
+        for (uint32_t k = 0; k < a.entries[i].count; k++) {
+            const cbec_isofield *x = &a.entries[i].fields[k], *y = &b.entries[i].fields[k];
+            ck_assert_uint_eq(x->keylen, y->keylen);
+            ck_assert_int_eq(memcmp(x->key, y->key, x->keylen), 0);
+            ck_assert_uint_eq(x->len, y->len);
+            ck_assert_int_eq(memcmp(x->text, y->text, x->len), 0);
+        }
+    }
+    expect_field(&a, 0, "alpha_2", "AD");
+    expect_field(&b, 0, "alpha_2", "AD");
+    expect_field(&a, 1, "name", "C\xC3\xB4te d'Ivoire");
+    expect_field(&b, 1, "official_name", "R\xC3\xA9publique");
+    expect_field(&a, 2, "alpha_2", NULL);
+    expect_field(&a, 3, "alpha_2", "");
+    expect_field(&a, 0, "alpha", NULL);
+    cbec__isocodes_close(&a);
+    cbec__isocodes_close(&b);
+}
+END_TEST
+
+START_TEST(test_other_shapes_follow_the_json_reader)
+{
+    cbec_isocodes t;
+    char err[1200];
+    /* values that are not strings, elements that are not objects, a
+     * repeated name (the last one counts), other members beside the array */
+    const char *d = puts_("", "4217",
+                          "{\"note\": {\"x\": 1}, \"4217\": [{\"alpha_3\": \"EUR\", \"numeric\": 978},"
+                          " [\"USD\"], 5, {\"alpha_3\": \"CNY\", \"alpha_3\": \"RMB\"}, {\"alpha_3\": null}]}");
+    ck_assert_int_eq(open_(&t, d, "4217", err, sizeof err), CBEC_OK);
+    ck_assert_uint_eq(t.count, 5);
+    expect_field(&t, 0, "alpha_3", "EUR");
+    expect_field(&t, 0, "numeric", NULL);
+    ck_assert_uint_eq(t.entries[1].count, 0);
+    ck_assert_uint_eq(t.entries[2].count, 0);
+    expect_field(&t, 3, "alpha_3", "RMB");
+    expect_field(&t, 4, "alpha_3", NULL);
+    cbec_codelist *l = cbec__isocodes_codelist(&t, "ccy", "alpha_3");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_uint_eq(l->count, 2);
+    ck_assert(cbec__codelist_has(l, "EUR", 3));
+    ck_assert(cbec__codelist_has(l, "RMB", 3));
+    ck_assert(!cbec__codelist_has(l, "CNY", 3));
+    cbec__codelist_free(l);
+    cbec__isocodes_close(&t);
+    /* a name repeated inside the plain shape goes to the full reader too */
+    d = puts_("", "4217", "{\"4217\": [{\"alpha_3\": \"EUR\", \"name\": \"Euro\", \"alpha_3\": \"EUX\"}]}");
+    ck_assert_int_eq(open_(&t, d, "4217", err, sizeof err), CBEC_OK);
+    expect_field(&t, 0, "alpha_3", "EUX");
+    cbec__isocodes_close(&t);
+}
+END_TEST
+
+START_TEST(test_errors_name_the_file)
+{
+    cbec_isocodes t;
+    char err[1200];
+    ck_assert_int_eq(open_(&t, dir, "9999", err, sizeof err), CBEC_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err, "unknown iso-codes standard \"9999\""));
+    ck_assert_int_eq(open_(&t, dir, "3166-1", err, sizeof err), CBEC_EIO);
+    ck_assert_ptr_nonnull(strstr(err, "iso_3166-1.json"));
+    ck_assert_ptr_nonnull(strstr(err, "CBECSTD_ISO_CODES_DIR"));
+    cbec__isocodes_close(&t); /* harmless on a handle that failed */
+#define NUL_DOC "{\"3166-1\": [{\"alpha_2\": \"A\0D\"}]}"
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *want;
+    } bad[] = {
+        {"{\"3166-1\": [{\"alpha_2\": \"AD\"}", 0, "iso_3166-1.json: "},
+        {"{\"3166-1\": [{\"alpha_2\": \"A\xC3\"}]}", 0, "UTF-8"},
+        {"{\"3166-1\": [{\"alpha_2\": \"A\xED\xA0\x80\"}]}", 0, "UTF-8"},
+        {NUL_DOC, sizeof NUL_DOC - 1, "NUL"},
+        {"{\"3166-1\": [{\"alpha_2\": \"AD\"}]} x", 0, "iso_3166-1.json: "},
+        {"{\"3166-1\": {\"alpha_2\": \"AD\"}}", 0, "no \"3166-1\" array"},
+        {"{\"3166\": []}", 0, "no \"3166-1\" array"},
+        {"[]", 0, "no \"3166-1\" array"},
+        {"{}", 0, "no \"3166-1\" array"},
+        {"", 0, "iso_3166-1.json: "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t len = bad[i].len ? bad[i].len : strlen(bad[i].text);
+        const char *d = put("", "3166-1", bad[i].text, len);
+        ck_assert_int_eq(open_(&t, d, "3166-1", err, sizeof err), CBEC_EPACK);
+        ck_assert_msg(strstr(err, bad[i].want) != NULL, "case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].want);
+        ck_assert_ptr_null(t.table);
+    }
+}
+END_TEST
+
+/* ---- sharing ---- */
+
+START_TEST(test_tables_are_shared_while_the_bytes_stay_the_same)
+{
+    cbec_isocodes a, b, c, d2;
+    char err[1200];
+    const char *d = puts_("", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"AA\"}]}");
+    char where[128];
+    snprintf(where, sizeof where, "%s", d);
+    ck_assert_int_eq(open_(&a, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(open_(&b, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert(a.id == b.id);
+    ck_assert_ptr_eq(a.entries, b.entries);
+    cbec__isocodes_close(&b);
+    /* the same size, other bytes: another table */
+    puts_("", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"BB\"}]}");
+    ck_assert_int_eq(open_(&c, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert(c.id != a.id);
+    expect_field(&c, 0, "alpha_2", "BB");
+    /* the first handle keeps its table */
+    expect_field(&a, 0, "alpha_2", "AA");
+    cbec__isocodes_close(&a);
+    ck_assert_int_eq(open_(&d2, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert(d2.id == c.id);
+    cbec__isocodes_close(&c);
+    cbec__isocodes_close(&d2);
+    /* an unreadable edition is an error, not the table read before */
+    puts_("", "3166-1", "{\"3166-1\": [{\"alpha_2\": ");
+    ck_assert_int_eq(open_(&a, where, "3166-1", err, sizeof err), CBEC_EPACK);
+    /* many directories: older tables leave the cache, and come back */
+    for (int i = 0; i < 40; i++) {
+        char sub[16];
+        snprintf(sub, sizeof sub, "d%d", i % 20);
+        char text[64];
+        snprintf(text, sizeof text, "{\"3166-1\": [{\"alpha_2\": \"%c%c\"}]}", 'A' + i % 20, 'A' + i % 20);
+        const char *w = puts_(sub, "3166-1", text);
+        ck_assert_int_eq(open_(&a, w, "3166-1", err, sizeof err), CBEC_OK);
+        char want[3] = {(char)('A' + i % 20), (char)('A' + i % 20), 0};
+        expect_field(&a, 0, "alpha_2", want);
+        cbec__isocodes_close(&a);
+    }
+}
+END_TEST
+
+START_TEST(test_digest_is_the_sha256_of_the_file)
+{
+    const char *text = "{\"4217\": [{\"alpha_3\": \"EUR\", \"numeric\": \"978\"}]}\n";
+    const char *d = puts_("", "4217", text);
+    cbec_isocodes t;
+    char err[1200], got[65], again[65], want[65];
+    ck_assert_int_eq(open_(&t, d, "4217", err, sizeof err), CBEC_OK);
+    cbec__isocodes_digest(&t, got);
+    cbec__isocodes_digest(&t, again);
+    cbec__sha256_data_hex(text, strlen(text), want);
+    ck_assert_str_eq(got, want);
+    ck_assert_str_eq(again, want);
+    cbec__isocodes_close(&t);
+}
+END_TEST
+
+/* A minimal set of the five tables a language table reads. */
+static const char *lang_dir(const char *sub, const char *extra_language)
+{
+    char l3[256];
+    snprintf(l3, sizeof l3,
+             "{\"639-3\": [{\"alpha_3\": \"fra\", \"alpha_2\": \"fr\", \"name\": \"French\"},"
+             " {\"alpha_3\": \"yue\", \"name\": \"Yue\"}%s%s%s]}",
+             extra_language ? ", {\"alpha_3\": \"" : "", extra_language ? extra_language : "",
+             extra_language ? "\"}" : "");
+    puts_(sub, "639-3", l3);
+    puts_(sub, "639-5", "{\"639-5\": [{\"alpha_3\": \"sit\"}]}");
+    puts_(sub, "639-2", "{\"639-2\": [{\"alpha_3\": \"fra\", \"bibliographic\": \"fre\", \"alpha_2\": \"fr\"}]}");
+    puts_(sub, "3166-1", "{\"3166-1\": [{\"alpha_2\": \"FR\"}]}");
+    return puts_(sub, "15924", "{\"15924\": [{\"alpha_4\": \"Latn\"}, {\"alpha_4\": \"Hant\"}]}");
+}
+
+static bool tag_valid(const cbec_langtab *t, const char *s)
+{
+    cbec_langtag tag;
+    cbec_langtag_error e;
+    return cbec__langtag_check(t, s, strlen(s), false, &tag, &e);
+}
+
+START_TEST(test_language_tables_are_shared_and_rebuilt_on_change)
+{
+    char where[128], err[1200];
+    snprintf(where, sizeof where, "%s", lang_dir("lang", NULL));
+    cbec_langtab *a, *b, *c, *s;
+    ck_assert_int_eq(cbec__langtab_load(where, true, &a, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, true, &b, err, sizeof err), CBEC_OK);
+    ck_assert_ptr_eq(a, b);
+    ck_assert_int_eq(cbec__langtab_load(where, false, &s, err, sizeof err), CBEC_OK);
+    ck_assert_ptr_ne(a, s);
+    ck_assert(tag_valid(a, "fr-Latn-FR"));
+    ck_assert(tag_valid(a, "yue"));
+    ck_assert(!tag_valid(a, "abc"));
+    ck_assert(!tag_valid(a, "fre"));
+    ck_assert(!tag_valid(a, "fr-DE"));
+    ck_assert(tag_valid(s, "abc-DE")); /* scripts only */
+    ck_assert(!tag_valid(s, "fr-Cyrl"));
+    /* another edition of one file: a new table for later loads only */
+    lang_dir("lang", "abc");
+    ck_assert_int_eq(cbec__langtab_load(where, true, &c, err, sizeof err), CBEC_OK);
+    ck_assert_ptr_ne(c, a);
+    ck_assert(tag_valid(c, "abc"));
+    ck_assert(!tag_valid(a, "abc"));
+    cbec__langtab_free(a);
+    cbec__langtab_free(b);
+    cbec__langtab_free(c);
+    cbec__langtab_free(s);
+    /* a missing file is the error it was */
+    char gone[256];
+    snprintf(gone, sizeof gone, "%s/iso_639-5.json", where);
+    ck_assert_int_eq(unlink(gone), 0);
+    ck_assert_int_eq(cbec__langtab_load(where, true, &a, err, sizeof err), CBEC_EIO);
+    ck_assert_ptr_nonnull(strstr(err, "iso_639-5.json"));
+    ck_assert_int_eq(cbec__langtab_load(where, false, &a, err, sizeof err), CBEC_OK);
+    cbec__langtab_free(a);
+}
+END_TEST
+
+/* ---- threads ---- */
+
+typedef struct worker {
+    const char *dirs[2];
+    int failures;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    char err[1200];
+    for (int i = 0; i < 200; i++) {
+        const char *d = w->dirs[i % 2];
+        cbec_isocodes t;
+        if (cbec__isocodes_open(&t, d, "3166-1", err, sizeof err) != CBEC_OK || t.count != 1) {
+            w->failures++;
+            continue;
+        }
+        char digest[65];
+        cbec__isocodes_digest(&t, digest);
+        cbec_langtab *tab;
+        if (cbec__langtab_load(d, i % 3 == 0, &tab, err, sizeof err) != CBEC_OK) {
+            w->failures++;
+        } else {
+            if (!tag_valid(tab, "fr-Latn"))
+                w->failures++;
+            cbec__langtab_free(tab);
+        }
+        cbec__isocodes_close(&t);
+    }
+    return NULL;
+}
+
+START_TEST(test_threads_share_tables_safely)
+{
+    char d1[128], d2[128];
+    snprintf(d1, sizeof d1, "%s", lang_dir("t1", NULL));
+    snprintf(d2, sizeof d2, "%s", lang_dir("t2", "abc"));
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){{i % 2 ? d1 : d2, i % 2 ? d2 : d1}, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(w[i].failures, 0);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("isocodes");
+    TCase *tc = tcase_create("isocodes");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_quick_and_full_readers_give_the_same_entries);
+    tcase_add_test(tc, test_other_shapes_follow_the_json_reader);
+    tcase_add_test(tc, test_errors_name_the_file);
+    tcase_add_test(tc, test_tables_are_shared_while_the_bytes_stay_the_same);
+    tcase_add_test(tc, test_digest_is_the_sha256_of_the_file);
+    tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
+    tcase_add_test(tc, test_threads_share_tables_safely);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

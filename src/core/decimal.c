@@ -319,6 +319,10 @@ bool cbec__dec_to_int64(const cbec_dec *d, int64_t *out)
 {
     if (!cbec__dec_is_integer(d))
         return false;
+    if (d->coef == 0) { /* 0E-200: no power of ten to divide by fits */
+        *out = 0;
+        return true;
+    }
     cbec_u128 c = d->coef;
     if (d->exp > 0 && !scale_up(c, (unsigned)d->exp, &c))
         return false;

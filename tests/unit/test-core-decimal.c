@@ -140,6 +140,14 @@ START_TEST(test_decimal_integer_checks)
     cbec_dec m = D("-9223372036854775808");
     ck_assert(cbec__dec_to_int64(&m, &v));
     ck_assert(v == INT64_MIN);
+    /* a zero with more fractional digits than any power of ten can hold
+       (found by the logic fuzz target: a division by zero) */
+    char zero[160] = "0.";
+    memset(zero + 2, '0', 139);
+    cbec_dec z = D(zero);
+    v = 7;
+    ck_assert(cbec__dec_to_int64(&z, &v));
+    ck_assert_int_eq(v, 0);
 }
 END_TEST
 

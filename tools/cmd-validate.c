@@ -90,54 +90,90 @@ static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, c
 #define JOB_BATCH 4096
 
 typedef struct job_msg {
-    char *data;
-    size_t len;
+    size_t off, len;  /* the line, in the batch's buffer */
     unsigned long line;
     int valid;
-    char *out;      /* rendered report (open_memstream) */
+    char *out;        /* rendered report (open_memstream); NULL with -q */
     size_t outlen;
 } job_msg;
 
+/* A batch of lines: read by the main thread while the workers validate
+ * the other one.  The lines share one buffer, kept from batch to batch. */
 typedef struct job_batch {
+    job_msg *msgs;
+    size_t n;
+    char *buf;
+    size_t used, cap;
+    atomic_size_t next;
+    totals t;         /* under the pool's lock */
+    bool failed;      /* under the pool's lock */
+} job_batch;
+
+/* Worker threads made once, each with a validator of its own, woken for
+ * every batch. */
+typedef struct job_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t go, done;
+    job_batch *batch;        /* the batch being validated */
+    unsigned long generation; /* bumped for every batch */
+    unsigned busy;           /* workers still on the batch */
+    bool quit;
     cbec_registry *reg;
     const vopts *o;
     const cbec_validator *templ;
     const char *source;
-    job_msg *msgs;
-    size_t n;
-    atomic_size_t next;
-    pthread_mutex_t lock;
-    totals t;
-    bool failed;
-} job_batch;
+} job_pool;
 
-static void *job_worker(void *arg)
+/* Validate messages of b until none is left; true when one failed to run. */
+static bool run_batch(job_pool *p, job_batch *b, cbec_validator *v, totals *t)
 {
-    job_batch *b = arg;
-    cbec_validator *v = NULL;
-    totals t = {0};
-    bool failed = cbec_validator_clone(&v, b->templ) != CBEC_OK;
+    bool failed = !v;
     for (size_t i; !failed && (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
         job_msg *m = &b->msgs[i];
-        FILE *mem = open_memstream(&m->out, &m->outlen);
-        if (!mem) {
+        FILE *mem = NULL;
+        if (!p->o->quiet && !(mem = open_memstream(&m->out, &m->outlen))) {
             failed = true;
             break;
         }
-        m->valid = validate_one(v, b->reg, b->o, m->data, m->len, b->source, m->line, &t, mem);
-        fclose(mem);
+        m->valid = validate_one(v, p->reg, p->o, b->buf + m->off, m->len, p->source, m->line, t, mem);
+        if (mem)
+            fclose(mem);
         failed |= m->valid < 0;
     }
+    return failed;
+}
+
+static void *job_worker(void *arg)
+{
+    job_pool *p = arg;
+    cbec_validator *v = NULL;
+    if (cbec_validator_clone(&v, p->templ) != CBEC_OK)
+        v = NULL;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (p->generation == seen && !p->quit)
+            pthread_cond_wait(&p->go, &p->lock);
+        if (p->quit)
+            break;
+        seen = p->generation;
+        job_batch *b = p->batch;
+        pthread_mutex_unlock(&p->lock);
+        totals t = {0};
+        bool failed = run_batch(p, b, v, &t);
+        pthread_mutex_lock(&p->lock);
+        b->failed |= failed;
+        b->t.messages += t.messages;
+        b->t.valid += t.valid;
+        b->t.invalid += t.invalid;
+        b->t.errors += t.errors;
+        b->t.warnings += t.warnings;
+        b->t.infos += t.infos;
+        if (--p->busy == 0)
+            pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->lock);
     cbec_validator_free(v);
-    pthread_mutex_lock(&b->lock);
-    b->t.messages += t.messages;
-    b->t.valid += t.valid;
-    b->t.invalid += t.invalid;
-    b->t.errors += t.errors;
-    b->t.warnings += t.warnings;
-    b->t.infos += t.infos;
-    b->failed |= failed;
-    pthread_mutex_unlock(&b->lock);
     return NULL;
 }
 
@@ -146,6 +182,7 @@ static bool read_batch(job_batch *b, cli_input *in, const vopts *o, unsigned lon
                        bool *oom)
 {
     b->n = 0;
+    b->used = 0;
     atomic_store(&b->next, 0);
     while (b->n < JOB_BATCH) {
         size_t len;
@@ -160,14 +197,24 @@ static bool read_batch(job_batch *b, cli_input *in, const vopts *o, unsigned lon
             k++;
         if (k == len)
             continue;
-        job_msg *m = &b->msgs[b->n];
-        if (!(m->data = malloc(len ? len : 1))) {
-            *oom = true;
-            return false;
+        if (b->used + len > b->cap) {
+            size_t cap = b->cap ? b->cap : 1 << 20;
+            while (cap < b->used + len)
+                cap *= 2;
+            char *nb = realloc(b->buf, cap);
+            if (!nb) {
+                *oom = true;
+                return false;
+            }
+            b->buf = nb;
+            b->cap = cap;
         }
-        memcpy(m->data, in->buf, len);
+        memcpy(b->buf + b->used, in->buf, len);
+        job_msg *m = &b->msgs[b->n];
+        m->off = b->used;
         m->len = len;
         m->line = *lineno;
+        b->used += len;
         b->n++;
     }
     return true;
@@ -186,7 +233,6 @@ static int flush_batch(job_batch *b)
         if (m->valid < 0)
             result = -2;
         free(m->out);
-        free(m->data);
         memset(m, 0, sizeof *m);
     }
     b->n = 0;
@@ -200,35 +246,36 @@ static int flush_batch(job_batch *b)
 static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vopts *o, cli_input *in,
                              unsigned jobs, totals *t, bool *read_error)
 {
+    job_pool pool = {.reg = reg, .o = o, .templ = templ, .source = in->name};
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_cond_init(&pool.go, NULL);
+    pthread_cond_init(&pool.done, NULL);
     job_batch batches[2];
-    pthread_t *th = calloc(jobs, sizeof *th);
-    for (int k = 0; k < 2; k++) {
-        memset(&batches[k], 0, sizeof batches[k]);
-        batches[k].reg = reg;
-        batches[k].o = o;
-        batches[k].templ = templ;
-        batches[k].source = in->name;
-        pthread_mutex_init(&batches[k].lock, NULL);
+    memset(batches, 0, sizeof batches);
+    for (int k = 0; k < 2; k++)
         batches[k].msgs = calloc(JOB_BATCH, sizeof *batches[k].msgs);
-    }
+    pthread_t *th = calloc(jobs, sizeof *th);
+    unsigned started = 0;
+    while (th && started < jobs && pthread_create(&th[started], NULL, job_worker, &pool) == 0)
+        started++;
     int result = 0;
     unsigned long lineno = 0;
-    bool oom = !th || !batches[0].msgs || !batches[1].msgs;
+    bool oom = !th || !started || !batches[0].msgs || !batches[1].msgs;
     bool more = !oom && read_batch(&batches[0], in, o, &lineno, read_error, &oom);
     for (int cur = 0; !oom && batches[cur].n && result >= 0; cur ^= 1) {
         job_batch *b = &batches[cur];
-        unsigned started = 0;
-        for (unsigned j = 0; j < jobs; j++)
-            if (pthread_create(&th[j], NULL, job_worker, b) == 0)
-                started = j + 1;
-            else
-                break;
-        if (!started)
-            job_worker(b);
+        pthread_mutex_lock(&pool.lock);
+        pool.batch = b;
+        pool.busy = started;
+        pool.generation++;
+        pthread_cond_broadcast(&pool.go);
+        pthread_mutex_unlock(&pool.lock);
         if (more)
             more = read_batch(&batches[cur ^ 1], in, o, &lineno, read_error, &oom);
-        for (unsigned j = 0; j < started; j++)
-            pthread_join(th[j], NULL);
+        pthread_mutex_lock(&pool.lock);
+        while (pool.busy)
+            pthread_cond_wait(&pool.done, &pool.lock);
+        pthread_mutex_unlock(&pool.lock);
         int r = flush_batch(b);
         if (r < 0 || (r == 1 && result == 0))
             result = r;
@@ -238,6 +285,12 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
                               t->errors + batches[0].t.errors + batches[1].t.errors,
                               t->warnings + batches[0].t.warnings + batches[1].t.warnings);
     }
+    pthread_mutex_lock(&pool.lock);
+    pool.quit = true;
+    pthread_cond_broadcast(&pool.go);
+    pthread_mutex_unlock(&pool.lock);
+    for (unsigned j = 0; j < started; j++)
+        pthread_join(th[j], NULL);
     if (oom)
         result = -2;
     for (int k = 0; k < 2; k++) {
@@ -250,9 +303,12 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
         t->warnings += b->t.warnings;
         t->infos += b->t.infos;
         free(b->msgs);
-        pthread_mutex_destroy(&b->lock);
+        free(b->buf);
     }
     free(th);
+    pthread_cond_destroy(&pool.go);
+    pthread_cond_destroy(&pool.done);
+    pthread_mutex_destroy(&pool.lock);
     return result;
 }
 

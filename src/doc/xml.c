@@ -103,7 +103,19 @@ enum { STOP_NONE, STOP_ENTITY, STOP_DTD, STOP_DEPTH, STOP_NODES };
 
 struct cbec_xml_reader {
     xmlDocPtr tree;              /* the document of the last read, until release */
+    bool light;                  /* tree holds a light element tree (see below) */
     const char *root_ns;
+    /* the light path: a parser context kept from message to message and
+     * the element tree being built in the validator's arena */
+    xmlParserCtxtPtr lctxt;
+    bool lctxt_stale;            /* its dictionary grew too large: make it anew */
+    bool fallback;               /* the message needs the full libxml2 tree */
+    bool loom;
+    cbec_arena *arena;
+    xmlNodePtr cur, root;
+    char *tbuf;                  /* the text run of cur being collected */
+    size_t tlen, tcap;
+    bool trun;
     struct {
         unsigned long id;
         xmlSchemaValidCtxtPtr vc;
@@ -125,6 +137,23 @@ struct cbec_xml_reader {
     char err_msg[128];
 };
 
+/* Free the document of the last read.  A light tree lives in the arena:
+ * unhook it first, so libxml2 frees only what it allocated itself (the
+ * document node, its dictionary reference, an ID table or the xml:
+ * namespace the validation may have added). */
+static void drop_tree(cbec_xml_reader *r)
+{
+    if (!r->tree)
+        return;
+    if (r->light) {
+        r->tree->children = NULL;
+        r->tree->last = NULL;
+    }
+    xmlFreeDoc(r->tree);
+    r->tree = NULL;
+    r->light = false;
+}
+
 cbec_xml_reader *cbec__xml_reader_new(void)
 {
     cbec__xml_init();
@@ -135,20 +164,20 @@ void cbec__xml_reader_free(cbec_xml_reader *r)
 {
     if (!r)
         return;
-    if (r->tree)
-        xmlFreeDoc(r->tree);
+    drop_tree(r);
     for (unsigned i = 0; i < VCACHE; i++)
         if (r->vcache[i].vc)
             xmlSchemaFreeValidCtxt(r->vcache[i].vc);
+    if (r->lctxt)
+        xmlFreeParserCtxt(r->lctxt);
+    free(r->tbuf);
     free(r);
 }
 
 void cbec__xml_release(cbec_xml_reader *r, cbec_doc *doc)
 {
-    if (r && r->tree) {
-        xmlFreeDoc(r->tree);
-        r->tree = NULL;
-    }
+    if (r)
+        drop_tree(r);
     if (doc)
         doc->reader_state = NULL;
 }
@@ -211,26 +240,33 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id, 
     return NULL;
 }
 
+/* Count an element against the limits; false when the parse stops. */
+static bool admit(xmlParserCtxtPtr ctxt, cbec_xml_reader *r, const xmlChar *localname, int nb_attributes)
+{
+    if (r->stop)
+        return false;
+    r->depth++;
+    r->nodes += 1 + (size_t)(nb_attributes > 0 ? nb_attributes : 0);
+    if (r->lim->max_depth && r->depth > r->lim->max_depth) {
+        stop_here(ctxt, STOP_DEPTH, localname);
+        return false;
+    }
+    if (r->lim->max_nodes && r->nodes > r->lim->max_nodes) {
+        stop_here(ctxt, STOP_NODES, localname);
+        return false;
+    }
+    return true;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
                      int nb_defaulted, const xmlChar **attributes)
 {
     xmlParserCtxtPtr ctxt = ctx;
-    cbec_xml_reader *r = ctxt->_private;
-    if (r->stop)
+    if (!admit(ctxt, ctxt->_private, localname, nb_attributes))
         return;
-    r->depth++;
-    r->nodes += 1 + (size_t)(nb_attributes > 0 ? nb_attributes : 0);
-    if (r->lim->max_depth && r->depth > r->lim->max_depth) {
-        stop_here(ctxt, STOP_DEPTH, localname);
-        return;
-    }
-    if (r->lim->max_nodes && r->nodes > r->lim->max_nodes) {
-        stop_here(ctxt, STOP_NODES, localname);
-        return;
-    }
-    r->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
-             attributes);
+    ((cbec_xml_reader *)ctxt->_private)
+        ->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
@@ -262,6 +298,313 @@ static void on_error(void *ctx, xmlErrorPtr err)
     size_t n = strlen(r->err_msg);
     while (n && (r->err_msg[n - 1] == '\n' || r->err_msg[n - 1] == ' '))
         r->err_msg[--n] = '\0';
+}
+
+/* ---- the light path ----
+ *
+ * libxml2's own tree builder (SAX2) mallocs every node, string and
+ * namespace and frees them one by one after the message; for a customs
+ * order that is as much work as the parse itself.  For the messages that
+ * use only elements, attributes, namespaces, text, CDATA, comments,
+ * processing instructions and character or predefined entity references,
+ * the handlers below build the same tree - the same nodes, links, names,
+ * namespaces, text runs and attribute values SAX2 would make - from the
+ * validator's arena, on a parser context kept from message to message.
+ * XSD validation, conversion and positions read it like any libxml2 tree.
+ * Anything else (a DOCTYPE, an entity reference left in the text, xml:id,
+ * defaulted attributes, lines past 65534 where libxml2 stops counting)
+ * makes the reader parse the message again the full way, so behaviour
+ * never depends on which way a message took. */
+
+#define LIGHT_DICT_MAX 50000 /* names kept in the context's dictionary */
+
+static void light_fallback(xmlParserCtxtPtr ctxt, cbec_xml_reader *r)
+{
+    r->fallback = true;
+    xmlStopParser(ctxt);
+}
+
+static void light_oom(xmlParserCtxtPtr ctxt, cbec_xml_reader *r)
+{
+    r->loom = true;
+    xmlStopParser(ctxt);
+}
+
+static void link_child(xmlNodePtr parent, xmlNodePtr c)
+{
+    c->parent = parent;
+    if (parent->last) {
+        parent->last->next = c;
+        c->prev = parent->last;
+    } else {
+        parent->children = c;
+    }
+    parent->last = c;
+}
+
+/* Close the text run of the current element: one text node for all the
+ * character data since its last child element, comment or processing
+ * instruction, as SAX2 coalesces it. */
+static bool flush_text(xmlParserCtxtPtr ctxt, cbec_xml_reader *r)
+{
+    if (!r->trun)
+        return true;
+    r->trun = false;
+    xmlNodePtr t = cbec__arena_calloc(r->arena, 1, sizeof *t);
+    char *content = t ? cbec__arena_alloc(r->arena, r->tlen + 1) : NULL;
+    if (!content) {
+        light_oom(ctxt, r);
+        return false;
+    }
+    memcpy(content, r->tbuf, r->tlen);
+    content[r->tlen] = '\0';
+    t->type = XML_TEXT_NODE;
+    t->name = xmlStringText;
+    t->doc = r->cur->doc;
+    t->content = (xmlChar *)content;
+    link_child(r->cur, t);
+    r->tlen = 0;
+    return true;
+}
+
+static void light_chars(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (!r->cur || r->stop || r->fallback || r->loom || len < 0)
+        return;
+    size_t need = r->tlen + (size_t)len;
+    if (need > r->tcap) {
+        size_t cap = r->tcap ? r->tcap : 256;
+        while (cap < need)
+            cap *= 2;
+        char *b = realloc(r->tbuf, cap);
+        if (!b) {
+            light_oom(ctxt, r);
+            return;
+        }
+        r->tbuf = b;
+        r->tcap = cap;
+    }
+    memcpy(r->tbuf + r->tlen, ch, (size_t)len);
+    r->tlen = need;
+    r->trun = true;
+}
+
+/* A comment or processing instruction ends a text run (SAX2 puts a node
+ * between the two texts); neither is needed for anything else. */
+static void light_comment(void *ctx, const xmlChar *value)
+{
+    (void)value;
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (r->cur)
+        flush_text(ctxt, r);
+}
+
+static void light_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    light_comment(ctx, data);
+}
+
+static void light_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    light_fallback(ctx, ((xmlParserCtxtPtr)ctx)->_private);
+}
+
+static void light_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                                  const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    light_fallback(ctx, ((xmlParserCtxtPtr)ctx)->_private);
+}
+
+/* An attribute value as SAX2 stores it: as delivered when the parser
+ * did not copy it (then it ends at its quote), else with the references
+ * the parser left in it ("&#38;" for '&') resolved, and no text node at
+ * all when that leaves nothing.  False: a value only the full path can
+ * store (an entity reference). */
+static bool attr_value(xmlParserCtxtPtr ctxt, cbec_xml_reader *r, xmlAttrPtr a, const xmlChar *v,
+                       const xmlChar *end)
+{
+    size_t n = (size_t)(end - v);
+    char *text = cbec__arena_alloc(r->arena, n + 1);
+    if (!text) {
+        light_oom(ctxt, r);
+        return true;
+    }
+    size_t k = 0;
+    if (*end != 0) {
+        memcpy(text, v, n);
+        k = n;
+    } else {
+        for (size_t i = 0; i < n && v[i];) {
+            if (v[i] != '&') {
+                text[k++] = (char)v[i++];
+                continue;
+            }
+            if (i + 1 >= n || v[i + 1] != '#')
+                return false;
+            size_t j = i + 2;
+            bool hex = j < n && v[j] == 'x';
+            j += hex;
+            unsigned long cp = 0;
+            size_t digits = 0;
+            for (; j < n && v[j] != ';'; j++, digits++) {
+                int d = v[j] >= '0' && v[j] <= '9' ? v[j] - '0'
+                        : hex && v[j] >= 'a' && v[j] <= 'f' ? v[j] - 'a' + 10
+                        : hex && v[j] >= 'A' && v[j] <= 'F' ? v[j] - 'A' + 10 : -1;
+                if (d < 0 || cp > 0x10FFFF)
+                    return false;
+                cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+            }
+            /* the parser writes back only what it checked: anything else
+             * is for the full path, which knows libxml2's quirks */
+            if (j >= n || !digits || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                return false;
+            int w = xmlCopyCharMultiByte((xmlChar *)text + k, (int)cp);
+            if (w <= 0 || (size_t)w > j + 1 - i)
+                return false;
+            k += (size_t)w;
+            i = j + 1;
+        }
+        if (!k)
+            return true; /* an attribute without a text node */
+    }
+    text[k] = '\0';
+    xmlNodePtr t = cbec__arena_calloc(r->arena, 1, sizeof *t);
+    if (!t) {
+        light_oom(ctxt, r);
+        return true;
+    }
+    t->type = XML_TEXT_NODE;
+    t->name = xmlStringText;
+    t->doc = a->doc;
+    t->parent = (xmlNodePtr)a;
+    t->content = (xmlChar *)text;
+    a->children = a->last = t;
+    return true;
+}
+
+static void light_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                        int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                        int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (r->fallback || r->loom || !admit(ctxt, r, localname, nb_attributes))
+        return;
+    xmlDocPtr doc = ctxt->myDoc;
+    if (!doc) {
+        light_oom(ctxt, r);
+        return;
+    }
+    /* where SAX2 does more than the light tree can (line numbers past
+     * its counter, attributes defaulted from a DTD): the full path */
+    if (!ctxt->input || ctxt->input->line >= 65535 || nb_defaulted) {
+        light_fallback(ctxt, r);
+        return;
+    }
+    if (r->cur && !flush_text(ctxt, r))
+        return;
+    xmlNodePtr el = cbec__arena_calloc(r->arena, 1, sizeof *el);
+    if (!el) {
+        light_oom(ctxt, r);
+        return;
+    }
+    el->type = XML_ELEMENT_NODE;
+    el->name = localname;
+    el->doc = doc;
+    el->line = (unsigned short)ctxt->input->line;
+    if (r->cur)
+        link_child(r->cur, el);
+    else if (!r->root)
+        r->root = el;
+    xmlNsPtr lastns = NULL;
+    for (int i = 0; i < nb_namespaces; i++) {
+        const xmlChar *pref = namespaces[2 * i], *href = namespaces[2 * i + 1];
+        /* SAX2 keeps no declaration of the xml: prefix */
+        if (pref && xmlStrEqual(pref, BAD_CAST "xml") && xmlStrEqual(href, XML_XML_NAMESPACE))
+            continue;
+        xmlNsPtr ns = cbec__arena_calloc(r->arena, 1, sizeof *ns);
+        if (!ns) {
+            light_oom(ctxt, r);
+            return;
+        }
+        ns->type = XML_LOCAL_NAMESPACE;
+        ns->href = href;
+        ns->prefix = pref;
+        if (lastns)
+            lastns->next = ns;
+        else
+            el->nsDef = ns;
+        lastns = ns;
+        if (uri && prefix == pref)
+            el->ns = ns;
+    }
+    if (uri && !el->ns) {
+        el->ns = xmlSearchNs(doc, r->cur, prefix);
+        if (!el->ns && xmlStrEqual(prefix, BAD_CAST "xml"))
+            el->ns = xmlSearchNs(doc, el, prefix);
+        if (!el->ns) {
+            light_fallback(ctxt, r);
+            return;
+        }
+    }
+    xmlAttrPtr lasta = NULL;
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **at = attributes + 5 * i;
+        /* xml:id is an ID libxml2 registers and checks while building */
+        if (at[1] && xmlStrEqual(at[1], BAD_CAST "xml") && xmlStrEqual(at[0], BAD_CAST "id")) {
+            light_fallback(ctxt, r);
+            return;
+        }
+        xmlAttrPtr a = cbec__arena_calloc(r->arena, 1, sizeof *a);
+        if (!a) {
+            light_oom(ctxt, r);
+            return;
+        }
+        a->type = XML_ATTRIBUTE_NODE;
+        a->name = at[0];
+        a->parent = el;
+        a->doc = doc;
+        if (at[1])
+            a->ns = xmlSearchNs(doc, el, at[1]);
+        if (lasta) {
+            lasta->next = a;
+            a->prev = lasta;
+        } else {
+            el->properties = a;
+        }
+        lasta = a;
+        if (!attr_value(ctxt, r, a, at[3], at[4])) {
+            light_fallback(ctxt, r);
+            return;
+        }
+        if (r->loom)
+            return;
+    }
+    r->cur = el;
+}
+
+static void light_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)localname;
+    (void)prefix;
+    (void)uri;
+    xmlParserCtxtPtr ctxt = ctx;
+    cbec_xml_reader *r = ctxt->_private;
+    if (r->stop || r->fallback || r->loom || !r->cur)
+        return;
+    if (r->depth)
+        r->depth--;
+    if (!flush_text(ctxt, r))
+        return;
+    r->cur = r->cur->parent;
 }
 
 /* ---- errors ---- */
@@ -358,16 +701,30 @@ static void parse_failure(cbec_xml_reader *r, const char *src, size_t len, cbec_
 
 /* ---- libxml2 tree -> document model ---- */
 
+#define KEY_CACHE 64      /* "prefix:name" keys of one conversion, by name */
+#define GROUP_LINEAR 32   /* up to this many child elements, group by scanning */
+
+typedef struct key_entry {
+    const xmlChar *name, *prefix;
+    const char *key;          /* local name, prefix written just before it */
+    uint32_t keylen;
+    uint16_t prefixlen;
+} key_entry;
+
 typedef struct convert_ctx {
     cbec_arena *arena;
     size_t nodes, max_nodes;
     bool oom, too_many;
+    key_entry keys[KEY_CACHE];
 } convert_ctx;
 
+/* A child element; next chains the elements of its group in document
+ * order (UINT32_MAX ends the chain). */
 typedef struct kid {
     const xmlChar *name;
     xmlNodePtr node;
     uint32_t pos;
+    uint32_t next;
 } kid;
 
 static int kid_order(const void *a, const void *b)
@@ -380,14 +737,22 @@ static int kid_order(const void *a, const void *b)
 }
 
 typedef struct group {
-    kid *first;
+    uint32_t first, last;     /* indexes into the kids */
     uint32_t count;
+    uint32_t pos;             /* document position of the first */
 } group;
 
 static int group_order(const void *a, const void *b)
 {
     const group *x = a, *y = b;
-    return (x->first->pos > y->first->pos) - (x->first->pos < y->first->pos);
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Names of one parse come from one dictionary, so equal names are most
+ * often the same pointer; the comparison does not rely on it. */
+static bool same_name(const xmlChar *a, const xmlChar *b)
+{
+    return a == b || (a[0] == b[0] && strcmp((const char *)a, (const char *)b) == 0);
 }
 
 static bool is_text(const xmlNode *c)
@@ -437,35 +802,51 @@ static bool gather_text(convert_ctx *cx, xmlNodePtr first, const char **text, si
     return true;
 }
 
-/* Key a node by local name; remember the prefix as written just before it. */
+/* Key a node by local name; remember the prefix as written just before it.
+ * The elements of a message repeat few names: the key of a name and
+ * prefix is made once per conversion. */
 static bool set_key(convert_ctx *cx, cbec_node *n, const xmlNode *el)
 {
+    const xmlChar *prefix = el->ns ? el->ns->prefix : NULL;
+    key_entry *ke = &cx->keys[((uintptr_t)el->name >> 4) % KEY_CACHE];
+    if (ke->key && ke->name == el->name && ke->prefix == prefix) {
+        n->key = ke->key;
+        n->keylen = ke->keylen;
+        n->prefixlen = ke->prefixlen;
+        return true;
+    }
     const char *local = (const char *)el->name;
     size_t ll = strlen(local);
-    const char *prefix = el->ns && el->ns->prefix ? (const char *)el->ns->prefix : NULL;
-    size_t pl = prefix ? strlen(prefix) : 0;
+    size_t pl = prefix ? strlen((const char *)prefix) : 0;
     if (!prefix || pl + 1 > UINT16_MAX) {
         n->key = local;
         n->keylen = (uint32_t)ll;
-        return true;
+        n->prefixlen = 0;
+    } else {
+        char *q = cbec__arena_alloc(cx->arena, pl + 1 + ll + 1);
+        if (!q) {
+            cx->oom = true;
+            return false;
+        }
+        memcpy(q, prefix, pl);
+        q[pl] = ':';
+        memcpy(q + pl + 1, local, ll + 1);
+        n->key = q + pl + 1;
+        n->keylen = (uint32_t)ll;
+        n->prefixlen = (uint16_t)(pl + 1);
     }
-    char *q = cbec__arena_alloc(cx->arena, pl + 1 + ll + 1);
-    if (!q) {
-        cx->oom = true;
-        return false;
-    }
-    memcpy(q, prefix, pl);
-    q[pl] = ':';
-    memcpy(q + pl + 1, local, ll + 1);
-    n->key = q + pl + 1;
-    n->keylen = (uint32_t)ll;
-    n->prefixlen = (uint16_t)(pl + 1);
+    ke->name = el->name;
+    ke->prefix = prefix;
+    ke->key = n->key;
+    ke->keylen = n->keylen;
+    ke->prefixlen = n->prefixlen;
     return true;
 }
 
 static uint32_t line_of(const xmlNode *el)
 {
-    long l = xmlGetLineNo(el);
+    /* libxml2 stops counting at 65535 and then looks around the node */
+    long l = el->line != 65535 ? (long)el->line : xmlGetLineNo(el);
     return l > 0 && l < (long)UINT32_MAX ? (uint32_t)l : 0;
 }
 
@@ -476,6 +857,51 @@ static bool count_node(convert_ctx *cx)
         return false;
     }
     return true;
+}
+
+/* Group the ne child elements of el by local name, groups in order of
+ * first appearance, each group's elements chained in document order.
+ * Returns the number of groups. */
+static uint32_t group_kids(xmlNodePtr el, kid *kids, group *groups, uint32_t ne)
+{
+    uint32_t k = 0, ng = 0;
+    for (xmlNodePtr c = el->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            kids[k].name = c->name;
+            kids[k].node = c;
+            kids[k].pos = k;
+            kids[k].next = UINT32_MAX;
+            k++;
+        }
+    if (ne <= GROUP_LINEAR) {
+        for (uint32_t i = 0; i < ne; i++) {
+            uint32_t g = 0;
+            while (g < ng && !same_name(kids[groups[g].first].name, kids[i].name))
+                g++;
+            if (g < ng) {
+                kids[groups[g].last].next = i;
+                groups[g].last = i;
+                groups[g].count++;
+            } else {
+                groups[ng++] = (group){i, i, 1, i};
+            }
+        }
+        return ng;
+    }
+    /* many children: sort, so a hostile message costs n log n */
+    qsort(kids, ne, sizeof *kids, kid_order);
+    for (uint32_t i = 0; i < ne; i++) {
+        if (ng && strcmp((const char *)kids[groups[ng - 1].first].name, (const char *)kids[i].name) == 0) {
+            kids[groups[ng - 1].last].next = i;
+            groups[ng - 1].last = i;
+            groups[ng - 1].count++;
+            continue;
+        }
+        groups[ng++] = (group){i, i, 1, kids[i].pos};
+    }
+    if (ng > 1)
+        qsort(groups, ng, sizeof *groups, group_order);
+    return ng;
 }
 
 static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
@@ -491,7 +917,7 @@ static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
     for (xmlNodePtr c = el->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             ne++;
-        else if (is_text(c) && !blank(c->content))
+        else if (!text && is_text(c) && !blank(c->content))
             text = true;
     }
     if (!na && !ne) {
@@ -500,35 +926,13 @@ static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
     }
     n->kind = CBEC_NODE_OBJECT;
 
-    /* child elements grouped by local name, groups in order of first appearance */
-    kid *kids = ne ? cbec__arena_calloc(cx->arena, ne, sizeof *kids) : NULL;
-    group *groups = ne ? cbec__arena_calloc(cx->arena, ne, sizeof *groups) : NULL;
+    kid *kids = ne ? cbec__arena_alloc(cx->arena, ne * sizeof *kids) : NULL;
+    group *groups = ne ? cbec__arena_alloc(cx->arena, ne * sizeof *groups) : NULL;
     if (ne && (!kids || !groups)) {
         cx->oom = true;
         return false;
     }
-    uint32_t k = 0;
-    for (xmlNodePtr c = el->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE) {
-            kids[k].name = c->name;
-            kids[k].node = c;
-            kids[k].pos = k;
-            k++;
-        }
-    if (ne > 1)
-        qsort(kids, ne, sizeof *kids, kid_order);
-    uint32_t ng = 0;
-    for (uint32_t i = 0; i < ne; i++) {
-        if (ng && strcmp((const char *)groups[ng - 1].first->name, (const char *)kids[i].name) == 0) {
-            groups[ng - 1].count++;
-            continue;
-        }
-        groups[ng].first = &kids[i];
-        groups[ng].count = 1;
-        ng++;
-    }
-    if (ng > 1)
-        qsort(groups, ng, sizeof *groups, group_order);
+    uint32_t ng = ne ? group_kids(el, kids, groups, ne) : 0;
 
     const char *mixed = NULL;
     size_t mixedlen = 0;
@@ -569,11 +973,11 @@ static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
         cbec_node *c = &n->children[m];
         c->parent = n;
         c->index = m;
-        group *gr = &groups[g];
-        if (!set_key(cx, c, gr->first->node))
+        const group *gr = &groups[g];
+        if (!set_key(cx, c, kids[gr->first].node))
             return false;
         if (gr->count == 1) {
-            if (!convert_element(cx, gr->first->node, c))
+            if (!convert_element(cx, kids[gr->first].node, c))
                 return false;
             continue;
         }
@@ -581,18 +985,19 @@ static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
             return false;
         c->kind = CBEC_NODE_ARRAY;
         c->flags = CBEC_NODEF_ELEMENT_LIST;
-        c->span.line = line_of(gr->first->node);
+        c->span.line = line_of(kids[gr->first].node);
         c->children = cbec__arena_calloc(cx->arena, gr->count, sizeof *c->children);
         if (!c->children) {
             cx->oom = true;
             return false;
         }
         c->count = gr->count;
-        for (uint32_t i = 0; i < gr->count; i++) {
+        uint32_t k = gr->first;
+        for (uint32_t i = 0; i < gr->count; i++, k = kids[k].next) {
             cbec_node *item = &c->children[i];
             item->parent = c;
             item->index = i;
-            if (!convert_element(cx, gr->first[i].node, item))
+            if (!convert_element(cx, kids[k].node, item))
                 return false;
         }
     }
@@ -620,6 +1025,150 @@ static bool utf16_like(const char *s, size_t n)
     return n >= 2 && ((u[0] == 0 && u[1] == '<') || (u[0] == '<' && u[1] == 0));
 }
 
+static void parse_begin(cbec_xml_reader *r, xmlParserCtxtPtr ctxt, const cbec_read_limits *lim)
+{
+    r->lim = lim;
+    r->depth = 0;
+    r->nodes = 0;
+    r->stop = STOP_NONE;
+    r->have_err = false;
+    r->err_msg[0] = '\0';
+    ctxt->_private = r;
+}
+
+/* Run the parse with every external load refused and libxml2 quiet. */
+static void parse_run(xmlParserCtxtPtr ctxt)
+{
+    cbec_xml_quiet q;
+    cbec__xml_quiet_begin(&q);
+    int mode = tl_mode;
+    tl_mode = MODE_REFUSE;
+    xmlParseDocument(ctxt);
+    tl_mode = mode;
+    cbec__xml_quiet_end(&q);
+}
+
+/* The refusals and the error channel both paths install. */
+static void install_guards(xmlSAXHandlerPtr sax)
+{
+    sax->externalSubset = NULL;
+    sax->entityDecl = on_entity_decl;
+    sax->unparsedEntityDecl = on_unparsed_entity_decl;
+    sax->resolveEntity = on_resolve_entity;
+    sax->serror = on_error;
+    sax->initialized = XML_SAX2_MAGIC;
+}
+
+/* no XML_PARSE_NOENT, DTDLOAD, DTDATTR or HUGE: entities stay unexpanded,
+ * nothing is loaded, libxml2's size limits hold */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING)
+
+enum { READ_OK, READ_FAILED, READ_OOM, READ_FULL };
+
+/* The light path; READ_FULL when the message needs the full one. */
+static int read_light(cbec_xml_reader *r, const char *src, size_t len, const cbec_read_limits *lim,
+                      cbec_arena *arena)
+{
+    if (r->lctxt && r->lctxt_stale) {
+        xmlFreeParserCtxt(r->lctxt);
+        r->lctxt = NULL;
+    }
+    if (!r->lctxt) {
+        xmlParserCtxtPtr c = xmlNewParserCtxt();
+        if (!c)
+            return READ_OOM;
+        xmlSAXHandlerPtr sax = c->sax;
+        sax->startElementNs = light_start;
+        sax->endElementNs = light_end;
+        sax->characters = light_chars;
+        sax->ignorableWhitespace = light_chars;
+        sax->comment = light_comment;
+        sax->processingInstruction = light_pi;
+        sax->reference = light_reference;
+        sax->internalSubset = light_internal_subset;
+        install_guards(sax);
+        r->lctxt = c;
+        r->lctxt_stale = false;
+    }
+    xmlParserCtxtPtr ctxt = r->lctxt;
+    xmlCtxtReset(ctxt);
+    xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(src, (int)len, XML_CHAR_ENCODING_NONE);
+    xmlParserInputPtr in = buf ? xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE) : NULL;
+    if (!in) {
+        if (buf)
+            xmlFreeParserInputBuffer(buf);
+        return READ_OOM;
+    }
+    if (inputPush(ctxt, in) < 0)
+        return READ_OOM;
+    /* options anew each time: a context takes the thread's defaults */
+    xmlCtxtUseOptions(ctxt, PARSE_OPTIONS);
+    parse_begin(r, ctxt, lim);
+    r->fallback = false;
+    r->loom = false;
+    r->arena = arena;
+    r->cur = r->root = NULL;
+    r->tlen = 0;
+    r->trun = false;
+    parse_run(ctxt);
+
+    xmlDocPtr tree = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (xmlDictSize(ctxt->dict) > LIGHT_DICT_MAX)
+        r->lctxt_stale = true;
+    if (r->fallback) {
+        if (tree)
+            xmlFreeDoc(tree);
+        return READ_FULL;
+    }
+    bool ok = !r->stop && !r->have_err && !r->loom && ctxt->wellFormed && tree && r->root;
+    bool nomem = r->loom || ctxt->errNo == XML_ERR_NO_MEMORY;
+    if (!ok) {
+        if (tree)
+            xmlFreeDoc(tree);
+        return nomem && !r->stop ? READ_OOM : READ_FAILED;
+    }
+    /* the element tree hangs off the document as SAX2 hangs it */
+    r->root->parent = (xmlNodePtr)tree;
+    tree->children = tree->last = r->root;
+    r->tree = tree;
+    r->light = true;
+    return READ_OK;
+}
+
+/* The full path: libxml2's SAX2 tree builder behind the refusals. */
+static int read_full(cbec_xml_reader *r, const char *src, size_t len, const cbec_read_limits *lim)
+{
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(src, (int)len);
+    if (!ctxt)
+        return READ_OOM;
+    parse_begin(r, ctxt, lim);
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    r->start = sax->startElementNs;
+    r->end = sax->endElementNs;
+    r->internal_subset = sax->internalSubset;
+    sax->startElementNs = on_start;
+    sax->endElementNs = on_end;
+    sax->internalSubset = on_internal_subset;
+    install_guards(sax);
+    xmlCtxtUseOptions(ctxt, PARSE_OPTIONS);
+    parse_run(ctxt);
+
+    xmlDocPtr tree = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    bool ok = !r->stop && !r->have_err && ctxt->wellFormed && tree && xmlDocGetRootElement(tree);
+    bool nomem = ctxt->errNo == XML_ERR_NO_MEMORY;
+    xmlFreeParserCtxt(ctxt);
+    if (!ok) {
+        if (tree)
+            xmlFreeDoc(tree);
+        return nomem && !r->stop ? READ_OOM : READ_FAILED;
+    }
+    r->tree = tree;
+    r->light = false;
+    return READ_OK;
+}
+
 bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_read_limits *lim,
                     cbec_arena *arena, cbec_doc *doc, cbec_read_error *e, bool *oom)
 {
@@ -629,10 +1178,7 @@ bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_
     doc->src = src;
     doc->srclen = len;
     doc->format = CBEC_FORMAT_XML;
-    if (r->tree) {
-        xmlFreeDoc(r->tree);
-        r->tree = NULL;
-    }
+    drop_tree(r);
     size_t max = lim->max_bytes && lim->max_bytes < (size_t)INT_MAX ? lim->max_bytes : (size_t)INT_MAX;
     if (len > max) {
         char en[160], zh[160];
@@ -651,64 +1197,22 @@ bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_
         return false;
     }
 
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(src, (int)len);
-    if (!ctxt) {
+    int st = read_light(r, src, len, lim, arena);
+    if (st == READ_FULL)
+        st = read_full(r, src, len, lim);
+    if (st == READ_OOM) {
         *oom = true;
         return false;
     }
-    r->lim = lim;
-    r->depth = 0;
-    r->nodes = 0;
-    r->stop = STOP_NONE;
-    r->have_err = false;
-    r->err_msg[0] = '\0';
-    ctxt->_private = r;
-    xmlSAXHandlerPtr sax = ctxt->sax;
-    r->start = sax->startElementNs;
-    r->end = sax->endElementNs;
-    r->internal_subset = sax->internalSubset;
-    sax->startElementNs = on_start;
-    sax->endElementNs = on_end;
-    sax->internalSubset = on_internal_subset;
-    sax->externalSubset = NULL;
-    sax->entityDecl = on_entity_decl;
-    sax->unparsedEntityDecl = on_unparsed_entity_decl;
-    sax->resolveEntity = on_resolve_entity;
-    sax->serror = on_error;
-    sax->initialized = XML_SAX2_MAGIC;
-    /* no XML_PARSE_NOENT, DTDLOAD, DTDATTR or HUGE: entities stay
-     * unexpanded, nothing is loaded, libxml2's size limits hold */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING);
-
-    cbec_xml_quiet q;
-    cbec__xml_quiet_begin(&q);
-    int mode = tl_mode;
-    tl_mode = MODE_REFUSE;
-    xmlParseDocument(ctxt);
-    tl_mode = mode;
-    cbec__xml_quiet_end(&q);
-
-    xmlDocPtr tree = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool ok = !r->stop && !r->have_err && ctxt->wellFormed && tree && xmlDocGetRootElement(tree);
-    bool nomem = ctxt->errNo == XML_ERR_NO_MEMORY;
-    xmlFreeParserCtxt(ctxt);
-    if (!ok) {
-        if (tree)
-            xmlFreeDoc(tree);
-        if (nomem && !r->stop) {
-            *oom = true;
-            return false;
-        }
+    if (st == READ_FAILED) {
         parse_failure(r, src, len, e);
         return false;
     }
-    r->tree = tree;
     doc->reader_state = r;
-    xmlNodePtr root_el = xmlDocGetRootElement(tree);
+    xmlNodePtr root_el = xmlDocGetRootElement(r->tree);
     r->root_ns = root_el->ns && root_el->ns->href ? (const char *)root_el->ns->href : "";
 
-    convert_ctx cx = {arena, 0, lim->max_nodes ? lim->max_nodes : SIZE_MAX, false, false};
+    convert_ctx cx = {.arena = arena, .max_nodes = lim->max_nodes ? lim->max_nodes : SIZE_MAX};
     cbec_node *root = cbec__arena_calloc(arena, 1, sizeof *root);
     cbec_node *el = root ? cbec__arena_calloc(arena, 1, sizeof *el) : NULL;
     if (!root || !el) {
@@ -782,47 +1286,70 @@ struct _xmlSchemaValidCtxt *cbec__xml_valid_ctxt(const cbec_doc *doc, unsigned l
     return vc;
 }
 
-/* ---- positions on demand: one scan of the raw text ---- */
+/* ---- positions on demand: one scan of the raw text ----
+ *
+ * The scan moves a byte index; lines and columns (a column counts
+ * characters: UTF-8 continuation bytes do not count, every other byte
+ * including '\r' does) are worked out only where a node needs them, from
+ * the last place they were known. */
 
 typedef struct scanner {
     const char *s;
     size_t n, i;
+    size_t at;            /* where line and col were last worked out */
     uint32_t line, col;
 } scanner;
 
-static void adv(scanner *sc)
+static void sync(scanner *sc)
 {
-    if (sc->i >= sc->n)
-        return;
-    unsigned char c = (unsigned char)sc->s[sc->i++];
-    if (c == '\n') {
+    const char *p = sc->s + sc->at, *end = sc->s + sc->i;
+    for (const char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));) {
         sc->line++;
         sc->col = 1;
-    } else if ((c & 0xC0) != 0x80) {
-        sc->col++;
+        p = nl + 1;
     }
+    for (; p < end; p++)
+        sc->col += ((unsigned char)*p & 0xC0) != 0x80;
+    sc->at = sc->i;
 }
 
-static bool at(const scanner *sc, const char *lit)
+static void adv(scanner *sc)
 {
-    size_t k = strlen(lit);
+    if (sc->i < sc->n)
+        sc->i++;
+}
+
+#define AT(sc, lit) at_lit(sc, lit, sizeof lit - 1)
+
+static bool at_lit(const scanner *sc, const char *lit, size_t k)
+{
     return sc->n - sc->i >= k && memcmp(sc->s + sc->i, lit, k) == 0;
 }
 
-static void skip_past(scanner *sc, const char *lit)
+/* Move past the next occurrence of lit (to the end when there is none). */
+static void skip_past(scanner *sc, const char *lit, size_t k)
 {
-    while (sc->i < sc->n && !at(sc, lit))
-        adv(sc);
-    for (size_t k = strlen(lit); k && sc->i < sc->n; k--)
-        adv(sc);
+    while (sc->i < sc->n) {
+        const char *p = memchr(sc->s + sc->i, lit[0], sc->n - sc->i);
+        if (!p) {
+            sc->i = sc->n;
+            return;
+        }
+        sc->i = (size_t)(p - sc->s);
+        if (at_lit(sc, lit, k)) {
+            sc->i += k;
+            return;
+        }
+        sc->i++;
+    }
 }
 
 static void skip_quoted(scanner *sc)
 {
     char q = sc->s[sc->i];
     adv(sc);
-    while (sc->i < sc->n && sc->s[sc->i] != q)
-        adv(sc);
+    const char *p = sc->i < sc->n ? memchr(sc->s + sc->i, q, sc->n - sc->i) : NULL;
+    sc->i = p ? (size_t)(p - sc->s) : sc->n;
     adv(sc);
 }
 
@@ -835,8 +1362,8 @@ static void skip_doctype(scanner *sc)
             skip_quoted(sc);
             continue;
         }
-        if (at(sc, "<!--")) {
-            skip_past(sc, "-->");
+        if (AT(sc, "<!--")) {
+            skip_past(sc, "-->", 3);
             continue;
         }
         adv(sc);
@@ -858,18 +1385,17 @@ static bool next_start_tag(scanner *sc)
             sc->i = sc->n;
             return false;
         }
-        while (sc->s + sc->i < lt)
-            adv(sc);
-        if (at(sc, "<!--"))
-            skip_past(sc, "-->");
-        else if (at(sc, "<![CDATA["))
-            skip_past(sc, "]]>");
-        else if (at(sc, "<?"))
-            skip_past(sc, "?>");
-        else if (at(sc, "<!"))
+        sc->i = (size_t)(lt - sc->s);
+        if (AT(sc, "<!--"))
+            skip_past(sc, "-->", 3);
+        else if (AT(sc, "<![CDATA["))
+            skip_past(sc, "]]>", 3);
+        else if (AT(sc, "<?"))
+            skip_past(sc, "?>", 2);
+        else if (AT(sc, "<!"))
             skip_doctype(sc);
-        else if (at(sc, "</"))
-            skip_past(sc, ">");
+        else if (AT(sc, "</"))
+            skip_past(sc, ">", 1);
         else
             return true;
     }
@@ -882,8 +1408,9 @@ static bool name_char(char c)
            c != '"' && c != '\'';
 }
 
-static void mark(const scanner *sc, cbec_span *sp)
+static void mark(scanner *sc, cbec_span *sp)
 {
+    sync(sc);
     sp->offset = sc->i > UINT32_MAX ? UINT32_MAX : (uint32_t)sc->i;
     sp->line = sc->line;
     sp->column = sc->col;
@@ -916,9 +1443,11 @@ static void scan_start_tag(scanner *sc, cbec_node *n)
             adv(sc);
             continue;
         }
-        cbec_span sp;
-        mark(sc, &sp);
         size_t nstart = sc->i;
+        bool want = n && n->kind == CBEC_NODE_OBJECT;
+        cbec_span sp;
+        if (want)
+            mark(sc, &sp);
         while (sc->i < sc->n && name_char(sc->s[sc->i]))
             adv(sc);
         const char *qn = sc->s + nstart;
@@ -927,7 +1456,7 @@ static void scan_start_tag(scanner *sc, cbec_node *n)
             adv(sc);
         if (sc->i < sc->n && (sc->s[sc->i] == '"' || sc->s[sc->i] == '\''))
             skip_quoted(sc);
-        if (!n || n->kind != CBEC_NODE_OBJECT)
+        if (!want)
             continue;
         if ((ql == 5 && memcmp(qn, "xmlns", 5) == 0) || (ql > 6 && memcmp(qn, "xmlns:", 6) == 0))
             continue;
@@ -966,9 +1495,9 @@ void cbec__xml_positions(cbec_doc *doc)
         return;
     if (utf16_like(doc->src, doc->srclen))
         return; /* lines from libxml2 stay; offsets need the raw bytes */
-    scanner sc = {doc->src, doc->srclen, 0, 1, 1};
+    scanner sc = {doc->src, doc->srclen, 0, 0, 1, 1};
     if (sc.n >= 3 && memcmp(sc.s, "\xEF\xBB\xBF", 3) == 0)
-        sc.i = 3;
+        sc.i = sc.at = 3;
     scan_element(&sc, xmlDocGetRootElement(tree), 0);
     doc->positions = true;
 }

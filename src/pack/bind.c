@@ -16,6 +16,9 @@
 typedef struct bind_field {
     cbec_path_seg *lsegs;
     size_t nl;
+    const char **lkeys;          /* per logical segment: one pointer per distinct
+                                    name across the binding, so building the
+                                    logical tree compares pointers */
     cbec_path_seg *wsegs;
     size_t nw;
     bool relative;               /* from the occurrence "each" matched */
@@ -64,6 +67,7 @@ void cbec__binding_free(void *bp)
     for (size_t i = 0; i < b->nfields; i++) {
         cbec__path_free(b->fields[i].lsegs, b->fields[i].nl);
         cbec__path_free(b->fields[i].wsegs, b->fields[i].nw);
+        free(b->fields[i].lkeys);
     }
     free(b->fields);
     cbec__path_free(b->each, b->neach);
@@ -291,6 +295,30 @@ static bool compile_field(const src *s, cbec_binding *b, const cbec_node *m, con
     return true;
 }
 
+/* Give each logical segment of f the name pointer the first field with
+ * that segment name has (fields before f are done). */
+static bool intern_keys(cbec_compiler *c, const cbec_binding *b, bind_field *f)
+{
+    if (!f->nl)
+        return true;
+    if (!(f->lkeys = cbec__calloc(f->nl, sizeof *f->lkeys)))
+        return cbec__compile_oom(c);
+    for (size_t i = 0; i < f->nl; i++) {
+        const cbec_path_seg *g = &f->lsegs[i];
+        f->lkeys[i] = g->name;
+        bool found = false;
+        for (size_t k = 0; k < b->nfields && !found; k++) {
+            const bind_field *o = &b->fields[k];
+            for (size_t j = 0; o != f && j < o->nl && !found; j++)
+                if (!o->lsegs[j].wildcard && o->lsegs[j].len == g->len && memcmp(o->lsegs[j].name, g->name, g->len) == 0) {
+                    f->lkeys[i] = o->lkeys[j];
+                    found = true;
+                }
+        }
+    }
+    return true;
+}
+
 static bool compile_object(const src *s, const cbec_node *n, const cbec_bind_syntax *syn, cbec_binding *b)
 {
     if (n->kind != CBEC_NODE_OBJECT)
@@ -327,6 +355,8 @@ static bool compile_object(const src *s, const cbec_node *n, const cbec_bind_syn
             if (!check_overlap(s, &fields->children[i], &b->fields[k], f))
                 return false;
         if (!carry_add(s->c, b->carried, f))
+            return false;
+        if (!intern_keys(s->c, b, f))
             return false;
     }
     return true;
@@ -436,6 +466,9 @@ struct bnode {
     const char *text;        /* a mapped value, or NULL */
     size_t len;
     bnode *first, *last, *next;
+    bnode *hint;             /* object: the member found or made last (fields
+                                that share a logical parent usually follow
+                                one another) */
     bnode **slots;           /* array: items by wire index, for O(1) lookup */
     size_t nslots;
     uint32_t nkids;
@@ -508,16 +541,20 @@ static bool place(bctx *x, const bind_field *f, bnode *root, const cbec_node *le
             k++;
         } else {
             cur->kind = CBEC_NODE_OBJECT;
+            const char *key = f->lkeys[i];
+            if (cur->hint && cur->hint->key == key)
+                ch = cur->hint;
             for (bnode *p = cur->first; p && !ch; p = p->next)
-                if (p->keylen == g->len && memcmp(p->key, g->name, g->len) == 0)
+                if (p->key == key)
                     ch = p;
             if (!ch) {
                 if (!(ch = bnew(x, cur)))
                     return false;
                 ch->kind = CBEC_NODE_OBJECT;
-                ch->key = g->name;
+                ch->key = key;
                 ch->keylen = g->len;
             }
+            cur->hint = ch;
         }
         cur = ch;
     }
@@ -534,6 +571,20 @@ static bool place(bctx *x, const bind_field *f, bnode *root, const cbec_node *le
     return true;
 }
 
+/* cbec__node_member (the last member of that name wins), searched from the
+ * end so it stops at the first hit. */
+static const cbec_node *member(const cbec_node *obj, const char *name, size_t len)
+{
+    if (obj->kind != CBEC_NODE_OBJECT || !len)
+        return NULL;
+    for (uint32_t i = obj->count; i--;) {
+        const cbec_node *c = &obj->children[i];
+        if (c->keylen == len && c->key[0] == name[0] && memcmp(c->key, name, len) == 0)
+            return c;
+    }
+    return NULL;
+}
+
 /* Every match of the wire path from n; "*" is each occurrence. */
 static bool match(bctx *x, const bind_field *f, bnode *root, size_t si, const cbec_node *n, uint32_t *idx,
                   const cbec_node **occ, unsigned nw)
@@ -542,7 +593,7 @@ static bool match(bctx *x, const bind_field *f, bnode *root, size_t si, const cb
         return place(x, f, root, n, idx, occ);
     const cbec_path_seg *g = &f->wsegs[si];
     if (!g->wildcard) {
-        const cbec_node *m = cbec__node_member(n, g->name, g->len);
+        const cbec_node *m = member(n, g->name, g->len);
         return !m || match(x, f, root, si + 1, m, idx, occ, nw);
     }
     if (n->kind == CBEC_NODE_ARRAY) {
@@ -585,7 +636,7 @@ static bool each_rec(bctx *x, const cbec_binding *b, size_t si, const cbec_node 
     }
     const cbec_path_seg *g = &b->each[si];
     if (!g->wildcard) {
-        const cbec_node *m = cbec__node_member(n, g->name, g->len);
+        const cbec_node *m = member(n, g->name, g->len);
         return !m || each_rec(x, b, si + 1, m, out, count, cap);
     }
     if (n->kind == CBEC_NODE_ARRAY) {
@@ -656,26 +707,40 @@ static bool freeze(bctx *x, const bnode *b, cbec_node *out)
         return true;
     }
     out->children = cbec__arena_calloc(x->arena, b->nkids, sizeof *out->children);
-    const bnode **kids = cbec__arena_alloc(x->arena, b->nkids * sizeof *kids);
-    if (!out->children || !kids) {
+    if (!out->children) {
         x->oom = true;
         return false;
     }
-    uint32_t i = 0;
-    for (const bnode *p = b->first; p; p = p->next)
-        kids[i++] = p;
-    if (b->kind == CBEC_NODE_ARRAY && b->nkids > 1)
+    /* members in the order they were made; items by wire index, which is
+     * the order they were made in unless a later field reached an earlier
+     * occurrence first */
+    bool sorted = true;
+    if (b->kind == CBEC_NODE_ARRAY)
+        for (const bnode *p = b->first; p && p->next && sorted; p = p->next)
+            sorted = p->idx < p->next->idx;
+    const bnode **kids = NULL;
+    if (!sorted) {
+        if (!(kids = cbec__arena_alloc(x->arena, b->nkids * sizeof *kids))) {
+            x->oom = true;
+            return false;
+        }
+        uint32_t k = 0;
+        for (const bnode *p = b->first; p; p = p->next)
+            kids[k++] = p;
         qsort(kids, b->nkids, sizeof *kids, item_order);
+    }
     const cbec_node *common = NULL;
-    for (i = 0; i < b->nkids; i++) {
+    const bnode *p = b->first;
+    for (uint32_t i = 0; i < b->nkids; i++, p = p->next) {
+        const bnode *kid = kids ? kids[i] : p;
         cbec_node *c = &out->children[i];
         c->parent = out;
         c->index = i;
         if (b->kind == CBEC_NODE_OBJECT) {
-            c->key = kids[i]->key;
-            c->keylen = (uint32_t)kids[i]->keylen;
+            c->key = kid->key;
+            c->keylen = (uint32_t)kid->keylen;
         }
-        if (!freeze(x, kids[i], c))
+        if (!freeze(x, kid, c))
             return false;
         common = lca(common, c->origin);
     }

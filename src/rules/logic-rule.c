@@ -76,21 +76,29 @@ static bool logic_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, vo
 }
 
 /* The nodes the wildcards of the rule's path matched on the way to node,
- * outermost first: the node at depth i+1 matched segment i. */
-static size_t bind_wildcards(const cbec_rule *r, const cbec_node *node, const cbec_node **bound,
-                             const cbec_node **anc)
+ * outermost first: the node at depth i+1 matched segment i, the node's
+ * (nsegs - 1 - i)-th ancestor.  bound has room for every wildcard. */
+static size_t bind_wildcards(const cbec_rule *r, const cbec_node *node, const cbec_node **bound)
 {
-    const cbec_node *n = node;
-    anc[r->nsegs] = node;
-    for (size_t i = r->nsegs; i-- > 0;) {
-        n = n ? n->parent : NULL;
-        anc[i] = n;
-    }
-    size_t k = 0;
+    size_t w = 0;
     for (size_t i = 0; i < r->nsegs; i++)
-        if (r->segs[i].wildcard && anc[i + 1])
-            bound[k++] = anc[i + 1];
-    return k;
+        w += r->segs[i].wildcard;
+    if (!w)
+        return 0;
+    /* filled from the innermost; a node shallower than the path has no
+     * ancestors for the outermost segments: those are left out */
+    size_t k = w, missing = 0;
+    const cbec_node *n = node;
+    for (size_t i = r->nsegs; i-- > 0;) {
+        if (r->segs[i].wildcard) {
+            bound[--k] = n;
+            missing += n == NULL;
+        }
+        n = n ? n->parent : NULL;
+    }
+    if (missing)
+        memmove(bound, bound + missing, (w - missing) * sizeof *bound);
+    return w - missing;
 }
 
 /* An evaluation that failed is its own finding: the rule was not decided,
@@ -108,27 +116,32 @@ static void eval_error(cbec_vctx *v, const cbec_rule *r, const cbec_check_kind *
 
 typedef enum { EVAL_TRUE, EVAL_FALSE, EVAL_ERROR } eval_outcome;
 
+#define SEGS_ON_STACK 16
+
+/* bound_buf holds SEGS_ON_STACK + 1 nodes; env->bound may point into it,
+ * so it must live as long as env is used. */
 static eval_outcome evaluate(const cbec_lexpr *x, const cbec_logic_limits *lim, cbec_vctx *v,
                              const cbec_rule *r, const cbec_node *node, cbec_logic_env *env,
-                             cbec_lval *res, cbec_logic_error *e)
+                             const cbec_node **bound_buf, cbec_lval *res, cbec_logic_error *e)
 {
     cbec_arena *arena = cbec__vctx_scratch(v);
     const cbec_doc *doc = cbec__vctx_doc(v);
-    const cbec_node **bound = cbec__arena_calloc(arena, r->nsegs + 1, sizeof *bound);
-    const cbec_node **anc = cbec__arena_calloc(arena, r->nsegs + 1, sizeof *anc);
-    memset(env, 0, sizeof *env);
+    /* paths are short: their nodes fit on the stack */
+    const cbec_node **bound = r->nsegs <= SEGS_ON_STACK ? bound_buf
+                              : cbec__arena_calloc(arena, r->nsegs + 1, sizeof *bound);
     env->root = doc ? doc->root : NULL;
     env->value = node;
     env->arena = arena;
     env->limits = *lim;
-    if (!bound || !anc) {
+    env->bound = bound;
+    env->nbound = 0;
+    if (!bound) {
         memset(e, 0, sizeof *e);
         snprintf(e->type, sizeof e->type, "Memory");
         snprintf(e->message, sizeof e->message, "out of memory");
         return EVAL_ERROR;
     }
-    env->nbound = bind_wildcards(r, node, bound, anc);
-    env->bound = bound;
+    env->nbound = bind_wildcards(r, node, bound);
     if (!cbec__logic_eval(x, env, res, e))
         return EVAL_ERROR;
     return cbec__logic_truthy(res) ? EVAL_TRUE : EVAL_FALSE;
@@ -140,7 +153,8 @@ static bool logic_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
     cbec_logic_env env;
     cbec_lval res;
     cbec_logic_error e;
-    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, &res, &e);
+    const cbec_node *bound[SEGS_ON_STACK + 1];
+    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, bound, &res, &e);
     if (o == EVAL_ERROR) {
         eval_error(v, r, &cbec__kind_logic, node, &e);
     } else if (o == EVAL_FALSE) {
@@ -184,7 +198,8 @@ static bool when_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     cbec_logic_env env;
     cbec_lval res;
     cbec_logic_error e;
-    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, &res, &e);
+    const cbec_node *bound[SEGS_ON_STACK + 1];
+    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, bound, &res, &e);
     if (o == EVAL_ERROR)
         eval_error(v, r, &cbec__kind_when, node, &e);
     cbec__arena_reset(cbec__vctx_scratch(v));

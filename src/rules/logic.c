@@ -10,6 +10,158 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NOINLINE __attribute__((noinline))
+
+/* ---- fast paths of the exact decimals ----
+ * Amounts in messages are short ("1726.36"): their coefficients fit in 64
+ * bits.  The helpers below handle that case without the 128-bit divisions
+ * and digit counting of core/decimal.c and give exactly its results; any
+ * other case goes to core/decimal.c. */
+
+static const uint64_t pow10_u64[20] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+    1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* 10^38: coefficients stay below it (core/decimal.c's limit). */
+#define COEF_LIMIT_U128 ((cbec_u128)pow10_u64[19] * pow10_u64[19])
+#define U64_FITS(c) ((c) <= (cbec_u128)UINT64_MAX)
+
+/* cbec__dec_parse, with plain [-]digits[.digits] of at most 19 digits
+ * parsed inline (same coefficient, exponent and sign). */
+static cbec_dec_status parse_dec(const char *s, size_t n, unsigned flags, cbec_dec *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    bool neg = n && *p == '-';
+    p += neg;
+    const unsigned char *first = p;
+    uint64_t c = 0;
+    /* two digits a step while there are two */
+    while (end - p >= 2 && (unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') < 10) {
+        c = c * 100 + (uint64_t)(p[0] - '0') * 10 + (uint64_t)(p[1] - '0');
+        p += 2;
+    }
+    if (p < end && (unsigned)(*p - '0') < 10)
+        c = c * 10 + (uint64_t)(*p++ - '0');
+    size_t nd = (size_t)(p - first), nf = 0;
+    if (p < end && *p == '.') {
+        const unsigned char *f = ++p;
+        while (end - p >= 2 && (unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') < 10) {
+            c = c * 100 + (uint64_t)(p[0] - '0') * 10 + (uint64_t)(p[1] - '0');
+            p += 2;
+        }
+        if (p < end && (unsigned)(*p - '0') < 10)
+            c = c * 10 + (uint64_t)(*p++ - '0');
+        nf = (size_t)(p - f);
+        if (!nf)
+            return cbec__dec_parse(s, n, flags, out);
+    }
+    /* digits on both sides of a point, nothing after them, at most 19 digits
+     * (no 64-bit overflow): anything else is core/decimal.c's to judge */
+    if (p != end || !nd || nd + nf > 19)
+        return cbec__dec_parse(s, n, flags, out);
+    out->coef = c;
+    out->exp = -(int32_t)nf;
+    out->neg = neg;
+    return CBEC_DEC_OK;
+}
+
+/* cbec__dec_cmp. */
+static int dec_cmp(const cbec_dec *a, const cbec_dec *b)
+{
+    bool an = a->neg && a->coef, bn = b->neg && b->coef;
+    if (an != bn)
+        return an ? -1 : 1;
+    cbec_u128 ca = a->coef, cb = b->coef;
+    int m;
+    if (ca == 0 || cb == 0) {
+        m = (ca != 0) - (cb != 0);
+    } else if (U64_FITS(ca) && U64_FITS(cb) && a->exp - (int64_t)b->exp <= 19 &&
+               b->exp - (int64_t)a->exp <= 19) {
+        /* both below 2^64 * 10^19 < 2^128 once brought to the smaller exponent */
+        if (a->exp > b->exp)
+            ca *= pow10_u64[a->exp - b->exp];
+        else if (b->exp > a->exp)
+            cb *= pow10_u64[b->exp - a->exp];
+        m = ca < cb ? -1 : ca > cb;
+    } else {
+        return cbec__dec_cmp(a, b);
+    }
+    return an ? -m : m;
+}
+
+/* cbec__dec_add when the operands are small enough that it cannot fail. */
+static cbec_dec_status dec_add_core(const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (a->exp == b->exp && a->coef < ((cbec_u128)1 << 62) && b->coef < ((cbec_u128)1 << 62)) {
+        /* the usual sum of amounts of one scale: 64-bit arithmetic */
+        uint64_t ua = (uint64_t)a->coef, ub = (uint64_t)b->coef;
+        bool an = a->neg && ua, bn = b->neg && ub;
+        uint64_t r;
+        bool rn;
+        if (an == bn) {
+            r = ua + ub;
+            rn = an;
+        } else if (ua >= ub) {
+            r = ua - ub;
+            rn = an;
+        } else {
+            r = ub - ua;
+            rn = bn;
+        }
+        out->coef = r;
+        out->exp = a->exp;
+        out->neg = rn && r;
+        return CBEC_DEC_OK;
+    }
+    cbec_u128 ca = a->coef, cb = b->coef;
+    int32_t exp = a->exp < b->exp ? a->exp : b->exp;
+    if (!U64_FITS(ca) || !U64_FITS(cb) || a->exp - (int64_t)exp > 19 || b->exp - (int64_t)exp > 19)
+        return cbec__dec_add(a, b, out);
+    ca *= pow10_u64[a->exp - exp];
+    cb *= pow10_u64[b->exp - exp];
+    /* each scaled coefficient below 10^38, their sum too: what core/decimal.c accepts */
+    if (ca >= COEF_LIMIT_U128 || cb >= COEF_LIMIT_U128)
+        return cbec__dec_add(a, b, out);
+    bool an = a->neg && a->coef, bn = b->neg && b->coef;
+    cbec_dec r;
+    r.exp = exp;
+    if (an == bn) {
+        r.coef = ca + cb;
+        if (r.coef >= COEF_LIMIT_U128)
+            return cbec__dec_add(a, b, out);
+        r.neg = an;
+    } else if (ca >= cb) {
+        r.coef = ca - cb;
+        r.neg = an;
+    } else {
+        r.coef = cb - ca;
+        r.neg = bn;
+    }
+    if (r.coef == 0)
+        r.neg = false;
+    *out = r;
+    return CBEC_DEC_OK;
+}
+
+/* cbec__dec_mul when both coefficients fit in 64 bits (the product cannot
+ * overflow 128 bits). */
+static cbec_dec_status dec_mul_core(const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (!U64_FITS(a->coef) || !U64_FITS(b->coef))
+        return cbec__dec_mul(a, b, out);
+    cbec_u128 p = a->coef * b->coef;
+    int64_t e = (int64_t)a->exp + (int64_t)b->exp;
+    if (p >= COEF_LIMIT_U128 || e > 100000000 || e < -100000000)
+        return cbec__dec_mul(a, b, out);
+    out->coef = p;
+    out->exp = (int32_t)e;
+    out->neg = p && (a->neg != b->neg);
+    return CBEC_DEC_OK;
+}
+
 /* ---- operations ---- */
 
 typedef enum op {
@@ -102,6 +254,7 @@ typedef struct lseg {
     const char *s;
     size_t len;
     bool wild;
+    bool tail_wild;   /* a later segment is "*" */
 } lseg;
 
 typedef struct lpath {
@@ -121,6 +274,7 @@ struct lnode {
     lnode **args;
     cbec_lval lit;         /* OP_LIT */
     lpath path;
+    lpath *keypaths;       /* OP_MISSING whose keys are all literals: them split */
     const cbec_codelist *list;  /* OP_IN_CODELIST */
     const char *opname;
 };
@@ -222,7 +376,7 @@ static bool scalar_lit(cctx *c, const cbec_node *n, cbec_lval *v)
         return true;
     case CBEC_NODE_NUMBER:
         v->kind = CBEC_LV_NUM;
-        if (cbec__dec_parse(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &v->u.num) != CBEC_DEC_OK)
+        if (parse_dec(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &v->u.num) != CBEC_DEC_OK)
             return cfail(c, n, "Range", "number %.*s cannot be held exactly (at most 38 digits)",
                          (int)(n->len > 40 ? 40 : n->len), n->text);
         return true;
@@ -295,6 +449,8 @@ static bool split_path(cbec_arena *a, const char *s, size_t len, lpath *p)
         }
     }
     p->nsegs = k;
+    for (size_t i = k - 1; i-- > 0;)
+        p->segs[i].tail_wild = p->segs[i + 1].wild || p->segs[i + 1].tail_wild;
     special sp = special_name(p->segs[0].s, p->segs[0].len);
     if (sp != SP_NONE) {
         p->sp = sp;
@@ -397,6 +553,24 @@ static lnode *compile_op(cctx *c, const cbec_node *n, unsigned depth)
             x->has_path = ok;
         }
         break;
+    case OP_MISSING: {
+        /* literal keys (the usual case) are split once, here */
+        bool lits = !x->dynamic;
+        for (uint32_t i = 0; lits && i < nargs; i++) {
+            uint8_t k = x->args[i]->lit.kind;
+            lits = x->args[i]->op == OP_LIT && (k == CBEC_LV_STR || k == CBEC_LV_NUM || k == CBEC_LV_NULL);
+        }
+        if (!lits || !nargs)
+            break;
+        if (!(x->keypaths = calloc_c(c, nargs, sizeof *x->keypaths)))
+            return NULL;
+        for (uint32_t i = 0; i < nargs; i++) {
+            bool ok;
+            if (!lit_path(c, &x->args[i]->lit, &x->keypaths[i], &ok))
+                return NULL;
+        }
+        break;
+    }
     case OP_IN_CODELIST: {
         const lnode *name = x->args[1];
         if (name->op != OP_LIT || name->lit.kind != CBEC_LV_STR) {
@@ -505,16 +679,25 @@ void cbec__logic_free(cbec_lexpr *x)
 
 /* ---- evaluation context ---- */
 
+/* One scope: its data, or (v NULL) the {"index": index} of an iteration,
+ * made into a value only if "val" climbs to it. */
+typedef struct lscope {
+    const cbec_lval *v;
+    uint32_t index;
+} lscope;
+
 typedef struct ectx {
     const cbec_logic_env *env;
     cbec_logic_error *e;
-    unsigned long ops;
+    unsigned long ops, max_ops;   /* the limits, copied from env: read at every step */
+    unsigned max_depth;
     size_t bytes;
     unsigned depth;
     /* the data of each scope, outermost (the root data) first: an iterator
      * adds two, {"index": i} and the item, that "val" can climb to */
-    const cbec_lval **scopes;
+    lscope *scopes;
     unsigned nscopes, capscopes;
+    lscope inline_scopes[16];   /* the first ones: no allocation for them */
 } ectx;
 
 static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...) CBEC_PRINTF(4, 5);
@@ -560,26 +743,32 @@ static void *xalloc(ectx *x, size_t count, size_t size)
 static bool cost(ectx *x, unsigned long n)
 {
     x->ops += n;
-    if (x->ops > x->env->limits.max_ops)
+    if (x->ops > x->max_ops)
         return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
     return true;
 }
 
-static bool push_scope(ectx *x, const cbec_lval *v)
+static NOINLINE bool grow_scopes(ectx *x)
 {
-    if (x->nscopes == x->capscopes) {
-        unsigned cap = x->capscopes ? x->capscopes * 2 : 16;
-        if (cap > 4 * CBEC_LOGIC_MAX_DEPTH + 8)
-            return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
-        const cbec_lval **s = xalloc(x, cap, sizeof *s);
-        if (!s)
-            return false;
-        if (x->nscopes)
-            memcpy(s, x->scopes, x->nscopes * sizeof *s);
-        x->scopes = s;
-        x->capscopes = cap;
-    }
-    x->scopes[x->nscopes++] = v;
+    unsigned cap = x->capscopes * 2;
+    if (cap > 4 * CBEC_LOGIC_MAX_DEPTH + 8)
+        return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+    lscope *s = xalloc(x, cap, sizeof *s);
+    if (!s)
+        return false;
+    memcpy(s, x->scopes, x->nscopes * sizeof *s);
+    x->scopes = s;
+    x->capscopes = cap;
+    return true;
+}
+
+static inline bool push_scope(ectx *x, const cbec_lval *v, uint32_t index)
+{
+    if (x->nscopes == x->capscopes && !grow_scopes(x))
+        return false;
+    x->scopes[x->nscopes].v = v;
+    x->scopes[x->nscopes].index = index;
+    x->nscopes++;
     return true;
 }
 
@@ -587,40 +776,52 @@ static bool push_scope(ectx *x, const cbec_lval *v)
 
 static const cbec_lval LV_NULL_V = {CBEC_LV_NULL, false, 0, {{0, 0, false}}, NULL};
 
-static void set_bool(cbec_lval *v, bool b)
+/* The fields every value sets; the union holds what its kind says (values
+ * are made often: no clearing of the whole struct). */
+static inline void set_head(cbec_lval *v, cbec_lv_kind kind)
 {
-    memset(v, 0, sizeof *v);
-    v->kind = CBEC_LV_BOOL;
+    v->kind = (uint8_t)kind;
+    v->b = false;
+    v->n = 0;
+    v->keys = NULL;
+}
+
+static inline void set_bool(cbec_lval *v, bool b)
+{
+    set_head(v, CBEC_LV_BOOL);
     v->b = b;
 }
 
-static void set_num(cbec_lval *v, const cbec_dec *d)
+static inline void set_num(cbec_lval *v, const cbec_dec *d)
 {
-    memset(v, 0, sizeof *v);
-    v->kind = CBEC_LV_NUM;
+    set_head(v, CBEC_LV_NUM);
     v->u.num = *d;
 }
 
-static void set_str(cbec_lval *v, const char *s, size_t len)
+static inline void set_str(cbec_lval *v, const char *s, size_t len)
 {
-    memset(v, 0, sizeof *v);
-    v->kind = CBEC_LV_STR;
+    set_head(v, CBEC_LV_STR);
     v->u.str.s = s;
     v->u.str.len = len;
 }
 
-static void set_arr(cbec_lval *v, const cbec_lval *items, uint32_t n)
+static inline void set_arr(cbec_lval *v, const cbec_lval *items, uint32_t n)
 {
-    memset(v, 0, sizeof *v);
-    v->kind = CBEC_LV_ARR;
+    set_head(v, CBEC_LV_ARR);
     v->u.items = items;
     v->n = n;
 }
 
-/* A document node as a value: scalars become values, containers stay nodes. */
-static bool node_val(ectx *x, const cbec_node *nd, cbec_lval *v)
+static inline void set_node(cbec_lval *v, const cbec_node *nd)
 {
-    memset(v, 0, sizeof *v);
+    set_head(v, CBEC_LV_NODE);
+    v->u.node = nd;
+}
+
+/* A document node as a value: scalars become values, containers stay nodes. */
+static bool node_val_any(ectx *x, const cbec_node *nd, cbec_lval *v)
+{
+    set_head(v, CBEC_LV_NULL);
     if (!nd)
         return true;
     switch (nd->kind) {
@@ -630,7 +831,7 @@ static bool node_val(ectx *x, const cbec_node *nd, cbec_lval *v)
         return true;
     case CBEC_NODE_NUMBER: {
         cbec_dec d;
-        if (cbec__dec_parse(nd->text, nd->len, CBEC_DEC_ALLOW_EXPONENT, &d) != CBEC_DEC_OK)
+        if (parse_dec(nd->text, nd->len, CBEC_DEC_ALLOW_EXPONENT, &d) != CBEC_DEC_OK)
             return efail(x, "Range", "数值超出精确小数的范围（38 位）",
                          "number %.*s cannot be held exactly (at most 38 digits)",
                          (int)(nd->len > 40 ? 40 : nd->len), nd->text);
@@ -641,10 +842,23 @@ static bool node_val(ectx *x, const cbec_node *nd, cbec_lval *v)
         set_str(v, nd->text, nd->len);
         return true;
     default:
-        v->kind = CBEC_LV_NODE;
-        v->u.node = nd;
+        set_node(v, nd);
         return true;
     }
+}
+
+/* node_val with the commonest kinds, strings and containers, inline. */
+static inline bool node_val(ectx *x, const cbec_node *nd, cbec_lval *v)
+{
+    if (nd && nd->kind == CBEC_NODE_STRING) {
+        set_str(v, nd->text, nd->len);
+        return true;
+    }
+    if (nd && (nd->kind == CBEC_NODE_OBJECT || nd->kind == CBEC_NODE_ARRAY)) {
+        set_node(v, nd);
+        return true;
+    }
+    return node_val_any(x, nd, v);
 }
 
 static bool is_array(const cbec_lval *v)
@@ -784,7 +998,7 @@ static bool exp_ok(ectx *x, cbec_dec *d)
 
 static bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
-    if (cbec__dec_add(a, b, out) == CBEC_DEC_OK)
+    if (dec_add_core(a, b, out) == CBEC_DEC_OK)
         return exp_ok(x, out);
     long la = a->coef ? (long)a->exp + (long)ndig(a->coef) : LONG_MIN;
     long lb = b->coef ? (long)b->exp + (long)ndig(b->coef) : LONG_MIN;
@@ -809,7 +1023,7 @@ static bool dec_sub(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out
 static bool dec_mul(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
     long e = (long)a->exp + (long)b->exp;
-    if (cbec__dec_mul(a, b, out) == CBEC_DEC_OK)
+    if (dec_mul_core(a, b, out) == CBEC_DEC_OK)
         return exp_ok(x, out);
     if (e > EXP_BOUND || e < -EXP_BOUND)
         return range_fail(x);
@@ -997,6 +1211,10 @@ static bool to_num(ectx *x, const cbec_lval *v, cbec_dec *d)
     case CBEC_LV_STR: {
         const char *s = v->u.str.s;
         size_t n = v->u.str.len;
+        if (n && cbec__is_digit(s[n - 1]) && (cbec__is_digit(s[0]) || s[0] == '-') &&
+            parse_dec(s, n, CBEC_DEC_ALLOW_EXPONENT | CBEC_DEC_ALLOW_PLUS | CBEC_DEC_ALLOW_BARE_POINT, d) ==
+                CBEC_DEC_OK)
+            return true;   /* no space to trim: the usual amount */
         while (n && is_js_space(*s))
             s++, n--;
         while (n && is_js_space(s[n - 1]))
@@ -1005,7 +1223,7 @@ static bool to_num(ectx *x, const cbec_lval *v, cbec_dec *d)
             cbec__dec_from_int(0, d);
             return true;
         }
-        cbec_dec_status st = cbec__dec_parse(s, n, CBEC_DEC_ALLOW_EXPONENT | CBEC_DEC_ALLOW_PLUS |
+        cbec_dec_status st = parse_dec(s, n, CBEC_DEC_ALLOW_EXPONENT | CBEC_DEC_ALLOW_PLUS |
                                                        CBEC_DEC_ALLOW_BARE_POINT, d);
         if (st == CBEC_DEC_OK)
             return true;
@@ -1108,7 +1326,7 @@ static bool strict_eq(const cbec_lval *a, const cbec_lval *b)
     switch (a->kind) {
     case CBEC_LV_NULL: return true;
     case CBEC_LV_BOOL: return a->b == b->b;
-    case CBEC_LV_NUM: return cbec__dec_cmp(&a->u.num, &b->u.num) == 0;
+    case CBEC_LV_NUM: return dec_cmp(&a->u.num, &b->u.num) == 0;
     case CBEC_LV_STR: return bytes_cmp(a->u.str.s, a->u.str.len, b->u.str.s, b->u.str.len) == 0;
     default: return false;
     }
@@ -1132,7 +1350,7 @@ static bool loose_eq(ectx *x, const cbec_lval *a, const cbec_lval *b, bool *res)
     cbec_dec da, db;
     if (!to_num(x, a, &da) || !to_num(x, b, &db))
         return false;
-    *res = cbec__dec_cmp(&da, &db) == 0;
+    *res = dec_cmp(&da, &db) == 0;
     return true;
 }
 
@@ -1149,7 +1367,7 @@ static bool rel_cmp(ectx *x, const cbec_lval *a, const cbec_lval *b, int *c)
     cbec_dec da, db;
     if (!to_num(x, a, &da) || !to_num(x, b, &db))
         return false;
-    *c = cbec__dec_cmp(&da, &db);
+    *c = dec_cmp(&da, &db);
     return true;
 }
 
@@ -1193,13 +1411,60 @@ static bool seg_index(const char *s, size_t len, uint32_t *out)
     return true;
 }
 
+/* Are the len bytes at a and b the same?  Member names are short: compared
+ * with two overlapping loads rather than a call to memcmp. */
+static inline bool same_bytes(const char *a, const char *b, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b1, b + len - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + len - 4, 4);
+        memcpy(&b1, b + len - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
+/* cbec__node_member (the last of duplicate members wins), searched from
+ * the end so that it stops at the first hit, lengths compared first. */
+static inline const cbec_node *member_of(const cbec_node *obj, const char *name, size_t len)
+{
+    const cbec_node *first = obj->children, *c = first + obj->count;
+    while (c-- != first)
+        if (c->keylen == len && same_bytes(c->key, name, len))
+            return c;
+    return NULL;
+}
+
+/* The item of array node nd that segment g names, NULL when none. */
+static NOINLINE const cbec_node *array_item(const cbec_node *nd, const lseg *g)
+{
+    uint32_t idx;
+    return seg_index(g->s, g->len, &idx) && idx < nd->count ? &nd->children[idx] : NULL;
+}
+
 /* One step down: member of an object, item of an array.  *found is false
  * when there is nothing there. */
 static bool step(ectx *x, const cbec_lval *cur, const char *s, size_t len, cbec_lval *next, bool *found)
 {
     *found = false;
     if (cur->kind == CBEC_LV_NODE && cur->u.node->kind == CBEC_NODE_OBJECT) {
-        const cbec_node *m = cbec__node_member(cur->u.node, s, len);
+        const cbec_node *m = member_of(cur->u.node, s, len);
         if (!m)
             return true;
         *found = true;
@@ -1223,15 +1488,42 @@ static bool step(ectx *x, const cbec_lval *cur, const char *s, size_t len, cbec_
 }
 
 
-/* Follow a path without wildcards. */
+/* Follow a path without wildcards.  Through the containers of a document
+ * the walk goes from node to node; only the value reached (or a scalar on
+ * the way, where the walk ends) becomes a value. */
 static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, cbec_lval *out,
                      bool *found)
 {
-    cbec_lval v = *cur;
+    const cbec_node *nd = cur->kind == CBEC_LV_NODE ? cur->u.node : NULL;
+    cbec_lval v;
+    if (!nd)
+        v = *cur;
     for (size_t i = 0; i < nsegs; i++) {
+        if (!cost(x, 1))
+            return false;
+        if (nd) {
+            const cbec_node *m = NULL;
+            uint32_t idx;
+            if (nd->kind == CBEC_NODE_OBJECT)
+                m = member_of(nd, segs[i].s, segs[i].len);
+            else if (seg_index(segs[i].s, segs[i].len, &idx) && idx < nd->count)
+                m = &nd->children[idx];
+            if (!m) {
+                *found = false;
+                return true;
+            }
+            if (m->kind == CBEC_NODE_OBJECT || m->kind == CBEC_NODE_ARRAY) {
+                nd = m;
+                continue;
+            }
+            nd = NULL;
+            if (!node_val(x, m, &v))
+                return false;
+            continue;
+        }
         cbec_lval next;
         bool f;
-        if (!cost(x, 1) || !step(x, &v, segs[i].s, segs[i].len, &next, &f))
+        if (!step(x, &v, segs[i].s, segs[i].len, &next, &f))
             return false;
         if (!f) {
             *found = false;
@@ -1240,7 +1532,11 @@ static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
         v = next;
     }
     *found = true;
-    *out = v;
+    if (nd) {
+        set_node(out, nd);
+    } else {
+        *out = v;
+    }
     return true;
 }
 
@@ -1248,46 +1544,60 @@ static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
  * of an object), collecting each value reached; dead ends are skipped. */
 static bool walk_all(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, collector *col)
 {
-    cbec_lval v = *cur;
     /* each "*" recurses: a computed path of many stars must not exhaust the stack */
-    if (++x->depth > x->env->limits.max_depth) {
+    if (++x->depth > x->max_depth) {
         x->depth--;
         return elimit(x, "the path has too many \"*\" segments", "路径中的“*”过多");
     }
+    /* the segments up to the first "*" */
+    size_t w = 0;
+    while (w < nsegs && !segs[w].wild)
+        w++;
+    cbec_lval v;
+    bool found;
+    if (!walk_one(x, cur, segs, w, &v, &found)) {
+        x->depth--;
+        return false;
+    }
+    if (!found || w == nsegs) {
+        x->depth--;
+        return found ? collect(x, col, &v) : true;
+    }
+    if (!cost(x, 1)) {
+        x->depth--;
+        return false;
+    }
+    const cbec_node *nd = v.kind == CBEC_LV_NODE ? v.u.node : NULL;
+    uint32_t n = nd ? nd->count : v.kind == CBEC_LV_ARR || v.kind == CBEC_LV_PAIRS ? v.n : 0;
+    const lseg *rest = segs + w + 1;
+    size_t nrest = nsegs - w - 1;
     bool ok = true;
-    for (size_t i = 0; i < nsegs; i++) {
-        if (!cost(x, 1)) {
-            x->depth--;
-            return false;
+    for (uint32_t k = 0; ok && k < n; k++) {
+        cbec_lval item;
+        if (nd)
+            ok = node_val(x, &nd->children[k], &item);
+        else
+            item = v.u.items[k];
+        if (!ok)
+            break;
+        if (segs[w].tail_wild) {
+            ok = walk_all(x, &item, rest, nrest, col);
+            continue;
         }
-        if (segs[i].wild) {
-            uint32_t n = v.kind == CBEC_LV_ARR || v.kind == CBEC_LV_PAIRS ? v.n
-                         : v.kind == CBEC_LV_NODE ? v.u.node->count : 0;
-            for (uint32_t k = 0; ok && k < n; k++) {
-                cbec_lval item;
-                if (v.kind == CBEC_LV_NODE)
-                    ok = node_val(x, &v.u.node->children[k], &item);
-                else
-                    item = v.u.items[k];
-                ok = ok && walk_all(x, &item, segs + i + 1, nsegs - i - 1, col);
-            }
+        /* no "*" after this one: what the recursion would do, without it */
+        if (++x->depth > x->max_depth) {
             x->depth--;
-            return ok;
+            ok = elimit(x, "the path has too many \"*\" segments", "路径中的“*”过多");
+            break;
         }
-        cbec_lval next;
-        bool f;
-        if (!step(x, &v, segs[i].s, segs[i].len, &next, &f)) {
-            x->depth--;
-            return false;
-        }
-        if (!f) {
-            x->depth--;
-            return true;
-        }
-        v = next;
+        cbec_lval got;
+        ok = walk_one(x, &item, rest, nrest, &got, &found);
+        x->depth--;
+        if (ok && found)
+            ok = collect(x, col, &got);
     }
     x->depth--;
-    return collect(x, col, &v);
+    return ok;
 }
 
 /* The index (array) or name (object) under which a node sits in its parent. */
@@ -1340,8 +1650,83 @@ static bool special_val(ectx *x, special sp, cbec_lval *v, bool *found)
     }
 }
 
+/* A walk over nodes that meets a scalar: it becomes the value (an error if
+ * it is a number that cannot be held); with segments left, nothing is
+ * there, as stepping into a scalar value finds nothing. */
+static NOINLINE bool walk_scalar(ectx *x, const cbec_node *m, bool more, cbec_lval *out, bool *found)
+{
+    if (!node_val(x, m, out))
+        return false;
+    *found = !more;
+    return more ? cost(x, 1) : true;
+}
+
+/* Follow a path without wildcards from a document node (NULL: null),
+ * node to node; only what is reached becomes a value.  The same steps,
+ * costs and errors as special_val and walk_one over the node's value. */
+static inline bool walk_nodes(ectx *x, const cbec_node *nd, const lpath *p, cbec_lval *out, bool *found)
+{
+    size_t nsegs = p->whole ? 0 : p->nsegs;
+    if (!nd || (nd->kind != CBEC_NODE_OBJECT && nd->kind != CBEC_NODE_ARRAY))
+        return walk_scalar(x, nd, nsegs != 0, out, found);
+    for (size_t i = 0; i < nsegs; i++) {
+        const lseg *g = &p->segs[i];
+        if (++x->ops > x->max_ops)
+            return cost(x, 0);
+        const cbec_node *m = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
+        if (!m) {
+            *found = false;
+            return true;
+        }
+        if (m->kind == CBEC_NODE_STRING && i + 1 == nsegs) {
+            set_str(out, m->text, m->len);
+            *found = true;
+            return true;
+        }
+        if (m->kind != CBEC_NODE_OBJECT && m->kind != CBEC_NODE_ARRAY)
+            return walk_scalar(x, m, i + 1 < nsegs, out, found);
+        nd = m;
+    }
+    set_node(out, nd);
+    *found = true;
+    return true;
+}
+
 static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found)
 {
+    if (!p->wild) {
+        /* the usual paths start at a document node: walk the nodes */
+        const cbec_logic_env *env = x->env;
+        const cbec_node *nd;
+        switch (p->sp) {
+        case SP_NONE:
+            if (p->whole || data->kind != CBEC_LV_NODE) {
+                if (p->whole) {
+                    /* "" or null: the data itself */
+                    *out = *data;
+                    *found = true;
+                    return true;
+                }
+                break;
+            }
+            return walk_nodes(x, data->u.node, p, out, found);
+        case SP_ROOT:
+            return walk_nodes(x, env->root, p, out, found);
+        case SP_VALUE:
+        case SP_PARENT:
+        case SP_ITEM:
+            nd = p->sp == SP_VALUE ? env->value
+                 : p->sp == SP_PARENT ? (env->value ? env->value->parent : NULL)
+                 : env->nbound ? env->bound[env->nbound - 1] : NULL;
+            if (!nd) {
+                *found = false;
+                return true;
+            }
+            return walk_nodes(x, nd, p, out, found);
+        default:
+            break;
+        }
+    }
     cbec_lval start = *data;
     if (p->sp != SP_NONE) {
         if (!special_val(x, p->sp, &start, found))
@@ -1395,35 +1780,47 @@ static bool value_path(ectx *x, const cbec_lval *v, lpath *p, bool *ok)
 
 static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 
+#define ARGBUF 4   /* argument values kept on the stack: most operations have few */
+
 /* The argument values: each argument evaluated, or the items of the one
- * operation whose array result stands for the arguments. */
-static bool eval_args(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval **vals, uint32_t *count)
+ * operation whose array result stands for the arguments.  buf (ARGBUF
+ * values) holds them when they fit; *vals is only read by the caller. */
+static bool eval_args(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *buf,
+                      const cbec_lval **vals, uint32_t *count)
 {
     if (n->dynamic) {
         cbec_lval r;
         if (!ev(x, n->args[0], data, &r))
             return false;
         if (!is_array(&r)) {
-            if (!(*vals = xalloc(x, 1, sizeof **vals)))
-                return false;
-            (*vals)[0] = r;
+            buf[0] = r;
+            *vals = buf;
             *count = 1;
             return true;
         }
         uint32_t k = arr_len(&r);
-        if (!(*vals = xalloc(x, k, sizeof **vals)) || !cost(x, k))
+        *count = k;
+        if (r.kind == CBEC_LV_ARR) {
+            /* an array the evaluation built is immutable: its items serve as they are */
+            *vals = r.u.items;
+            return cost(x, k);
+        }
+        cbec_lval *v = k <= ARGBUF ? buf : xalloc(x, k, sizeof *v);
+        if (!v || !cost(x, k))
             return false;
         for (uint32_t i = 0; i < k; i++)
-            if (!arr_get(x, &r, i, &(*vals)[i]))
+            if (!arr_get(x, &r, i, &v[i]))
                 return false;
-        *count = k;
+        *vals = v;
         return true;
     }
-    if (!(*vals = xalloc(x, n->nargs, sizeof **vals)))
+    cbec_lval *v = n->nargs <= ARGBUF ? buf : xalloc(x, n->nargs, sizeof *v);
+    if (!v)
         return false;
     for (uint32_t i = 0; i < n->nargs; i++)
-        if (!ev(x, n->args[i], data, &(*vals)[i]))
+        if (!ev(x, n->args[i], data, &v[i]))
             return false;
+    *vals = v;
     *count = n->nargs;
     return true;
 }
@@ -1433,11 +1830,12 @@ static bool bad_args(ectx *x, const lnode *n, const char *what)
     return efail(x, "Invalid Arguments", "参数无效", "\"%s\": %s", n->opname, what);
 }
 
-static bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    cbec_lval *vals;
+    cbec_lval buf[ARGBUF];
+    const cbec_lval *vals;
     uint32_t count;
-    if (!eval_args(x, n, data, &vals, &count))
+    if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
     cbec_dec acc, d;
     if ((n->op == OP_SUB || n->op == OP_DIV) && count < 1)
@@ -1475,11 +1873,11 @@ static bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
             break;
         case OP_MOD: ok = i == 0 ? (acc = d, true) : dec_mod(x, &acc, &d, &acc); break;
         case OP_MAX:
-            if (i == 0 || cbec__dec_cmp(&d, &acc) > 0)
+            if (i == 0 || dec_cmp(&d, &acc) > 0)
                 acc = d;
             break;
         case OP_MIN:
-            if (i == 0 || cbec__dec_cmp(&d, &acc) < 0)
+            if (i == 0 || dec_cmp(&d, &acc) < 0)
                 acc = d;
             break;
         default: break;
@@ -1493,11 +1891,12 @@ static bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
 
 /* sum and count: arrays among the arguments give their items (the items of
  * one operation's array result are already the arguments). */
-static bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    cbec_lval *vals;
+    cbec_lval buf[ARGBUF];
+    const cbec_lval *vals;
     uint32_t count;
-    if (!eval_args(x, n, data, &vals, &count))
+    if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
     cbec_dec acc, d;
     cbec__dec_from_int(0, &acc);
@@ -1527,8 +1926,11 @@ static bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data, cbec_lv
 
 typedef enum { CMP_EQ, CMP_SEQ, CMP_NE, CMP_SNE, CMP_GT, CMP_GE, CMP_LT, CMP_LE } cmp_kind;
 
-static bool op_compare(ectx *x, const lnode *n, const cbec_lval *data, cmp_kind k, cbec_lval *out)
+static NOINLINE bool op_compare(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
+    cmp_kind k = n->op == OP_EQ ? CMP_EQ : n->op == OP_SEQ ? CMP_SEQ : n->op == OP_NE ? CMP_NE
+                 : n->op == OP_SNE ? CMP_SNE : n->op == OP_GT ? CMP_GT : n->op == OP_GE ? CMP_GE
+                 : n->op == OP_LT ? CMP_LT : CMP_LE;
     cbec_lval prev, cur;
     if (!ev(x, n->args[0], data, &prev))
         return false;
@@ -1563,21 +1965,31 @@ static const char *const index_keys[] = {"index"};
 /* The scopes of one iteration: {"index": i}, then the item itself. */
 static bool enter_item(ectx *x, uint32_t i, const cbec_lval *item)
 {
-    cbec_lval *meta = xalloc(x, 2, sizeof *meta);
-    if (!meta)
-        return false;
-    cbec_dec d;
-    cbec__dec_from_int(i, &d);
-    set_num(&meta[1], &d);
-    memset(&meta[0], 0, sizeof meta[0]);
-    meta[0].kind = CBEC_LV_PAIRS;
-    meta[0].n = 1;
-    meta[0].u.items = &meta[1];
-    meta[0].keys = index_keys;
-    return push_scope(x, &meta[0]) && push_scope(x, item);
+    return push_scope(x, NULL, i) && push_scope(x, item, 0);
 }
 
-static bool op_iterate(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+/* The data of scope s as a value: an iteration's {"index": i} is built here. */
+static bool scope_val(ectx *x, const lscope *s, cbec_lval *out)
+{
+    if (s->v) {
+        *out = *s->v;
+        return true;
+    }
+    cbec_lval *num = xalloc(x, 1, sizeof *num);
+    if (!num)
+        return false;
+    cbec_dec d;
+    cbec__dec_from_int(s->index, &d);
+    set_num(num, &d);
+    memset(out, 0, sizeof *out);
+    out->kind = CBEC_LV_PAIRS;
+    out->n = 1;
+    out->u.items = num;
+    out->keys = index_keys;
+    return true;
+}
+
+static NOINLINE bool op_iterate(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval arr;
     if (!ev(x, n->args[0], data, &arr))
@@ -1625,7 +2037,7 @@ static bool op_iterate(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval
 
 static const char *const reduce_keys[] = {"current", "accumulator"};
 
-static bool op_reduce(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_reduce(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval arr, acc = LV_NULL_V;
     if (!ev(x, n->args[0], data, &arr))
@@ -1661,11 +2073,12 @@ static bool op_reduce(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval 
     return true;
 }
 
-static bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    cbec_lval *vals, *keys;
+    cbec_lval buf[ARGBUF];
+    const cbec_lval *vals, *keys;
     uint32_t count, nkeys;
-    if (!eval_args(x, n, data, &vals, &count))
+    if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
     keys = vals;
     nkeys = count;
@@ -1674,19 +2087,28 @@ static bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval
         /* as json-logic-js: an array first argument is the list of keys */
         first = vals[0];
         nkeys = arr_len(&first);
-        if (!(keys = xalloc(x, nkeys, sizeof *keys)))
+        cbec_lval *k = xalloc(x, nkeys, sizeof *k);
+        if (!k)
             return false;
         for (uint32_t i = 0; i < nkeys; i++)
-            if (!arr_get(x, &first, i, &keys[i]))
+            if (!arr_get(x, &first, i, &k[i]))
                 return false;
+        keys = k;
     }
+    /* keys from the literals themselves: their paths were split at compile time */
+    const lpath *pre = keys == vals && !n->dynamic ? n->keypaths : NULL;
     collector col = {NULL, 0, 0};
     for (uint32_t i = 0; i < nkeys; i++) {
         lpath p;
-        bool ok, found = false;
+        bool ok = true, found = false;
         cbec_lval got;
-        if (!value_path(x, &keys[i], &p, &ok))
+        if (pre) {
+            p = pre[i];
+            if (keys[i].kind != CBEC_LV_NULL && !cost(x, 1))
+                return false;
+        } else if (!value_path(x, &keys[i], &p, &ok)) {
             return false;
+        }
         if (ok && !resolve(x, &p, data, &got, &found))
             return false;
         if (found && p.wild)
@@ -1699,7 +2121,7 @@ static bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval
     return true;
 }
 
-static bool op_missing_some(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_missing_some(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval need, keys;
     cbec_dec d;
@@ -1736,11 +2158,12 @@ static bool op_missing_some(ectx *x, const lnode *n, const cbec_lval *data, cbec
     return true;
 }
 
-static bool op_merge(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_merge(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    cbec_lval *vals;
+    cbec_lval buf[ARGBUF];
+    const cbec_lval *vals;
     uint32_t count;
-    if (!eval_args(x, n, data, &vals, &count))
+    if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
     collector col = {NULL, 0, 0};
     for (uint32_t i = 0; i < count; i++) {
@@ -1760,11 +2183,12 @@ static bool op_merge(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
     return true;
 }
 
-static bool op_cat(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_cat(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    cbec_lval *vals;
+    cbec_lval buf[ARGBUF];
+    const cbec_lval *vals;
     uint32_t count;
-    if (!eval_args(x, n, data, &vals, &count))
+    if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
     const char **parts = xalloc(x, count, sizeof *parts);
     size_t *lens = xalloc(x, count, sizeof *lens);
@@ -1821,7 +2245,7 @@ static bool int_arg(ectx *x, const lnode *n, const cbec_lval *v, int64_t *out)
 }
 
 /* substr as JavaScript's String.prototype.substr, counting code points. */
-static bool op_substr(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_substr(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval sv, startv, lenv;
     const char *s;
@@ -1853,7 +2277,7 @@ static bool op_substr(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval 
     return true;
 }
 
-static bool op_in(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_in(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval a, b;
     if (!ev(x, n->args[0], data, &a) || !ev(x, n->args[1], data, &b))
@@ -1910,7 +2334,7 @@ static bool currency_of(ectx *x, const lnode *n, const cbec_lval *v, int *units)
     return true;
 }
 
-static bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval v, p;
     cbec_dec d, r;
@@ -1921,7 +2345,7 @@ static bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
         if (!ev(x, n->args[1], data, &p))
             return false;
         if (n->op == OP_CURRENCY_ROUND) {
-            int units;
+            int units = 0;
             if (!currency_of(x, n, &p, &units))
                 return false;
             places = units;
@@ -1938,7 +2362,7 @@ static bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
     return true;
 }
 
-static bool op_within(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_within(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval a, b, t;
     cbec_dec da, db, dt, diff;
@@ -1948,11 +2372,11 @@ static bool op_within(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval 
     if (dt.neg && dt.coef)
         return bad_args(x, n, "the tolerance is negative");
     diff.neg = false;
-    set_bool(out, cbec__dec_cmp(&diff, &dt) <= 0);
+    set_bool(out, dec_cmp(&diff, &dt) <= 0);
     return true;
 }
 
-static bool op_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval v;
     if (!ev(x, n->args[0], data, &v))
@@ -1963,7 +2387,7 @@ static bool op_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval
     }
     cbec_dec d;
     if (v.kind == CBEC_LV_STR) {
-        cbec_dec_status st = cbec__dec_parse(v.u.str.s, v.u.str.len, 0, &d);
+        cbec_dec_status st = parse_dec(v.u.str.s, v.u.str.len, 0, &d);
         if (st == CBEC_DEC_OK) {
             set_num(out, &d);
             return true;
@@ -1991,7 +2415,7 @@ static bool to_time(ectx *x, const lnode *n, const cbec_lval *v, cbec_datetime *
                  kind_word(v));
 }
 
-static bool op_time_compare(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_time_compare(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval v;
     cbec_datetime prev, cur;
@@ -2014,7 +2438,7 @@ static bool op_time_compare(ectx *x, const lnode *n, const cbec_lval *data, cbec
 }
 
 /* The instant in UTC, "YYYY-MM-DDThh:mm:ss[.fraction]Z". */
-static bool op_datetime(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_datetime(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval v;
     cbec_datetime dt;
@@ -2043,7 +2467,7 @@ static bool op_datetime(ectx *x, const lnode *n, const cbec_lval *data, cbec_lva
 }
 
 /* Seconds from the first instant to the second, exact to the nanosecond. */
-static bool op_seconds_between(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_seconds_between(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval a, b;
     cbec_datetime da, db;
@@ -2087,7 +2511,8 @@ static bool val_path(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
                 *found = false;
                 return true;
             }
-            cur = *x->scopes[x->nscopes - 1 - (unsigned)up];
+            if (!scope_val(x, &x->scopes[x->nscopes - 1 - (unsigned)up], &cur))
+                return false;
             continue;
         }
         if (segv.kind != CBEC_LV_STR && segv.kind != CBEC_LV_NUM) {
@@ -2105,7 +2530,7 @@ static bool val_path(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *
     return true;
 }
 
-static bool op_throw(ectx *x, const lnode *n, const cbec_lval *data)
+static NOINLINE bool op_throw(ectx *x, const lnode *n, const cbec_lval *data)
 {
     cbec_lval v, t;
     bool found = false;
@@ -2129,7 +2554,7 @@ static const char *const error_keys[] = {"type"};
 /* try: the first argument that evaluates without error; each later one
  * sees the previous error as its data ({"type": ...}).  Limits are never
  * caught. */
-static bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+static NOINLINE bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     const cbec_lval *scope = data;
     if (n->nargs == 0) {
@@ -2168,195 +2593,298 @@ static bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *ou
     return false;
 }
 
+/* "var" with a path known at compile time.  The paths of rules in packs
+ * start at the rule's node, its item or the root: those walk the document
+ * nodes here, everything else goes through resolve. */
+static NOINLINE bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const lpath *p = &n->path;
+    const cbec_logic_env *env = x->env;
+    const cbec_node *nd = NULL;
+    bool found = false, ok;
+    switch (p->wild ? SP_INDEX : p->sp) {
+    case SP_NONE:
+        if (p->whole) {
+            /* "" or null: the data itself (the item of an iteration) */
+            *out = *data;
+            return true;
+        }
+        if (data->kind != CBEC_LV_NODE) {
+            ok = resolve(x, p, data, out, &found);
+            goto done;
+        }
+        ok = walk_nodes(x, data->u.node, p, out, &found);
+        goto done;
+    case SP_VALUE: nd = env->value; break;
+    case SP_ITEM: nd = env->nbound ? env->bound[env->nbound - 1] : NULL; break;
+    case SP_PARENT: nd = env->value ? env->value->parent : NULL; break;
+    case SP_ROOT:
+        ok = walk_nodes(x, env->root, p, out, &found);
+        goto done;
+    default:
+        ok = resolve(x, p, data, out, &found);
+        goto done;
+    }
+    ok = !nd || walk_nodes(x, nd, p, out, &found);
+done:
+    if (!ok)
+        return false;
+    if (!found) {
+        if (n->nargs > 1)
+            return ev(x, n->args[1], data, out);
+        *out = LV_NULL_V;
+    }
+    return true;
+}
+
+static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+
+/* Evaluate one operation: its cost, its depth, then the operation.  Kept
+ * small (literals and constant paths, the commonest, inline) because it
+ * runs for every node of the rule. */
 static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    if (!cost(x, 1))
-        return false;
-    if (++x->depth > x->env->limits.max_depth) {
+    if (++x->ops > x->max_ops)
+        return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
+    if (++x->depth > x->max_depth) {
         x->depth--;
         return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
     }
-    bool ok = true;
-    switch ((op)n->op) {
-    case OP_LIT: *out = n->lit; break;
-    case OP_ARRAY: {
-        cbec_lval *items = xalloc(x, n->nargs, sizeof *items);
-        ok = items != NULL;
-        for (uint32_t i = 0; ok && i < n->nargs; i++)
-            ok = ev(x, n->args[i], data, &items[i]);
-        if (ok)
-            set_arr(out, items, n->nargs);
-        break;
-    }
-    case OP_VAR: {
-        lpath dyn;
-        const lpath *p = &n->path;
-        bool usable = true, found = false;
-        if (!n->has_path) {
-            cbec_lval pv;
-            ok = ev(x, n->args[0], data, &pv) && value_path(x, &pv, &dyn, &usable);
-            p = &dyn;
-        }
-        if (ok && usable)
-            ok = resolve(x, p, data, out, &found);
-        if (ok && !found) {
-            if (n->nargs > 1)
-                ok = ev(x, n->args[1], data, out);
-            else
-                *out = LV_NULL_V;
-        }
-        break;
-    }
-    case OP_MISSING: ok = op_missing(x, n, data, out); break;
-    case OP_MISSING_SOME: ok = op_missing_some(x, n, data, out); break;
-    case OP_IF: {
-        uint32_t i = 0;
-        *out = LV_NULL_V;
-        bool done = false;
-        for (; ok && !done && i + 1 < n->nargs; i += 2) {
-            cbec_lval c;
-            ok = ev(x, n->args[i], data, &c);
-            if (ok && cbec__logic_truthy(&c)) {
-                ok = ev(x, n->args[i + 1], data, out);
-                done = true;
-            }
-        }
-        if (ok && !done && (n->nargs & 1))
-            ok = ev(x, n->args[n->nargs - 1], data, out);
-        break;
-    }
-    case OP_EQ: ok = op_compare(x, n, data, CMP_EQ, out); break;
-    case OP_SEQ: ok = op_compare(x, n, data, CMP_SEQ, out); break;
-    case OP_NE: ok = op_compare(x, n, data, CMP_NE, out); break;
-    case OP_SNE: ok = op_compare(x, n, data, CMP_SNE, out); break;
-    case OP_GT: ok = op_compare(x, n, data, CMP_GT, out); break;
-    case OP_GE: ok = op_compare(x, n, data, CMP_GE, out); break;
-    case OP_LT: ok = op_compare(x, n, data, CMP_LT, out); break;
-    case OP_LE: ok = op_compare(x, n, data, CMP_LE, out); break;
-    case OP_NOT:
-    case OP_NOTNOT: {
-        cbec_lval v = LV_NULL_V;
-        if (n->nargs)
-            ok = ev(x, n->args[0], data, &v);
-        if (ok)
-            set_bool(out, cbec__logic_truthy(&v) == (n->op == OP_NOTNOT));
-        break;
-    }
-    case OP_OR:
-    case OP_AND:
-        set_bool(out, false);
-        for (uint32_t i = 0; ok && i < n->nargs; i++) {
-            ok = ev(x, n->args[i], data, out);
-            if (ok && cbec__logic_truthy(out) == (n->op == OP_OR))
-                break;
-        }
-        break;
-    case OP_MAX: case OP_MIN: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
-        ok = op_arith(x, n, data, out);
-        break;
-    case OP_MAP: case OP_FILTER: case OP_ALL: case OP_NONE: case OP_SOME:
-        ok = op_iterate(x, n, data, out);
-        break;
-    case OP_REDUCE: ok = op_reduce(x, n, data, out); break;
-    case OP_MERGE: ok = op_merge(x, n, data, out); break;
-    case OP_IN: ok = op_in(x, n, data, out); break;
-    case OP_CAT: ok = op_cat(x, n, data, out); break;
-    case OP_SUBSTR: ok = op_substr(x, n, data, out); break;
-    case OP_LOG:
-        /* log never prints (the library is silent): it passes its value on */
-        *out = LV_NULL_V;
-        if (n->nargs)
-            ok = ev(x, n->args[0], data, out);
-        break;
-    case OP_SUM: case OP_COUNT: ok = op_sum_count(x, n, data, out); break;
-    case OP_ROUND: case OP_CURRENCY_ROUND: ok = op_round(x, n, data, out); break;
-    case OP_MINOR_UNITS:
-    case OP_CURRENCY_UNIT: {
-        /* the number of fraction digits, or the value of one minor unit (0.01) */
-        cbec_lval v;
-        int units;
-        ok = ev(x, n->args[0], data, &v) && currency_of(x, n, &v, &units);
-        if (ok) {
-            cbec_dec d;
-            cbec__dec_from_int(n->op == OP_MINOR_UNITS ? units : 1, &d);
-            if (n->op == OP_CURRENCY_UNIT)
-                d.exp = -units;
-            set_num(out, &d);
-        }
-        break;
-    }
-    case OP_WITHIN: ok = op_within(x, n, data, out); break;
-    case OP_IN_CODELIST: {
-        cbec_lval v;
-        const char *s;
-        size_t len;
-        ok = ev(x, n->args[0], data, &v);
-        if (ok && (v.kind == CBEC_LV_STR || v.kind == CBEC_LV_NUM)) {
-            ok = to_str(x, &v, &s, &len);
-            if (ok)
-                set_bool(out, cbec__codelist_has(n->list, s, len));
-        } else if (ok) {
-            set_bool(out, false);
-        }
-        break;
-    }
-    case OP_DECIMAL: ok = op_decimal(x, n, data, out); break;
-    case OP_IS_DECIMAL: {
-        /* a number, or a string in plain decimal notation: what "decimal" accepts */
-        cbec_lval v;
-        cbec_dec d;
-        ok = ev(x, n->args[0], data, &v);
-        if (ok)
-            set_bool(out, v.kind == CBEC_LV_NUM ||
-                              (v.kind == CBEC_LV_STR && cbec__dec_parse(v.u.str.s, v.u.str.len, 0, &d) == CBEC_DEC_OK));
-        break;
-    }
-    case OP_DATETIME: ok = op_datetime(x, n, data, out); break;
-    case OP_TIME_EQ: case OP_TIME_LT: case OP_TIME_LE: case OP_TIME_GT: case OP_TIME_GE:
-        ok = op_time_compare(x, n, data, out);
-        break;
-    case OP_SECONDS_BETWEEN: ok = op_seconds_between(x, n, data, out); break;
-    case OP_VAL: {
-        bool found = false;
-        ok = val_path(x, n, data, out, &found);
-        if (ok && !found)
-            *out = LV_NULL_V;
-        break;
-    }
-    case OP_EXISTS: {
-        /* no segment names no member: nothing to find */
-        bool found = false;
-        cbec_lval v;
-        if (n->nargs)
-            ok = val_path(x, n, data, &v, &found);
-        if (ok)
-            set_bool(out, found && n->nargs > 0);
-        break;
-    }
-    case OP_COALESCE:
-        *out = LV_NULL_V;
-        for (uint32_t i = 0; ok && i < n->nargs; i++) {
-            ok = ev(x, n->args[i], data, out);
-            if (ok && out->kind != CBEC_LV_NULL)
-                break;
-        }
-        break;
-    case OP_THROW: ok = op_throw(x, n, data); break;
-    case OP_TRY: ok = op_try(x, n, data, out); break;
-    case OP_PRESERVE: *out = n->lit; break;
+    bool ok;
+    if (n->op == OP_LIT) {
+        *out = n->lit;
+        ok = true;
+    } else if (n->op == OP_VAR && n->has_path) {
+        ok = op_var_const(x, n, data, out);
+    } else {
+        ok = ev_op(x, n, data, out);
     }
     x->depth--;
     return ok;
 }
 
+static NOINLINE bool op_array(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval *items = xalloc(x, n->nargs, sizeof *items);
+    if (!items)
+        return false;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        if (!ev(x, n->args[i], data, &items[i]))
+            return false;
+    set_arr(out, items, n->nargs);
+    return true;
+}
+
+/* "var" with a path computed at run time. */
+static NOINLINE bool op_var(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    lpath dyn;
+    const lpath *p = &n->path;
+    bool usable = true, found = false;
+    if (!n->has_path) {
+        cbec_lval pv;
+        if (!ev(x, n->args[0], data, &pv) || !value_path(x, &pv, &dyn, &usable))
+            return false;
+        p = &dyn;
+    }
+    if (usable && !resolve(x, p, data, out, &found))
+        return false;
+    if (!found) {
+        if (n->nargs > 1)
+            return ev(x, n->args[1], data, out);
+        *out = LV_NULL_V;
+    }
+    return true;
+}
+
+static NOINLINE bool op_if(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    uint32_t i = 0;
+    *out = LV_NULL_V;
+    for (; i + 1 < n->nargs; i += 2) {
+        cbec_lval c;
+        if (!ev(x, n->args[i], data, &c))
+            return false;
+        if (cbec__logic_truthy(&c))
+            return ev(x, n->args[i + 1], data, out);
+    }
+    if (n->nargs & 1)
+        return ev(x, n->args[n->nargs - 1], data, out);
+    return true;
+}
+
+static NOINLINE bool op_not(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v = LV_NULL_V;
+    if (n->nargs && !ev(x, n->args[0], data, &v))
+        return false;
+    set_bool(out, cbec__logic_truthy(&v) == (n->op == OP_NOTNOT));
+    return true;
+}
+
+/* "and", "or": the first value that decides, else the last. */
+static NOINLINE bool op_and_or(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    set_bool(out, false);
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        if (!ev(x, n->args[i], data, out))
+            return false;
+        if (cbec__logic_truthy(out) == (n->op == OP_OR))
+            break;
+    }
+    return true;
+}
+
+/* "log" never prints (the library is silent): it passes its value on. */
+static NOINLINE bool op_log(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    *out = LV_NULL_V;
+    return n->nargs ? ev(x, n->args[0], data, out) : true;
+}
+
+/* The number of fraction digits, or the value of one minor unit (0.01). */
+static NOINLINE bool op_minor_units(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    int units = 0;
+    if (!ev(x, n->args[0], data, &v) || !currency_of(x, n, &v, &units))
+        return false;
+    cbec_dec d;
+    cbec__dec_from_int(n->op == OP_MINOR_UNITS ? units : 1, &d);
+    if (n->op == OP_CURRENCY_UNIT)
+        d.exp = -units;
+    set_num(out, &d);
+    return true;
+}
+
+static NOINLINE bool op_in_codelist(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    const char *s;
+    size_t len;
+    if (!ev(x, n->args[0], data, &v))
+        return false;
+    if (v.kind == CBEC_LV_STR || v.kind == CBEC_LV_NUM) {
+        if (!to_str(x, &v, &s, &len))
+            return false;
+        set_bool(out, cbec__codelist_has(n->list, s, len));
+    } else {
+        set_bool(out, false);
+    }
+    return true;
+}
+
+/* A number, or a string in plain decimal notation: what "decimal" accepts. */
+static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval v;
+    cbec_dec d;
+    if (!ev(x, n->args[0], data, &v))
+        return false;
+    set_bool(out, v.kind == CBEC_LV_NUM ||
+                      (v.kind == CBEC_LV_STR && parse_dec(v.u.str.s, v.u.str.len, 0, &d) == CBEC_DEC_OK));
+    return true;
+}
+
+static NOINLINE bool op_val(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    bool found = false;
+    if (!val_path(x, n, data, out, &found))
+        return false;
+    if (!found)
+        *out = LV_NULL_V;
+    return true;
+}
+
+/* No segment names no member: nothing to find. */
+static NOINLINE bool op_exists(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    bool found = false;
+    cbec_lval v;
+    if (n->nargs && !val_path(x, n, data, &v, &found))
+        return false;
+    set_bool(out, found && n->nargs > 0);
+    return true;
+}
+
+static NOINLINE bool op_coalesce(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    *out = LV_NULL_V;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        if (!ev(x, n->args[i], data, out))
+            return false;
+        if (out->kind != CBEC_LV_NULL)
+            break;
+    }
+    return true;
+}
+
+/* Every operation but literals and constant paths: only tail calls, so
+ * that it costs no frame of its own. */
+static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    switch ((op)n->op) {
+    case OP_LIT:
+    case OP_PRESERVE: *out = n->lit; return true;
+    case OP_ARRAY: return op_array(x, n, data, out);
+    case OP_VAR: return op_var(x, n, data, out);
+    case OP_MISSING: return op_missing(x, n, data, out);
+    case OP_MISSING_SOME: return op_missing_some(x, n, data, out);
+    case OP_IF: return op_if(x, n, data, out);
+    case OP_EQ: case OP_SEQ: case OP_NE: case OP_SNE: case OP_GT: case OP_GE: case OP_LT: case OP_LE:
+        return op_compare(x, n, data, out);
+    case OP_NOT: case OP_NOTNOT: return op_not(x, n, data, out);
+    case OP_OR: case OP_AND: return op_and_or(x, n, data, out);
+    case OP_MAX: case OP_MIN: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+        return op_arith(x, n, data, out);
+    case OP_MAP: case OP_FILTER: case OP_ALL: case OP_NONE: case OP_SOME:
+        return op_iterate(x, n, data, out);
+    case OP_REDUCE: return op_reduce(x, n, data, out);
+    case OP_MERGE: return op_merge(x, n, data, out);
+    case OP_IN: return op_in(x, n, data, out);
+    case OP_CAT: return op_cat(x, n, data, out);
+    case OP_SUBSTR: return op_substr(x, n, data, out);
+    case OP_LOG: return op_log(x, n, data, out);
+    case OP_SUM: case OP_COUNT: return op_sum_count(x, n, data, out);
+    case OP_ROUND: case OP_CURRENCY_ROUND: return op_round(x, n, data, out);
+    case OP_MINOR_UNITS: case OP_CURRENCY_UNIT: return op_minor_units(x, n, data, out);
+    case OP_WITHIN: return op_within(x, n, data, out);
+    case OP_IN_CODELIST: return op_in_codelist(x, n, data, out);
+    case OP_DECIMAL: return op_decimal(x, n, data, out);
+    case OP_IS_DECIMAL: return op_is_decimal(x, n, data, out);
+    case OP_DATETIME: return op_datetime(x, n, data, out);
+    case OP_TIME_EQ: case OP_TIME_LT: case OP_TIME_LE: case OP_TIME_GT: case OP_TIME_GE:
+        return op_time_compare(x, n, data, out);
+    case OP_SECONDS_BETWEEN: return op_seconds_between(x, n, data, out);
+    case OP_VAL: return op_val(x, n, data, out);
+    case OP_EXISTS: return op_exists(x, n, data, out);
+    case OP_COALESCE: return op_coalesce(x, n, data, out);
+    case OP_THROW: return op_throw(x, n, data);
+    case OP_TRY: return op_try(x, n, data, out);
+    }
+    return true;
+}
+
 bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval *out,
                       cbec_logic_error *e)
 {
-    memset(e, 0, sizeof *e);
-    ectx x = {env, e, 0, 0, 0, NULL, 0, 0};
+    /* efail fills the whole error; an empty one is all a success needs */
+    e->type[0] = e->message[0] = e->zh[0] = '\0';
+    e->fatal = false;
+    ectx x;
+    x.env = env;
+    x.e = e;
+    x.ops = 0;
+    x.max_ops = env->limits.max_ops;
+    x.max_depth = env->limits.max_depth;
+    x.bytes = 0;
+    x.depth = 0;
+    x.scopes = x.inline_scopes;
+    x.nscopes = 0;
+    x.capscopes = CBEC_ARRAY_LEN(x.inline_scopes);
     cbec_lval data = LV_NULL_V;
     *out = LV_NULL_V;
-    if (!node_val(&x, env->root, &data) || !push_scope(&x, &data))
+    if (!node_val(&x, env->root, &data) || !push_scope(&x, &data, 0))
         return false;
     return ev(&x, xp->root, &data, out);
 }
@@ -2557,8 +3085,21 @@ int cbec__currency_minor_units(const char *code, size_t len)
 {
     if (len != 3 || !cbec__is_upper(code[0]) || !cbec__is_upper(code[1]) || !cbec__is_upper(code[2]))
         return -1;
-    for (size_t i = 0; i < CBEC_ARRAY_LEN(minor_exceptions); i++)
-        if (memcmp(minor_exceptions[i].code, code, 3) == 0)
-            return minor_exceptions[i].units;
+    /* the table is in code order: a binary search on the letters as one number */
+    uint32_t want = (uint32_t)(unsigned char)code[0] << 16 | (uint32_t)(unsigned char)code[1] << 8 |
+                    (unsigned char)code[2];
+    size_t lo = 0, hi = CBEC_ARRAY_LEN(minor_exceptions);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *m = minor_exceptions[mid].code;
+        uint32_t have = (uint32_t)(unsigned char)m[0] << 16 | (uint32_t)(unsigned char)m[1] << 8 |
+                        (unsigned char)m[2];
+        if (have == want)
+            return minor_exceptions[mid].units;
+        if (have < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 2;
 }

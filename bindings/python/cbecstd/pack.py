@@ -292,18 +292,26 @@ class Pack:
     def _use(self) -> Iterator[Any]:
         """The registry handle, kept alive (close() waits for the last
         user) for the duration of the block."""
+        h = self._acquire()
+        try:
+            yield h
+        finally:
+            self._release()
+
+    def _acquire(self) -> Any:
+        """_use() without the context manager, for the per-message path:
+        the handle, kept alive until the matching _release()."""
         with self._lock:
             if self._handle is None or self._closing:
                 raise StateError("the pack is closed")
             self._busy += 1
-            h = self._handle
-        try:
-            yield h
-        finally:
-            with self._lock:
-                self._busy -= 1
-                if self._closing and self._busy == 0:
-                    self._free_locked()
+            return self._handle
+
+    def _release(self) -> None:
+        with self._lock:
+            self._busy -= 1
+            if self._closing and self._busy == 0:
+                self._free_locked()
 
     def _free_locked(self) -> None:
         h, self._handle = self._handle, None
@@ -368,10 +376,11 @@ class Pack:
                  source: str = "", index: int = 0) -> "Report":
         """Validate one message; see Validator.validate().  Thread-safe: each
         thread uses a validator of its own, made on its first call."""
-        v = getattr(self._local, "validator", None)
-        if v is None:
+        try:
+            v = self._local.validator
+        except AttributeError:
             v = self._local.validator = self.validator()
-        return v.validate(data, type=type, format=format, lang=lang, source=source, index=index)
+        return v.validate(data, type, format, lang, source=source, index=index)
 
     def redact(self, data: Any, type: Optional[str] = None,
                format: Union[Format, str, int] = "auto", *, remove: bool = False,

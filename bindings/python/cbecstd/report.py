@@ -35,6 +35,11 @@ def _edi_position(lib: Any, handle: Any, i: int) -> Optional[EdiPosition]:
                        (tag.value or b"").decode("utf-8", "replace"))
 
 
+# Enum members by number, looked up once rather than per report.
+_SEVERITY_LEVELS = tuple((sev, sev.level) for sev in Severity)
+_FORMATS = {int(f): f for f in Format}
+
+
 def _render_code(output: str) -> int:
     try:
         return _RENDER[output]
@@ -69,12 +74,17 @@ class Report:
             lib.cbec_report_set_source(handle, source.encode("utf-8"), index)
         self.valid = bool(lib.cbec_report_valid(handle))
         self.message_type = lib.cbec_report_message_type(handle) or ""
-        self.format = Format(lib.cbec_report_format(handle))
+        code = lib.cbec_report_format(handle)
+        fmt = _FORMATS.get(code)
+        self.format = fmt if fmt is not None else Format(code)
         self.truncated = bool(lib.cbec_report_truncated(handle))
-        self.counts = {sev: int(lib.cbec_report_count_severity(handle, sev.level)) for sev in Severity}
+        count_severity = lib.cbec_report_count_severity
+        self.counts = {sev: int(count_severity(handle, level)) for sev, level in _SEVERITY_LEVELS}
         blang = lang.encode("utf-8")
+        n = lib.cbec_report_count(handle)
         found: List[Finding] = []
-        for i in range(lib.cbec_report_count(handle)):
+        self.findings = found
+        for i in range(n):
             found.append(Finding(
                 rule=lib.cbec_finding_rule(handle, i) or "",
                 severity=Severity.from_level(lib.cbec_finding_severity(handle, i)),
@@ -88,7 +98,6 @@ class Report:
                 expected=lib.cbec_finding_expected(handle, i) or "",
                 edi=_edi_position(lib, handle, i),
             ))
-        self.findings = found
 
     # ---- convenience ----
 

@@ -39,10 +39,24 @@ _LIMITS = {
 }
 
 
+# json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# without making an encoder per message (encode() keeps no state between
+# calls, so one encoder serves every thread).
+_encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+# Formats by the names validate() is usually given, as numbers.
+_FORMAT_NAMES = {f.name.lower(): int(f) for f in Format}
+
+
 def message_bytes(data: Any) -> bytes:
     """The bytes of a message: bytes-like objects as they are, str as
     UTF-8, dict and list serialised as compact JSON (NaN and infinity are
     refused: JSON has no such numbers)."""
+    kind = type(data)
+    if kind is dict or kind is list:
+        return _encode_json(data).encode("utf-8")
+    if kind is bytes:
+        return data
     if isinstance(data, bytes):
         return data
     if isinstance(data, (bytearray, memoryview)):
@@ -50,8 +64,7 @@ def message_bytes(data: Any) -> bytes:
     if isinstance(data, str):
         return data.encode("utf-8")
     if isinstance(data, (dict, list)):
-        return json.dumps(data, ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":")).encode("utf-8")
+        return _encode_json(data).encode("utf-8")
     raise TypeError("a message is bytes, str, dict or list, not %s" % type(data).__name__)
 
 
@@ -135,16 +148,28 @@ class Validator:
         Report that is not valid: exceptions are only for failures, e.g.
         NotFoundError when type is given and no loaded pack defines it.
         """
+        # the per-message path: no context managers, no enum lookups for
+        # the usual arguments
         raw = message_bytes(data)
-        fmt = Format.parse(format)
+        fmt = _FORMAT_NAMES.get(format) if format.__class__ is str else None
+        if fmt is None:
+            fmt = int(Format.parse(format))
         btype = type.encode("utf-8") if type is not None else None
         rep = _ffi.ReportP()
         lib = _ffi.lib()
-        with self.pack._use() as reg, self._lock:
-            lib.cbec_validate(self._live(), reg, btype, int(fmt), raw, len(raw), ctypes.byref(rep))
+        pack = self.pack
+        reg = pack._acquire()
+        try:
+            with self._lock:
+                h = self._handle
+                if h is None:
+                    self._live()   # raises StateError
+                lib.cbec_validate(h, reg, btype, fmt, raw, len(raw), ctypes.byref(rep))
+        finally:
+            pack._release()
         # The Report owns rep from its first line on (and frees it even if
         # copying the findings fails).
-        return Report(rep, lang=lang, source=source, index=index)
+        return Report(rep, lang, source, index)
 
     def redact(self, data: Any, type: Optional[str] = None,
                format: Union[Format, str, int] = "auto", *, remove: bool = False,

@@ -253,6 +253,30 @@ class ValidateTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.pack.validate({"messageType": "order", "x": float("nan")})
 
+    def test_dict_serialisation_is_compact_json(self):
+        """dicts and lists (and their subclasses) become compact UTF-8 JSON,
+        so finding positions are those of that text"""
+        from collections import OrderedDict
+        samples = [json.loads(ORDER), [1, "二", {"a": None}], OrderedDict([("b", 1.5), ("a", [True])]),
+                   {"s": "tab\t \"q\" \u2028 \U0001F600"}]
+        for data in samples:
+            want = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+            self.assertEqual(cbecstd.message_bytes(data), want)
+        self.assertEqual(cbecstd.message_bytes(b"{}"), b"{}")
+        self.assertEqual(cbecstd.message_bytes(bytearray(b"[]")), b"[]")
+        self.assertEqual(cbecstd.message_bytes("{\"a\":\"二\"}"), "{\"a\":\"二\"}".encode("utf-8"))
+        with self.assertRaises(ValueError):
+            cbecstd.message_bytes([float("inf")])
+        d = bad_order(**{"items/1/quantity": "-1"})
+        text = cbecstd.message_bytes(d)
+        f = [f for f in self.pack.validate(d).findings if f.rule == "ORD-025"][0]
+        self.assertEqual(text[f.offset:f.offset + 4], b'"-1"')
+        for fmt in ("json", "JSON", "Json", Format.JSON, 1):
+            self.assertEqual(self.pack.validate(ORDER, format=fmt).format, Format.JSON)
+        for fmt in (True, 2.0, None):
+            with self.assertRaises(TypeError):
+                self.pack.validate(ORDER, format=fmt)
+
     def test_report_render_and_dict(self):
         """render() gives the library's text and JSON; to_dict() matches it"""
         d = bad_order(**{"tradeMode": "0000"})

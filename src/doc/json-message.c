@@ -326,6 +326,9 @@ static size_t read_number(parser *p, size_t i, cbec_node *n)
         j++;
     if (j < p->n && p->s[j] == '0') {
         j++;
+        if (j < p->n && digit(p->s[j]))
+            return fail(p, j, "JSON syntax error: invalid number (a leading zero)",
+                        "JSON 语法错误：数字格式有误（前导零）"), 0;
     } else if (j < p->n && digit(p->s[j])) {
         while (j < p->n && digit(p->s[j]))
             j++;

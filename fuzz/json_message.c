@@ -26,10 +26,11 @@ static void check_links(const cbec_node *n, unsigned depth)
     }
 }
 
-static bool has_minus_zero(const char *s, size_t n)
+static bool contains(const char *s, size_t n, const char *what)
 {
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '-' && s[i + 1] == '0')
+    size_t k = strlen(what);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, what, k) == 0)
             return true;
     return false;
 }
@@ -68,8 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_fail("the message reader accepts what json-c refuses");
         if (!oka && okb && !refused_by_rfc(&ea) && strcmp(ea.rule, "CBEC-LIMIT-NODES") != 0)
             fuzz_fail("the message reader refuses what json-c reads, for no reason of RFC 8259");
-        if (oka && okb && !has_minus_zero(s, size)) {
-            /* json-c writes an integer minus zero as 0: compare only without one */
+        if (oka && okb && !contains(s, size, "-0") && !contains(s, size, "\\u0000")) {
+            /* json-c writes an integer minus zero as 0 and cuts member
+               names at an escaped NUL: compare only without either */
             cbec_buf ca, cb;
             cbec__buf_init(&ca);
             cbec__buf_init(&cb);

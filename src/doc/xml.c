@@ -104,6 +104,7 @@ enum { STOP_NONE, STOP_ENTITY, STOP_DTD, STOP_DEPTH, STOP_NODES };
 struct cbec_xml_reader {
     xmlDocPtr tree;              /* the document of the last read, until release */
     bool light;                  /* tree holds a light element tree (see below) */
+    bool full_only;              /* never take the light path */
     const char *root_ns;
     /* the light path: a parser context kept from message to message and
      * the element tree being built in the validator's arena */
@@ -172,6 +173,14 @@ void cbec__xml_reader_free(cbec_xml_reader *r)
         xmlFreeParserCtxt(r->lctxt);
     free(r->tbuf);
     free(r);
+}
+
+void cbec__xml_reader_set_light(cbec_xml_reader *r, bool on) { r->full_only = !on; }
+
+bool cbec__xml_read_was_light(const cbec_doc *doc)
+{
+    const cbec_xml_reader *r = doc && doc->format == CBEC_FORMAT_XML ? doc->reader_state : NULL;
+    return r && r->tree && r->light;
 }
 
 void cbec__xml_release(cbec_xml_reader *r, cbec_doc *doc)
@@ -1197,7 +1206,7 @@ bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_
         return false;
     }
 
-    int st = read_light(r, src, len, lim, arena);
+    int st = r->full_only ? READ_FULL : read_light(r, src, len, lim, arena);
     if (st == READ_FULL)
         st = read_full(r, src, len, lim);
     if (st == READ_OOM) {
@@ -1445,7 +1454,7 @@ static void scan_start_tag(scanner *sc, cbec_node *n)
         }
         size_t nstart = sc->i;
         bool want = n && n->kind == CBEC_NODE_OBJECT;
-        cbec_span sp;
+        cbec_span sp = {0}; /* attributes have no EDI position */
         if (want)
             mark(sc, &sp);
         while (sc->i < sc->n && name_char(sc->s[sc->i]))

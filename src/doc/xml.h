@@ -34,6 +34,12 @@ void cbec__xml_init(void);
 
 cbec_xml_reader *cbec__xml_reader_new(void);
 void cbec__xml_reader_free(cbec_xml_reader *r);
+/* Whether the reader may build its element tree itself (on by default:
+ * see "the light path" in xml.c) or must always use libxml2's tree
+ * builder.  Both give the same tree; the unit tests check that. */
+void cbec__xml_reader_set_light(cbec_xml_reader *r, bool on);
+/* Whether doc, a successful read, took the light path. */
+bool cbec__xml_read_was_light(const cbec_doc *doc);
 /* Parse src into doc (nodes from arena).  Returns true on success; on a
  * malformed or refused message fills *e (rule CBEC-XML-SYNTAX,
  * CBEC-XML-ENTITY, CBEC-XML-DTD, CBEC-XML-LIMIT, CBEC-LIMIT-SIZE,

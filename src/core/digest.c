@@ -1,7 +1,11 @@
-/* digest.c - the nettle adapter: the only file that includes nettle. */
+/* digest.c - the nettle adapter (the only file that includes nettle), and
+ * the digests of files remembered for the bytes they had. */
 #include "core/digest.h"
 
 #include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
 _Static_assert(sizeof(struct sha256_ctx) <= sizeof(((cbec_sha256 *)0)->opaque),
                "cbec_sha256 too small for nettle's sha256_ctx");
@@ -31,4 +35,95 @@ void cbec__sha256_data_hex(const void *data, size_t len, char out[65])
     cbec__sha256_init(&h);
     cbec__sha256_update(&h, data, len);
     cbec__sha256_hex(&h, out);
+}
+
+/* ---- digests of files ----
+ *
+ * Packs loaded together often read the same file (a shared schema, a code
+ * table, an XSD they both import), and a hot reload reads every file
+ * again.  A digest is remembered with a copy of the bytes it was computed
+ * from and reused only for identical bytes, so an edited file is always
+ * hashed anew.  Bounded: files up to FILE_MAX bytes, FILES_BYTES in all,
+ * the least recently used leaving first. */
+
+#define FILE_MAX (1u << 20)
+#define FILES_BYTES (8u << 20)
+
+typedef struct remembered {
+    struct remembered *next;  /* most recently used first */
+    char *path;
+    unsigned char *data;
+    size_t len;
+    char hex[65];
+} remembered;
+
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
+static remembered *files_head;
+static size_t files_bytes;
+
+static void forget(remembered *r)
+{
+    files_bytes -= r->len;
+    free(r->path);
+    free(r->data);
+    free(r);
+}
+
+void cbec__sha256_file_hex(const char *path, const void *data, size_t len, char out[65])
+{
+    pthread_mutex_lock(&files_lock);
+    for (remembered **pp = &files_head; *pp; pp = &(*pp)->next) {
+        remembered *r = *pp;
+        if (strcmp(r->path, path) != 0)
+            continue;
+        if (r->len == len && memcmp(r->data, data, len) == 0) {
+            memcpy(out, r->hex, 65);
+            *pp = r->next;
+            r->next = files_head;
+            files_head = r;
+            pthread_mutex_unlock(&files_lock);
+            return;
+        }
+        *pp = r->next; /* another edition: hashed below */
+        forget(r);
+        break;
+    }
+    pthread_mutex_unlock(&files_lock);
+    cbec__sha256_data_hex(data, len, out);
+    if (len > FILE_MAX)
+        return;
+    /* remembering is an optimisation: without memory, nothing is kept */
+    remembered *r = malloc(sizeof *r);
+    char *p = r ? malloc(strlen(path) + 1) : NULL;
+    unsigned char *copy = p ? malloc(len ? len : 1) : NULL;
+    if (!copy) {
+        free(p);
+        free(r);
+        return;
+    }
+    memcpy(p, path, strlen(path) + 1);
+    memcpy(copy, data, len);
+    *r = (remembered){NULL, p, copy, len, {0}};
+    memcpy(r->hex, out, 65);
+    pthread_mutex_lock(&files_lock);
+    /* another thread may have remembered the same path meanwhile */
+    for (remembered **pp = &files_head; *pp; pp = &(*pp)->next)
+        if (strcmp((*pp)->path, path) == 0) {
+            remembered *old = *pp;
+            *pp = old->next;
+            forget(old);
+            break;
+        }
+    r->next = files_head;
+    files_head = r;
+    files_bytes += len;
+    while (files_bytes > FILES_BYTES) {
+        remembered **pp = &files_head;
+        while ((*pp)->next)
+            pp = &(*pp)->next;
+        remembered *last = *pp;
+        *pp = NULL;
+        forget(last);
+    }
+    pthread_mutex_unlock(&files_lock);
 }

@@ -15,5 +15,9 @@ void cbec__sha256_update(cbec_sha256 *h, const void *data, size_t len);
 void cbec__sha256_hex(cbec_sha256 *h, char out[65]);
 /* One-shot. */
 void cbec__sha256_data_hex(const void *data, size_t len, char out[65]);
+/* One-shot over the bytes of the file at path: the same result, but the
+ * digest is remembered (with a copy of the bytes, for files up to 1 MiB)
+ * and reused while the same path has the same bytes.  Thread-safe. */
+void cbec__sha256_file_hex(const char *path, const void *data, size_t len, char out[65]);
 
 #endif

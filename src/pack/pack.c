@@ -210,7 +210,7 @@ bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *
         return false;
     }
     char hex[65];
-    cbec__sha256_data_hex(*data, *len, hex);
+    cbec__sha256_file_hex(rfull, *data, *len, hex);
     char **files = realloc(c->files, (c->nfiles + 1) * sizeof *files);
     char *rec = malloc(strlen(rel) + 66);
     if (!files || !rec) {

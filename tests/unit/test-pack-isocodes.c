@@ -1,7 +1,8 @@
-/* test-pack-isocodes.c - iso-codes tables: the quick reader and the full
- * JSON reader give the same entries, errors keep their messages, tables and
- * language tables are shared while the files keep their bytes and rebuilt
- * when they change, also from several threads at once. */
+/* test-pack-isocodes.c - what pack loading reads once and shares: iso-codes
+ * tables (the quick reader and the full JSON reader give the same entries,
+ * errors keep their messages), language tables, and the digests of files,
+ * each reused while its files keep their bytes and made anew when they
+ * change, also from several threads at once. */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -244,6 +245,84 @@ START_TEST(test_digest_is_the_sha256_of_the_file)
 }
 END_TEST
 
+START_TEST(test_file_digests_follow_the_bytes)
+{
+    char path[128], want[65], got[65];
+    snprintf(path, sizeof path, "%s/f.csv", dir);
+    const char *a = "code\nAA\n", *b = "code\nBB\n";
+    cbec__sha256_data_hex(a, strlen(a), want);
+    cbec__sha256_file_hex(path, a, strlen(a), got);
+    ck_assert_str_eq(got, want);
+    cbec__sha256_file_hex(path, a, strlen(a), got);
+    ck_assert_str_eq(got, want);
+    cbec__sha256_data_hex(b, strlen(b), want);
+    cbec__sha256_file_hex(path, b, strlen(b), got);
+    ck_assert_str_eq(got, want);
+    cbec__sha256_file_hex(path, "", 0, got);
+    ck_assert_str_eq(got, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* files past the size remembered, and more bytes than are kept in all */
+    size_t big = (3u << 20) + 7;
+    char *data = malloc(big);
+    ck_assert_ptr_nonnull(data);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 12; i++) {
+            size_t len = i % 2 ? big : (1u << 20) - (size_t)i;
+            memset(data, 'a' + i, len);
+            snprintf(path, sizeof path, "%s/f%d", dir, i);
+            cbec__sha256_data_hex(data, len, want);
+            cbec__sha256_file_hex(path, data, len, got);
+            ck_assert_str_eq(got, want);
+        }
+    free(data);
+}
+END_TEST
+
+/* A pack whose code list is read from a file beside it. */
+static const char *digest_of_pack(cbec_pack **p)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/d.pack.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"cbecstd_pack\": 1, \"id\": \"T-DIGEST\", \"version\": \"1.0.0\", \"status\": \"active\","
+          " \"module\": \"data\", \"title\": {\"zh-CN\": \"测试\", \"en\": \"t\"},"
+          " \"codelists\": {\"c\": {\"file\": \"codes.csv\"}},"
+          " \"messages\": {\"m\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/c\", \"codelist\": \"c\"}]}}}", f);
+    fclose(f);
+    cbec_error *e = NULL;
+    int st = cbec_pack_load_file(p, path, NULL, &e);
+    ck_assert_msg(st == CBEC_OK, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
+    return cbec_pack_digest(*p);
+}
+
+START_TEST(test_pack_digests_follow_their_files)
+{
+    cbec_pack *p1, *p2, *p3, *p4;
+    char csv[128];
+    snprintf(csv, sizeof csv, "%s/codes.csv", dir);
+    FILE *f = fopen(csv, "w");
+    fputs("code\nAA\n", f);
+    fclose(f);
+    const char *d1 = digest_of_pack(&p1);
+    const char *d2 = digest_of_pack(&p2);
+    ck_assert_str_eq(d1, d2);
+    f = fopen(csv, "w");
+    fputs("code\nBB\n", f); /* the same size */
+    fclose(f);
+    const char *d3 = digest_of_pack(&p3);
+    ck_assert_str_ne(d1, d3);
+    f = fopen(csv, "w");
+    fputs("code\nAA\n", f);
+    fclose(f);
+    const char *d4 = digest_of_pack(&p4);
+    ck_assert_str_eq(d1, d4);
+    cbec_pack_free(p1);
+    cbec_pack_free(p2);
+    cbec_pack_free(p3);
+    cbec_pack_free(p4);
+}
+END_TEST
+
 /* A minimal set of the five tables a language table reads. */
 static const char *lang_dir(const char *sub, const char *extra_language)
 {
@@ -367,6 +446,8 @@ int main(void)
     tcase_add_test(tc, test_errors_name_the_file);
     tcase_add_test(tc, test_tables_are_shared_while_the_bytes_stay_the_same);
     tcase_add_test(tc, test_digest_is_the_sha256_of_the_file);
+    tcase_add_test(tc, test_file_digests_follow_the_bytes);
+    tcase_add_test(tc, test_pack_digests_follow_their_files);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
     tcase_add_test(tc, test_threads_share_tables_safely);
     suite_add_tcase(s, tc);

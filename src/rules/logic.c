@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define NOINLINE __attribute__((noinline))
+/* failures are rare: kept out of line, so that the hot paths stay short */
+#define COLD __attribute__((cold, noinline))
 
 /* ---- fast paths of the exact decimals ----
  * Amounts in messages are short ("1726.36"): their coefficients fit in 64
@@ -30,37 +32,32 @@ static const uint64_t pow10_u64[20] = {
 #define U64_FITS(c) ((c) <= (cbec_u128)UINT64_MAX)
 
 /* cbec__dec_parse, with plain [-]digits[.digits] of at most 19 digits
- * parsed inline (same coefficient, exponent and sign). */
+ * parsed inline (same coefficient, exponent and sign); anything else is
+ * core/decimal.c's to judge. */
 static cbec_dec_status parse_dec(const char *s, size_t n, unsigned flags, cbec_dec *out)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    bool neg = n && *p == '-';
-    p += neg;
-    const unsigned char *first = p;
-    uint64_t c = 0;
-    /* two digits a step while there are two */
-    while (end - p >= 2 && (unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') < 10) {
-        c = c * 100 + (uint64_t)(p[0] - '0') * 10 + (uint64_t)(p[1] - '0');
-        p += 2;
+    size_t i = 0;
+    bool neg = false;
+    if (n && s[0] == '-') {
+        neg = true;
+        i = 1;
     }
-    if (p < end && (unsigned)(*p - '0') < 10)
-        c = c * 10 + (uint64_t)(*p++ - '0');
-    size_t nd = (size_t)(p - first), nf = 0;
-    if (p < end && *p == '.') {
-        const unsigned char *f = ++p;
-        while (end - p >= 2 && (unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') < 10) {
-            c = c * 100 + (uint64_t)(p[0] - '0') * 10 + (uint64_t)(p[1] - '0');
-            p += 2;
-        }
-        if (p < end && (unsigned)(*p - '0') < 10)
-            c = c * 10 + (uint64_t)(*p++ - '0');
-        nf = (size_t)(p - f);
+    size_t start = i;
+    uint64_t c = 0;
+    for (; i < n && (unsigned char)(s[i] - '0') < 10; i++)
+        c = c * 10 + (uint64_t)(s[i] - '0');
+    size_t nd = i - start, nf = 0;
+    if (nd && i < n && s[i] == '.') {
+        size_t f = ++i;
+        for (; i < n && (unsigned char)(s[i] - '0') < 10; i++)
+            c = c * 10 + (uint64_t)(s[i] - '0');
+        nf = i - f;
         if (!nf)
             return cbec__dec_parse(s, n, flags, out);
     }
-    /* digits on both sides of a point, nothing after them, at most 19 digits
-     * (no 64-bit overflow): anything else is core/decimal.c's to judge */
-    if (p != end || !nd || nd + nf > 19)
+    /* digits on both sides of a point, nothing after them, at most 19
+     * digits (no 64-bit overflow) */
+    if (!nd || i != n || nd + nf > 19)
         return cbec__dec_parse(s, n, flags, out);
     out->coef = c;
     out->exp = -(int32_t)nf;
@@ -265,11 +262,17 @@ typedef struct lpath {
     bool whole;       /* "", null or []: the data itself */
 } lpath;
 
+/* Constant paths of "var" that rules in packs write most, evaluated by
+ * their own short functions: the data itself ("" or null), and $value,
+ * $item, $parent or $root with at most one segment more. */
+enum { VAR_GENERIC, VAR_DATA, VAR_SPECIAL };
+
 typedef struct lnode lnode;
 struct lnode {
     uint8_t op;
     bool dynamic;          /* the single argument's array result gives the arguments */
     bool has_path;         /* OP_VAR, OP_EXISTS, OP_VAL with a constant path */
+    uint8_t var_fast;      /* OP_VAR: VAR_* below, the shape of its constant path */
     uint32_t nargs;
     lnode **args;
     cbec_lval lit;         /* OP_LIT */
@@ -365,6 +368,9 @@ static cbec_node *copy_node(cctx *c, const cbec_node *src, cbec_node *dst, cbec_
     return dst;
 }
 
+static inline void set_num(cbec_lval *v, const cbec_dec *d);
+static inline cbec_dec num_of(const cbec_lval *v);
+
 static bool scalar_lit(cctx *c, const cbec_node *n, cbec_lval *v)
 {
     memset(v, 0, sizeof *v);
@@ -374,12 +380,14 @@ static bool scalar_lit(cctx *c, const cbec_node *n, cbec_lval *v)
         v->kind = CBEC_LV_BOOL;
         v->b = n->text[0] == 't';
         return true;
-    case CBEC_NODE_NUMBER:
-        v->kind = CBEC_LV_NUM;
-        if (parse_dec(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &v->u.num) != CBEC_DEC_OK)
+    case CBEC_NODE_NUMBER: {
+        cbec_dec d;
+        if (parse_dec(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &d) != CBEC_DEC_OK)
             return cfail(c, n, "Range", "number %.*s cannot be held exactly (at most 38 digits)",
                          (int)(n->len > 40 ? 40 : n->len), n->text);
+        set_num(v, &d);
         return true;
+    }
     case CBEC_NODE_STRING:
         v->kind = CBEC_LV_STR;
         v->u.str.len = n->len;
@@ -475,7 +483,8 @@ static bool lit_path(cctx *c, const cbec_lval *v, lpath *p, bool *ok)
         return split_path(c->arena, v->u.str.s, v->u.str.len, p) || coom(c);
     if (v->kind == CBEC_LV_NUM) {
         char buf[128];
-        size_t n = js_number_text(&v->u.num, buf, sizeof buf);
+        cbec_dec d = num_of(v);
+        size_t n = js_number_text(&d, buf, sizeof buf);
         char *s = cbec__arena_strndup(c->arena, buf, n);
         return (s && split_path(c->arena, s, n, p)) || coom(c);
     }
@@ -552,6 +561,12 @@ static lnode *compile_op(cctx *c, const cbec_node *n, unsigned depth)
                 return NULL;
             x->has_path = ok;
         }
+        if (x->has_path && x->path.whole)
+            x->var_fast = VAR_DATA;
+        else if (x->has_path && !x->path.wild && x->path.nsegs <= 1 &&
+                 (x->path.sp == SP_VALUE || x->path.sp == SP_ITEM || x->path.sp == SP_PARENT ||
+                  x->path.sp == SP_ROOT))
+            x->var_fast = VAR_SPECIAL;
         break;
     case OP_MISSING: {
         /* literal keys (the usual case) are split once, here */
@@ -700,8 +715,8 @@ typedef struct ectx {
     lscope inline_scopes[16];   /* the first ones: no allocation for them */
 } ectx;
 
-static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...) CBEC_PRINTF(4, 5);
-static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...)
+static COLD bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...) CBEC_PRINTF(4, 5);
+static COLD bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...)
 {
     va_list ap;
     char raw[sizeof x->e->message];
@@ -715,7 +730,7 @@ static bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ..
     return false;
 }
 
-static bool elimit(ectx *x, const char *what_en, const char *what_zh)
+static COLD bool elimit(ectx *x, const char *what_en, const char *what_zh)
 {
     efail(x, "Limit", what_zh, "%s", what_en);
     x->e->fatal = true;
@@ -774,7 +789,7 @@ static inline bool push_scope(ectx *x, const cbec_lval *v, uint32_t index)
 
 /* ---- values ---- */
 
-static const cbec_lval LV_NULL_V = {CBEC_LV_NULL, false, 0, {{0, 0, false}}, NULL};
+static const cbec_lval LV_NULL_V = {.kind = CBEC_LV_NULL};
 
 /* The fields every value sets; the union holds what its kind says (values
  * are made often: no clearing of the whole struct). */
@@ -783,7 +798,6 @@ static inline void set_head(cbec_lval *v, cbec_lv_kind kind)
     v->kind = (uint8_t)kind;
     v->b = false;
     v->n = 0;
-    v->keys = NULL;
 }
 
 static inline void set_bool(cbec_lval *v, bool b)
@@ -794,8 +808,21 @@ static inline void set_bool(cbec_lval *v, bool b)
 
 static inline void set_num(cbec_lval *v, const cbec_dec *d)
 {
-    set_head(v, CBEC_LV_NUM);
-    v->u.num = *d;
+    v->kind = CBEC_LV_NUM;
+    v->b = d->neg;
+    v->exp = d->exp;
+    v->u.coef.lo = (uint64_t)d->coef;
+    v->u.coef.hi = (uint64_t)(d->coef >> 64);
+}
+
+/* The decimal a NUM value holds. */
+static inline cbec_dec num_of(const cbec_lval *v)
+{
+    cbec_dec d;
+    d.coef = (cbec_u128)v->u.coef.hi << 64 | v->u.coef.lo;
+    d.exp = v->exp;
+    d.neg = v->b;
+    return d;
 }
 
 static inline void set_str(cbec_lval *v, const char *s, size_t len)
@@ -821,7 +848,8 @@ static inline void set_node(cbec_lval *v, const cbec_node *nd)
 /* A document node as a value: scalars become values, containers stay nodes. */
 static bool node_val_any(ectx *x, const cbec_node *nd, cbec_lval *v)
 {
-    set_head(v, CBEC_LV_NULL);
+    set_node(v, NULL);
+    v->kind = CBEC_LV_NULL;
     if (!nd)
         return true;
     switch (nd->kind) {
@@ -894,7 +922,7 @@ bool cbec__logic_truthy(const cbec_lval *v)
     switch (v->kind) {
     case CBEC_LV_NULL: return false;
     case CBEC_LV_BOOL: return v->b;
-    case CBEC_LV_NUM: return !cbec__dec_is_zero(&v->u.num);
+    case CBEC_LV_NUM: return (v->u.coef.lo | v->u.coef.hi) != 0;
     case CBEC_LV_STR: return v->u.str.len != 0;
     case CBEC_LV_ARR: return v->n != 0;
     case CBEC_LV_NODE: return v->u.node->kind == CBEC_NODE_OBJECT || v->u.node->count != 0;
@@ -979,7 +1007,7 @@ static cbec_dec rescale(const cbec_dec *d, long e)
     return r;
 }
 
-static bool range_fail(ectx *x)
+static COLD bool range_fail(ectx *x)
 {
     return efail(x, "Range", "运算结果超出精确小数的范围", "a result is out of the range of exact decimals");
 }
@@ -1207,7 +1235,7 @@ static bool to_num(ectx *x, const cbec_lval *v, cbec_dec *d)
     switch (v->kind) {
     case CBEC_LV_NULL: cbec__dec_from_int(0, d); return true;
     case CBEC_LV_BOOL: cbec__dec_from_int(v->b, d); return true;
-    case CBEC_LV_NUM: *d = v->u.num; return true;
+    case CBEC_LV_NUM: *d = num_of(v); return true;
     case CBEC_LV_STR: {
         const char *s = v->u.str.s;
         size_t n = v->u.str.len;
@@ -1287,7 +1315,8 @@ static bool to_str(ectx *x, const cbec_lval *v, const char **s, size_t *len)
         return true;
     case CBEC_LV_NUM: {
         char buf[128];
-        size_t n = js_number_text(&v->u.num, buf, sizeof buf);
+        cbec_dec d = num_of(v);
+        size_t n = js_number_text(&d, buf, sizeof buf);
         char *p = xalloc(x, n + 1, 1);
         if (!p)
             return false;
@@ -1326,7 +1355,10 @@ static bool strict_eq(const cbec_lval *a, const cbec_lval *b)
     switch (a->kind) {
     case CBEC_LV_NULL: return true;
     case CBEC_LV_BOOL: return a->b == b->b;
-    case CBEC_LV_NUM: return dec_cmp(&a->u.num, &b->u.num) == 0;
+    case CBEC_LV_NUM: {
+        cbec_dec da = num_of(a), db = num_of(b);
+        return dec_cmp(&da, &db) == 0;
+    }
     case CBEC_LV_STR: return bytes_cmp(a->u.str.s, a->u.str.len, b->u.str.s, b->u.str.len) == 0;
     default: return false;
     }
@@ -1378,20 +1410,25 @@ typedef struct collector {
     uint32_t n, cap;
 } collector;
 
-static bool collect(ectx *x, collector *col, const cbec_lval *v)
+static NOINLINE bool grow_collector(ectx *x, collector *col)
 {
-    if (col->n == col->cap) {
-        uint32_t cap = col->cap ? col->cap * 2 : 8;
-        if (cap < col->cap)
-            return elimit(x, "too many values", "取值过多");
-        cbec_lval *items = xalloc(x, cap, sizeof *items);
-        if (!items)
-            return false;
-        if (col->n)
-            memcpy(items, col->items, col->n * sizeof *items);
-        col->items = items;
-        col->cap = cap;
-    }
+    uint32_t cap = col->cap ? col->cap * 2 : 8;
+    if (cap < col->cap)
+        return elimit(x, "too many values", "取值过多");
+    cbec_lval *items = xalloc(x, cap, sizeof *items);
+    if (!items)
+        return false;
+    if (col->n)
+        memcpy(items, col->items, col->n * sizeof *items);
+    col->items = items;
+    col->cap = cap;
+    return true;
+}
+
+static inline bool collect(ectx *x, collector *col, const cbec_lval *v)
+{
+    if (col->n == col->cap && !grow_collector(x, col))
+        return false;
     col->items[col->n++] = *v;
     return cost(x, 1);
 }
@@ -1472,7 +1509,7 @@ static bool step(ectx *x, const cbec_lval *cur, const char *s, size_t len, cbec_
     }
     if (cur->kind == CBEC_LV_PAIRS) {
         for (uint32_t i = cur->n; i-- > 0;)
-            if (cbec__streq(s, len, cur->keys[i])) {
+            if (cbec__streq(s, len, cur->u.keys[i])) {
                 *found = true;
                 *next = cur->u.items[i];
                 return true;
@@ -1488,39 +1525,57 @@ static bool step(ectx *x, const cbec_lval *cur, const char *s, size_t len, cbec_
 }
 
 
+/* A walk over nodes that meets a scalar: it becomes the value (an error if
+ * it is a number that cannot be held); with segments left, nothing is
+ * there, as stepping into a scalar value finds nothing. */
+static NOINLINE bool walk_scalar(ectx *x, const cbec_node *m, bool more, cbec_lval *out, bool *found)
+{
+    if (!node_val(x, m, out))
+        return false;
+    *found = !more;
+    return more ? cost(x, 1) : true;
+}
+
+/* Follow segments without wildcards from container node nd, node to node;
+ * only what is reached becomes a value. */
+static inline bool walk_segs(ectx *x, const cbec_node *nd, const lseg *segs, size_t nsegs, cbec_lval *out,
+                             bool *found)
+{
+    for (size_t i = 0; i < nsegs; i++) {
+        const lseg *g = &segs[i];
+        if (++x->ops > x->max_ops)
+            return cost(x, 0);
+        const cbec_node *m = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
+        if (!m) {
+            *found = false;
+            return true;
+        }
+        if (m->kind == CBEC_NODE_STRING && i + 1 == nsegs) {
+            set_str(out, m->text, m->len);
+            *found = true;
+            return true;
+        }
+        if (m->kind != CBEC_NODE_OBJECT && m->kind != CBEC_NODE_ARRAY)
+            return walk_scalar(x, m, i + 1 < nsegs, out, found);
+        nd = m;
+    }
+    set_node(out, nd);
+    *found = true;
+    return true;
+}
+
 /* Follow a path without wildcards.  Through the containers of a document
  * the walk goes from node to node; only the value reached (or a scalar on
  * the way, where the walk ends) becomes a value. */
 static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nsegs, cbec_lval *out,
                      bool *found)
 {
-    const cbec_node *nd = cur->kind == CBEC_LV_NODE ? cur->u.node : NULL;
-    cbec_lval v;
-    if (!nd)
-        v = *cur;
+    if (cur->kind == CBEC_LV_NODE)
+        return walk_segs(x, cur->u.node, segs, nsegs, out, found);
+    cbec_lval v = *cur;
     for (size_t i = 0; i < nsegs; i++) {
         if (!cost(x, 1))
             return false;
-        if (nd) {
-            const cbec_node *m = NULL;
-            uint32_t idx;
-            if (nd->kind == CBEC_NODE_OBJECT)
-                m = member_of(nd, segs[i].s, segs[i].len);
-            else if (seg_index(segs[i].s, segs[i].len, &idx) && idx < nd->count)
-                m = &nd->children[idx];
-            if (!m) {
-                *found = false;
-                return true;
-            }
-            if (m->kind == CBEC_NODE_OBJECT || m->kind == CBEC_NODE_ARRAY) {
-                nd = m;
-                continue;
-            }
-            nd = NULL;
-            if (!node_val(x, m, &v))
-                return false;
-            continue;
-        }
         cbec_lval next;
         bool f;
         if (!step(x, &v, segs[i].s, segs[i].len, &next, &f))
@@ -1532,11 +1587,7 @@ static bool walk_one(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
         v = next;
     }
     *found = true;
-    if (nd) {
-        set_node(out, nd);
-    } else {
-        *out = v;
-    }
+    *out = v;
     return true;
 }
 
@@ -1574,13 +1625,17 @@ static bool walk_all(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
     bool ok = true;
     for (uint32_t k = 0; ok && k < n; k++) {
         cbec_lval item;
-        if (nd)
-            ok = node_val(x, &nd->children[k], &item);
-        else
+        const cbec_node *child = nd ? &nd->children[k] : NULL;
+        bool container = child && (child->kind == CBEC_NODE_OBJECT || child->kind == CBEC_NODE_ARRAY);
+        if (child && !container)
+            ok = node_val(x, child, &item);
+        else if (!child)
             item = v.u.items[k];
         if (!ok)
             break;
         if (segs[w].tail_wild) {
+            if (container)
+                set_node(&item, child);
             ok = walk_all(x, &item, rest, nrest, col);
             continue;
         }
@@ -1591,7 +1646,7 @@ static bool walk_all(ectx *x, const cbec_lval *cur, const lseg *segs, size_t nse
             break;
         }
         cbec_lval got;
-        ok = walk_one(x, &item, rest, nrest, &got, &found);
+        ok = container ? walk_segs(x, child, rest, nrest, &got, &found) : walk_one(x, &item, rest, nrest, &got, &found);
         x->depth--;
         if (ok && found)
             ok = collect(x, col, &got);
@@ -1650,17 +1705,6 @@ static bool special_val(ectx *x, special sp, cbec_lval *v, bool *found)
     }
 }
 
-/* A walk over nodes that meets a scalar: it becomes the value (an error if
- * it is a number that cannot be held); with segments left, nothing is
- * there, as stepping into a scalar value finds nothing. */
-static NOINLINE bool walk_scalar(ectx *x, const cbec_node *m, bool more, cbec_lval *out, bool *found)
-{
-    if (!node_val(x, m, out))
-        return false;
-    *found = !more;
-    return more ? cost(x, 1) : true;
-}
-
 /* Follow a path without wildcards from a document node (NULL: null),
  * node to node; only what is reached becomes a value.  The same steps,
  * costs and errors as special_val and walk_one over the node's value. */
@@ -1669,27 +1713,7 @@ static inline bool walk_nodes(ectx *x, const cbec_node *nd, const lpath *p, cbec
     size_t nsegs = p->whole ? 0 : p->nsegs;
     if (!nd || (nd->kind != CBEC_NODE_OBJECT && nd->kind != CBEC_NODE_ARRAY))
         return walk_scalar(x, nd, nsegs != 0, out, found);
-    for (size_t i = 0; i < nsegs; i++) {
-        const lseg *g = &p->segs[i];
-        if (++x->ops > x->max_ops)
-            return cost(x, 0);
-        const cbec_node *m = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
-        if (!m) {
-            *found = false;
-            return true;
-        }
-        if (m->kind == CBEC_NODE_STRING && i + 1 == nsegs) {
-            set_str(out, m->text, m->len);
-            *found = true;
-            return true;
-        }
-        if (m->kind != CBEC_NODE_OBJECT && m->kind != CBEC_NODE_ARRAY)
-            return walk_scalar(x, m, i + 1 < nsegs, out, found);
-        nd = m;
-    }
-    set_node(out, nd);
-    *found = true;
-    return true;
+    return walk_segs(x, nd, p->segs, nsegs, out, found);
 }
 
 static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found)
@@ -1825,7 +1849,7 @@ static bool eval_args(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval 
     return true;
 }
 
-static bool bad_args(ectx *x, const lnode *n, const char *what)
+static COLD bool bad_args(ectx *x, const lnode *n, const char *what)
 {
     return efail(x, "Invalid Arguments", "参数无效", "\"%s\": %s", n->opname, what);
 }
@@ -1853,7 +1877,19 @@ static NOINLINE bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cb
         bool ok = true;
         switch (n->op) {
         case OP_ADD: ok = dec_add(x, &acc, &d, &acc); break;
-        case OP_MUL: ok = dec_mul(x, &acc, &d, &acc); break;
+        case OP_MUL:
+            if (i == 0) {
+                /* 1 * d: d itself, a zero made positive and of scale >= 0 */
+                acc = d;
+                if (!acc.coef) {
+                    acc.neg = false;
+                    if (acc.exp > 0)
+                        acc.exp = 0;
+                }
+            } else {
+                ok = dec_mul(x, &acc, &d, &acc);
+            }
+            break;
         case OP_SUB:
             if (i == 0 && count == 1) {
                 acc = d;
@@ -1963,9 +1999,24 @@ static NOINLINE bool op_compare(ectx *x, const lnode *n, const cbec_lval *data, 
 static const char *const index_keys[] = {"index"};
 
 /* The scopes of one iteration: {"index": i}, then the item itself. */
-static bool enter_item(ectx *x, uint32_t i, const cbec_lval *item)
+static inline bool enter_item(ectx *x, uint32_t i, const cbec_lval *item)
 {
-    return push_scope(x, NULL, i) && push_scope(x, item, 0);
+    if (x->nscopes + 2 > x->capscopes) {
+        /* grown as one push after the other would */
+        if (x->nscopes == x->capscopes && !grow_scopes(x))
+            return false;
+        x->scopes[x->nscopes].v = NULL;
+        x->scopes[x->nscopes].index = i;
+        x->nscopes++;
+        return push_scope(x, item, 0);
+    }
+    lscope *sc = &x->scopes[x->nscopes];
+    sc[0].v = NULL;
+    sc[0].index = i;
+    sc[1].v = item;
+    sc[1].index = 0;
+    x->nscopes += 2;
+    return true;
 }
 
 /* The data of scope s as a value: an iteration's {"index": i} is built here. */
@@ -1985,7 +2036,7 @@ static bool scope_val(ectx *x, const lscope *s, cbec_lval *out)
     out->kind = CBEC_LV_PAIRS;
     out->n = 1;
     out->u.items = num;
-    out->keys = index_keys;
+    out->u.keys = index_keys;
     return true;
 }
 
@@ -2012,13 +2063,19 @@ static NOINLINE bool op_iterate(ectx *x, const lnode *n, const cbec_lval *data, 
     }
     for (uint32_t i = 0; i < len; i++) {
         cbec_lval item, r;
-        if (!cost(x, 1) || !arr_get(x, &arr, i, &item) || !enter_item(x, i, &item))
+        if (!cost(x, 1))
+            return false;
+        if (arr.kind == CBEC_LV_ARR)
+            item = arr.u.items[i];
+        else if (!node_val(x, &arr.u.node->children[i], &item))
+            return false;
+        if (!enter_item(x, i, &item))
             return false;
         bool ok = ev(x, n->args[1], &item, &r);
         x->nscopes -= 2;
         if (!ok)
             return false;
-        bool t = cbec__logic_truthy(&r);
+        bool t = r.kind == CBEC_LV_BOOL ? r.b : cbec__logic_truthy(&r);
         switch (n->op) {
         case OP_MAP: res[nres++] = r; break;
         case OP_FILTER: if (t) res[nres++] = item; break;
@@ -2061,7 +2118,7 @@ static NOINLINE bool op_reduce(ectx *x, const lnode *n, const cbec_lval *data, c
         scope.kind = CBEC_LV_PAIRS;
         scope.n = 2;
         scope.u.items = pair;
-        scope.keys = reduce_keys;
+        scope.u.keys = reduce_keys;
         if (!enter_item(x, i, &scope))
             return false;
         bool ok = ev(x, n->args[1], &scope, &acc);
@@ -2300,7 +2357,7 @@ static NOINLINE bool op_in(ectx *x, const lnode *n, const cbec_lval *data, cbec_
     if (!cost(x, m))
         return false;
     for (uint32_t i = 0; i < m && !hit; i++) {
-        cbec_lval it;
+        cbec_lval it = LV_NULL_V;
         if (!arr_get(x, &b, i, &it))
             return false;
         hit = strict_eq(&a, &it);
@@ -2587,7 +2644,7 @@ static NOINLINE bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec
         sc->kind = CBEC_LV_PAIRS;
         sc->n = 1;
         sc->u.items = item;
-        sc->keys = error_keys;
+        sc->u.keys = error_keys;
         scope = sc;
     }
     return false;
@@ -2637,6 +2694,45 @@ done:
     return true;
 }
 
+/* VAR_SPECIAL: the same steps, costs and results as op_var_const, in
+ * fewer instructions. */
+static NOINLINE bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const cbec_logic_env *env = x->env;
+    const lpath *p = &n->path;
+    const cbec_node *nd;
+    switch (p->sp) {
+    case SP_VALUE: nd = env->value; break;
+    case SP_ITEM: nd = env->nbound ? env->bound[env->nbound - 1] : NULL; break;
+    case SP_PARENT: nd = env->value ? env->value->parent : NULL; break;
+    default:
+        nd = env->root;
+        if (!nd) {
+            /* the root is null: found, with no members */
+            if (p->nsegs)
+                return op_var_const(x, n, data, out);
+            *out = LV_NULL_V;
+            return true;
+        }
+        break;
+    }
+    if (nd && p->nsegs) {
+        if (nd->kind != CBEC_NODE_OBJECT && nd->kind != CBEC_NODE_ARRAY)
+            return op_var_const(x, n, data, out);
+        if (++x->ops > x->max_ops)
+            return cost(x, 0);
+        const lseg *g = p->segs;
+        nd = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
+    }
+    if (!nd) {
+        if (n->nargs > 1)
+            return ev(x, n->args[1], data, out);
+        *out = LV_NULL_V;
+        return true;
+    }
+    return node_val(x, nd, out);
+}
+
 static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 
 /* Evaluate one operation: its cost, its depth, then the operation.  Kept
@@ -2653,6 +2749,11 @@ static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
     bool ok;
     if (n->op == OP_LIT) {
         *out = n->lit;
+        ok = true;
+    } else if (n->op == OP_VAR && n->var_fast == VAR_SPECIAL) {
+        ok = var_special(x, n, data, out);
+    } else if (n->op == OP_VAR && n->var_fast == VAR_DATA) {
+        *out = *data;
         ok = true;
     } else if (n->op == OP_VAR && n->has_path) {
         ok = op_var_const(x, n, data, out);
@@ -2774,15 +2875,36 @@ static NOINLINE bool op_in_codelist(ectx *x, const lnode *n, const cbec_lval *da
     return true;
 }
 
+/* Would cbec__dec_parse(s, n, 0) accept the text: -digits[.digits], at
+ * most 38 digits?  Up to 38 bytes the form alone decides. */
+static bool plain_decimal(const char *s, size_t n)
+{
+    if (n > CBEC_DEC_MAX_DIGITS) {
+        cbec_dec d;
+        return parse_dec(s, n, 0, &d) == CBEC_DEC_OK;
+    }
+    size_t i = n && s[0] == '-', start = i;
+    while (i < n && cbec__is_digit(s[i]))
+        i++;
+    if (i == start)
+        return false;
+    if (i < n && s[i] == '.') {
+        size_t f = ++i;
+        while (i < n && cbec__is_digit(s[i]))
+            i++;
+        if (i == f)
+            return false;
+    }
+    return i == n;
+}
+
 /* A number, or a string in plain decimal notation: what "decimal" accepts. */
 static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     cbec_lval v;
-    cbec_dec d;
     if (!ev(x, n->args[0], data, &v))
         return false;
-    set_bool(out, v.kind == CBEC_LV_NUM ||
-                      (v.kind == CBEC_LV_STR && parse_dec(v.u.str.s, v.u.str.len, 0, &d) == CBEC_DEC_OK));
+    set_bool(out, v.kind == CBEC_LV_NUM || (v.kind == CBEC_LV_STR && plain_decimal(v.u.str.s, v.u.str.len)));
     return true;
 }
 
@@ -2936,7 +3058,8 @@ void cbec__logic_to_json(const cbec_lval *v, cbec_buf *b)
     case CBEC_LV_BOOL: cbec__buf_adds(b, v->b ? "true" : "false"); return;
     case CBEC_LV_NUM: {
         char num[CBEC_DEC_STRLEN];
-        size_t n = cbec__dec_format(&v->u.num, num);
+        cbec_dec d = num_of(v);
+        size_t n = cbec__dec_format(&d, num);
         cbec__buf_add(b, num, n);
         return;
     }
@@ -2960,7 +3083,7 @@ void cbec__logic_to_json(const cbec_lval *v, cbec_buf *b)
             if (i)
                 cbec__buf_addc(b, ',');
             cbec__buf_addc(b, '"');
-            cbec__buf_add_json_escaped(b, v->keys[i], strlen(v->keys[i]));
+            cbec__buf_add_json_escaped(b, v->u.keys[i], strlen(v->u.keys[i]));
             cbec__buf_add(b, "\":", 2);
             cbec__logic_to_json(&v->u.items[i], b);
         }
@@ -3037,10 +3160,10 @@ bool cbec__logic_equals_node(const cbec_lval *v, const cbec_node *n)
     case CBEC_LV_NULL: return n->kind == CBEC_NODE_NULL;
     case CBEC_LV_BOOL: return n->kind == CBEC_NODE_BOOL && (n->len == 4) == v->b;
     case CBEC_LV_NUM: {
-        cbec_dec d;
+        cbec_dec d, mine = num_of(v);
         return n->kind == CBEC_NODE_NUMBER &&
                cbec__dec_parse(n->text, n->len, CBEC_DEC_ALLOW_EXPONENT, &d) == CBEC_DEC_OK &&
-               cbec__dec_cmp(&d, &v->u.num) == 0;
+               cbec__dec_cmp(&d, &mine) == 0;
     }
     case CBEC_LV_STR:
         return n->kind == CBEC_NODE_STRING && n->len == v->u.str.len && memcmp(n->text, v->u.str.s, n->len) == 0;
@@ -3055,7 +3178,7 @@ bool cbec__logic_equals_node(const cbec_lval *v, const cbec_node *n)
         if (n->kind != CBEC_NODE_OBJECT || n->count != v->n)
             return false;
         for (uint32_t i = 0; i < v->n; i++) {
-            const cbec_node *m = cbec__node_member(n, v->keys[i], strlen(v->keys[i]));
+            const cbec_node *m = cbec__node_member(n, v->u.keys[i], strlen(v->u.keys[i]));
             if (!m || !cbec__logic_equals_node(&v->u.items[i], m))
                 return false;
         }
@@ -3068,35 +3191,36 @@ bool cbec__logic_equals_node(const cbec_lval *v, const cbec_node *n)
 /* ---- ISO 4217 minor units ---- */
 
 /* ISO 4217 (list one, 2024 edition): codes whose minor unit is not 2.
- * Every other well-formed code is taken to have 2 fraction digits. */
+ * Every other well-formed code is taken to have 2 fraction digits.  The
+ * letters are packed into one number (in code order, for a binary search). */
+#define C3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 static const struct {
-    char code[4];
+    uint32_t code;
     int8_t units;   /* -1: no minor unit ("N.A." in the standard) */
 } minor_exceptions[] = {
-    {"BHD", 3}, {"BIF", 0}, {"CLF", 4}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"IQD", 3},
-    {"ISK", 0}, {"JOD", 3}, {"JPY", 0}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3}, {"LYD", 3},
-    {"OMR", 3}, {"PYG", 0}, {"RWF", 0}, {"TND", 3}, {"UGX", 0}, {"UYI", 0}, {"UYW", 4},
-    {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XAG", -1}, {"XAU", -1}, {"XBA", -1}, {"XBB", -1},
-    {"XBC", -1}, {"XBD", -1}, {"XDR", -1}, {"XOF", 0}, {"XPD", -1}, {"XPF", 0}, {"XPT", -1},
-    {"XSU", -1}, {"XTS", -1}, {"XUA", -1}, {"XXX", -1},
+    {C3('B', 'H', 'D'), 3}, {C3('B', 'I', 'F'), 0}, {C3('C', 'L', 'F'), 4}, {C3('C', 'L', 'P'), 0},
+    {C3('D', 'J', 'F'), 0}, {C3('G', 'N', 'F'), 0}, {C3('I', 'Q', 'D'), 3}, {C3('I', 'S', 'K'), 0},
+    {C3('J', 'O', 'D'), 3}, {C3('J', 'P', 'Y'), 0}, {C3('K', 'M', 'F'), 0}, {C3('K', 'R', 'W'), 0},
+    {C3('K', 'W', 'D'), 3}, {C3('L', 'Y', 'D'), 3}, {C3('O', 'M', 'R'), 3}, {C3('P', 'Y', 'G'), 0},
+    {C3('R', 'W', 'F'), 0}, {C3('T', 'N', 'D'), 3}, {C3('U', 'G', 'X'), 0}, {C3('U', 'Y', 'I'), 0},
+    {C3('U', 'Y', 'W'), 4}, {C3('V', 'N', 'D'), 0}, {C3('V', 'U', 'V'), 0}, {C3('X', 'A', 'F'), 0},
+    {C3('X', 'A', 'G'), -1}, {C3('X', 'A', 'U'), -1}, {C3('X', 'B', 'A'), -1}, {C3('X', 'B', 'B'), -1},
+    {C3('X', 'B', 'C'), -1}, {C3('X', 'B', 'D'), -1}, {C3('X', 'D', 'R'), -1}, {C3('X', 'O', 'F'), 0},
+    {C3('X', 'P', 'D'), -1}, {C3('X', 'P', 'F'), 0}, {C3('X', 'P', 'T'), -1}, {C3('X', 'S', 'U'), -1},
+    {C3('X', 'T', 'S'), -1}, {C3('X', 'U', 'A'), -1}, {C3('X', 'X', 'X'), -1},
 };
 
 int cbec__currency_minor_units(const char *code, size_t len)
 {
     if (len != 3 || !cbec__is_upper(code[0]) || !cbec__is_upper(code[1]) || !cbec__is_upper(code[2]))
         return -1;
-    /* the table is in code order: a binary search on the letters as one number */
-    uint32_t want = (uint32_t)(unsigned char)code[0] << 16 | (uint32_t)(unsigned char)code[1] << 8 |
-                    (unsigned char)code[2];
+    uint32_t want = C3((unsigned char)code[0], (unsigned char)code[1], (unsigned char)code[2]);
     size_t lo = 0, hi = CBEC_ARRAY_LEN(minor_exceptions);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const char *m = minor_exceptions[mid].code;
-        uint32_t have = (uint32_t)(unsigned char)m[0] << 16 | (uint32_t)(unsigned char)m[1] << 8 |
-                        (unsigned char)m[2];
-        if (have == want)
+        if (minor_exceptions[mid].code == want)
             return minor_exceptions[mid].units;
-        if (have < want)
+        if (minor_exceptions[mid].code < want)
             lo = mid + 1;
         else
             hi = mid;

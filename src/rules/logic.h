@@ -32,20 +32,28 @@ typedef enum cbec_lv_kind {
 } cbec_lv_kind;
 
 typedef struct cbec_lval cbec_lval;
+/* 24 bytes: values are copied at every step of an evaluation. */
 struct cbec_lval {
     uint8_t kind;        /* cbec_lv_kind */
-    bool b;              /* BOOL */
-    uint32_t n;          /* ARR, PAIRS: number of items */
+    bool b;              /* BOOL: the value; NUM: negative */
     union {
-        cbec_dec num;
+        uint32_t n;      /* ARR, PAIRS: number of items */
+        int32_t exp;     /* NUM: value = (b ? -1 : 1) * coef * 10^exp */
+    };
+    union {
+        struct {
+            uint64_t lo, hi;
+        } coef;                       /* NUM: the 128-bit coefficient */
         struct {
             const char *s;
             size_t len;
         } str;
-        const cbec_lval *items;   /* ARR; PAIRS: n values */
-        const cbec_node *node;    /* NODE */
+        struct {
+            const cbec_lval *items;   /* ARR; PAIRS: n values */
+            const char *const *keys;  /* PAIRS: n member names */
+        };
+        const cbec_node *node;        /* NODE */
     } u;
-    const char *const *keys;      /* PAIRS: n member names */
 };
 
 /* ---- limits and errors ---- */

@@ -16,6 +16,11 @@ typedef struct logic_state {
     cbec_lexpr *test;
     cbec_lexpr *expected;   /* what the value should have been, for {expected}; may be NULL */
     cbec_logic_limits limits;
+    /* the wildcards of the rule's path, outermost first: how many parents
+     * up from the rule's node each one's node is (worked out once here,
+     * for the path the rule was compiled with) */
+    size_t nwild;
+    size_t *up;
 } logic_state;
 
 static void logic_free(void *st)
@@ -25,7 +30,31 @@ static void logic_free(void *st)
         return;
     cbec__logic_free(s->test);
     cbec__logic_free(s->expected);
+    free(s->up);
     free(s);
+}
+
+static logic_state *state_new(cbec_compiler *c, const cbec_rule *r)
+{
+    logic_state *s = cbec__calloc(1, sizeof *s);
+    if (!s)
+        return cbec__compile_oom(c), NULL;
+    s->limits.max_ops = CBEC_LOGIC_DEFAULT_OPS;
+    s->limits.max_depth = CBEC_LOGIC_DEFAULT_DEPTH;
+    s->limits.max_bytes = CBEC_LOGIC_DEFAULT_BYTES;
+    for (size_t i = 0; i < r->nsegs; i++)
+        s->nwild += r->segs[i].wildcard;
+    if (s->nwild) {
+        if (!(s->up = cbec__calloc(s->nwild, sizeof *s->up))) {
+            free(s);
+            return cbec__compile_oom(c), NULL;
+        }
+        /* the node at depth i+1 matched segment i: nsegs - 1 - i parents up */
+        for (size_t i = 0, k = 0; i < r->nsegs; i++)
+            if (r->segs[i].wildcard)
+                s->up[k++] = r->nsegs - 1 - i;
+    }
+    return s;
 }
 
 static bool compile_expr(cbec_compiler *c, const cbec_node *n, cbec_lexpr **out)
@@ -42,14 +71,10 @@ static bool compile_expr(cbec_compiler *c, const cbec_node *n, cbec_lexpr **out)
 /* "logic": EXPR, or {"assert": EXPR, "expected": EXPR, "maxOperations": N}. */
 static bool logic_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, void **out)
 {
-    (void)r;
-    logic_state *s = cbec__calloc(1, sizeof *s);
+    logic_state *s = state_new(c, r);
     if (!s)
-        return cbec__compile_oom(c);
+        return false;
     *out = s;
-    s->limits.max_ops = CBEC_LOGIC_DEFAULT_OPS;
-    s->limits.max_depth = CBEC_LOGIC_DEFAULT_DEPTH;
-    s->limits.max_bytes = CBEC_LOGIC_DEFAULT_BYTES;
     const cbec_node *test = cbec__node_member(n, "assert", 6);
     if (n->kind != CBEC_NODE_OBJECT || !test)
         return compile_expr(c, n, &s->test);
@@ -76,29 +101,21 @@ static bool logic_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, vo
 }
 
 /* The nodes the wildcards of the rule's path matched on the way to node,
- * outermost first: the node at depth i+1 matched segment i, the node's
- * (nsegs - 1 - i)-th ancestor.  bound has room for every wildcard. */
-static size_t bind_wildcards(const cbec_rule *r, const cbec_node *node, const cbec_node **bound)
+ * outermost first.  A node shallower than the path has no ancestors for
+ * the outermost wildcards: those are left out. */
+static size_t bind_wildcards(const logic_state *s, const cbec_node *node, const cbec_node **bound)
 {
-    size_t w = 0;
-    for (size_t i = 0; i < r->nsegs; i++)
-        w += r->segs[i].wildcard;
-    if (!w)
-        return 0;
-    /* filled from the innermost; a node shallower than the path has no
-     * ancestors for the outermost segments: those are left out */
-    size_t k = w, missing = 0;
+    size_t k = s->nwild, at = 0, missing = 0;
     const cbec_node *n = node;
-    for (size_t i = r->nsegs; i-- > 0;) {
-        if (r->segs[i].wildcard) {
-            bound[--k] = n;
-            missing += n == NULL;
-        }
-        n = n ? n->parent : NULL;
+    while (k-- > 0) {
+        for (; at < s->up[k]; at++)
+            n = n ? n->parent : NULL;
+        bound[k] = n;
+        missing += n == NULL;
     }
     if (missing)
-        memmove(bound, bound + missing, (w - missing) * sizeof *bound);
-    return w - missing;
+        memmove(bound, bound + missing, (s->nwild - missing) * sizeof *bound);
+    return s->nwild - missing;
 }
 
 /* An evaluation that failed is its own finding: the rule was not decided,
@@ -118,33 +135,44 @@ typedef enum { EVAL_TRUE, EVAL_FALSE, EVAL_ERROR } eval_outcome;
 
 #define SEGS_ON_STACK 16
 
-/* bound_buf holds SEGS_ON_STACK + 1 nodes; env->bound may point into it,
- * so it must live as long as env is used. */
-static eval_outcome evaluate(const cbec_lexpr *x, const cbec_logic_limits *lim, cbec_vctx *v,
-                             const cbec_rule *r, const cbec_node *node, cbec_logic_env *env,
-                             const cbec_node **bound_buf, cbec_lval *res, cbec_logic_error *e)
+/* bound_buf holds SEGS_ON_STACK nodes; env->bound may point into it, so
+ * it must live as long as env is used. */
+static inline eval_outcome evaluate(const logic_state *s, const cbec_lexpr *x, cbec_vctx *v,
+                                    const cbec_node *node, cbec_logic_env *env, const cbec_node **bound_buf,
+                                    cbec_lval *res, cbec_logic_error *e)
 {
     cbec_arena *arena = cbec__vctx_scratch(v);
     const cbec_doc *doc = cbec__vctx_doc(v);
-    /* paths are short: their nodes fit on the stack */
-    const cbec_node **bound = r->nsegs <= SEGS_ON_STACK ? bound_buf
-                              : cbec__arena_calloc(arena, r->nsegs + 1, sizeof *bound);
     env->root = doc ? doc->root : NULL;
     env->value = node;
     env->arena = arena;
-    env->limits = *lim;
-    env->bound = bound;
+    env->limits = s->limits;
+    env->bound = bound_buf;
     env->nbound = 0;
-    if (!bound) {
-        memset(e, 0, sizeof *e);
-        snprintf(e->type, sizeof e->type, "Memory");
-        snprintf(e->message, sizeof e->message, "out of memory");
-        return EVAL_ERROR;
+    if (s->nwild) {
+        /* paths have few wildcards: their nodes fit on the stack */
+        const cbec_node **bound = s->nwild <= SEGS_ON_STACK ? bound_buf
+                                  : cbec__arena_calloc(arena, s->nwild, sizeof *bound);
+        if (!bound) {
+            memset(e, 0, sizeof *e);
+            snprintf(e->type, sizeof e->type, "Memory");
+            snprintf(e->message, sizeof e->message, "out of memory");
+            return EVAL_ERROR;
+        }
+        env->bound = bound;
+        env->nbound = bind_wildcards(s, node, bound);
     }
-    env->nbound = bind_wildcards(r, node, bound);
     if (!cbec__logic_eval(x, env, res, e))
         return EVAL_ERROR;
     return cbec__logic_truthy(res) ? EVAL_TRUE : EVAL_FALSE;
+}
+
+/* Values live in the scratch arena: emptied after each rule (when used). */
+static inline void scratch_reset(cbec_vctx *v)
+{
+    cbec_arena *a = cbec__vctx_scratch(v);
+    if (a->head)
+        cbec__arena_reset(a);
 }
 
 static bool logic_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *node)
@@ -153,8 +181,8 @@ static bool logic_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
     cbec_logic_env env;
     cbec_lval res;
     cbec_logic_error e;
-    const cbec_node *bound[SEGS_ON_STACK + 1];
-    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, bound, &res, &e);
+    const cbec_node *bound[SEGS_ON_STACK];
+    eval_outcome o = evaluate(s, s->test, v, node, &env, bound, &res, &e);
     if (o == EVAL_ERROR) {
         eval_error(v, r, &cbec__kind_logic, node, &e);
     } else if (o == EVAL_FALSE) {
@@ -166,7 +194,7 @@ static bool logic_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
         cbec__finding(v, r, &cbec__kind_logic, node, &a);
         cbec__buf_free(&exp);
     }
-    cbec__arena_reset(cbec__vctx_scratch(v));
+    scratch_reset(v);
     return true;
 }
 
@@ -181,14 +209,10 @@ const cbec_check_kind cbec__kind_logic = {
 
 static bool when_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, void **out)
 {
-    (void)r;
-    logic_state *s = cbec__calloc(1, sizeof *s);
+    logic_state *s = state_new(c, r);
     if (!s)
-        return cbec__compile_oom(c);
+        return false;
     *out = s;
-    s->limits.max_ops = CBEC_LOGIC_DEFAULT_OPS;
-    s->limits.max_depth = CBEC_LOGIC_DEFAULT_DEPTH;
-    s->limits.max_bytes = CBEC_LOGIC_DEFAULT_BYTES;
     return compile_expr(c, n, &s->test);
 }
 
@@ -198,11 +222,11 @@ static bool when_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     cbec_logic_env env;
     cbec_lval res;
     cbec_logic_error e;
-    const cbec_node *bound[SEGS_ON_STACK + 1];
-    eval_outcome o = evaluate(s->test, &s->limits, v, r, node, &env, bound, &res, &e);
+    const cbec_node *bound[SEGS_ON_STACK];
+    eval_outcome o = evaluate(s, s->test, v, node, &env, bound, &res, &e);
     if (o == EVAL_ERROR)
         eval_error(v, r, &cbec__kind_when, node, &e);
-    cbec__arena_reset(cbec__vctx_scratch(v));
+    scratch_reset(v);
     return o == EVAL_TRUE;
 }
 

@@ -268,11 +268,16 @@ typedef struct lpath {
 enum { VAR_GENERIC, VAR_DATA, VAR_SPECIAL };
 
 typedef struct lnode lnode;
+typedef struct ectx ectx;
+typedef bool (*ev_fn)(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+
 struct lnode {
     uint8_t op;
     bool dynamic;          /* the single argument's array result gives the arguments */
     bool has_path;         /* OP_VAR, OP_EXISTS, OP_VAL with a constant path */
     uint8_t var_fast;      /* OP_VAR: VAR_* below, the shape of its constant path */
+    uint32_t depth;        /* nesting at run time: 1 for the root, +1 for each argument */
+    ev_fn fn;              /* what evaluates it (chosen once the tree is compiled) */
     uint32_t nargs;
     lnode **args;
     cbec_lval lit;         /* OP_LIT */
@@ -658,6 +663,28 @@ static lnode *compile_node(cctx *c, const cbec_node *n, unsigned depth)
     return scalar_lit(c, n, &x->lit) ? x : NULL;
 }
 
+static bool ev_lit(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool ev_data(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static ev_fn op_fn(uint8_t op);
+
+/* Each node's depth and evaluating function.  The depth of every node is
+ * its nesting, because evaluation only ever goes from a node to its
+ * arguments: the depth limit can be checked against it directly. */
+static void finish(lnode *n, uint32_t depth)
+{
+    n->depth = depth;
+    n->fn = n->op == OP_LIT ? ev_lit
+            : n->op != OP_VAR ? op_fn(n->op)
+            : n->var_fast == VAR_SPECIAL ? var_special
+            : n->var_fast == VAR_DATA ? ev_data
+            : n->has_path ? op_var_const : ev_op;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        finish(n->args[i], depth + 1);
+}
+
 bool cbec__logic_compile(const cbec_node *rule, const struct cbec_pack *pack, unsigned max_depth,
                          cbec_lexpr **out, cbec_logic_cerror *e, bool *oom)
 {
@@ -680,6 +707,7 @@ bool cbec__logic_compile(const cbec_node *rule, const struct cbec_pack *pack, un
         cbec__logic_free(x);
         return false;
     }
+    finish(x->root, 1);
     *out = x;
     return true;
 }
@@ -1716,7 +1744,9 @@ static inline bool walk_nodes(ectx *x, const cbec_node *nd, const lpath *p, cbec
     return walk_segs(x, nd, p->segs, nsegs, out, found);
 }
 
-static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found)
+/* depth: the nesting of the operation that resolves the path ("*"
+ * segments go deeper from there). */
+static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found, uint32_t depth)
 {
     if (!p->wild) {
         /* the usual paths start at a document node: walk the nodes */
@@ -1766,6 +1796,7 @@ static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *o
     if (!p->wild)
         return walk_one(x, &start, p->segs, p->nsegs, out, found);
     collector col = {NULL, 0, 0};
+    x->depth = depth;
     if (!walk_all(x, &start, p->segs, p->nsegs, &col))
         return false;
     set_arr(out, col.items, col.n);
@@ -2166,7 +2197,7 @@ static NOINLINE bool op_missing(ectx *x, const lnode *n, const cbec_lval *data, 
         } else if (!value_path(x, &keys[i], &p, &ok)) {
             return false;
         }
-        if (ok && !resolve(x, &p, data, &got, &found))
+        if (ok && !resolve(x, &p, data, &got, &found, n->depth))
             return false;
         if (found && p.wild)
             found = arr_len(&got) != 0;
@@ -2198,7 +2229,7 @@ static NOINLINE bool op_missing_some(ectx *x, const lnode *n, const cbec_lval *d
         bool ok, found = false;
         if (!arr_get(x, &keys, i, &key) || !value_path(x, &key, &p, &ok))
             return false;
-        if (ok && !resolve(x, &p, data, &got, &found))
+        if (ok && !resolve(x, &p, data, &got, &found, n->depth))
             return false;
         bool absent = !found || got.kind == CBEC_LV_NULL || (got.kind == CBEC_LV_STR && got.u.str.len == 0);
         if (absent) {
@@ -2667,7 +2698,7 @@ static NOINLINE bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data
             return true;
         }
         if (data->kind != CBEC_LV_NODE) {
-            ok = resolve(x, p, data, out, &found);
+            ok = resolve(x, p, data, out, &found, n->depth);
             goto done;
         }
         ok = walk_nodes(x, data->u.node, p, out, &found);
@@ -2679,7 +2710,7 @@ static NOINLINE bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data
         ok = walk_nodes(x, env->root, p, out, &found);
         goto done;
     default:
-        ok = resolve(x, p, data, out, &found);
+        ok = resolve(x, p, data, out, &found, n->depth);
         goto done;
     }
     ok = !nd || walk_nodes(x, nd, p, out, &found);
@@ -2694,9 +2725,28 @@ done:
     return true;
 }
 
-/* VAR_SPECIAL: the same steps, costs and results as op_var_const, in
- * fewer instructions. */
-static NOINLINE bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+/* A "var" that found nothing: its default, else null. */
+static NOINLINE bool var_default(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    if (n->nargs > 1)
+        return ev(x, n->args[1], data, out);
+    *out = LV_NULL_V;
+    return true;
+}
+
+/* What node nd becomes as the value of a "var". */
+static NOINLINE bool var_node(ectx *x, const cbec_node *nd, cbec_lval *out)
+{
+    return node_val(x, nd, out);
+}
+
+typedef enum { VL_NODE, VL_NOTHING, VL_NULL, VL_GENERIC, VL_FAIL } var_look;
+
+/* The node a VAR_SPECIAL path names, with the costs op_var_const would
+ * charge: VL_NODE (*nd), VL_NOTHING (not found: the default applies),
+ * VL_NULL (the null root itself), VL_GENERIC (nothing charged: let
+ * op_var_const do it), VL_FAIL (the operation limit). */
+static inline var_look var_lookup(ectx *x, const lnode *n, const cbec_node **nd_out)
 {
     const cbec_logic_env *env = x->env;
     const lpath *p = &n->path;
@@ -2707,30 +2757,50 @@ static NOINLINE bool var_special(ectx *x, const lnode *n, const cbec_lval *data,
     case SP_PARENT: nd = env->value ? env->value->parent : NULL; break;
     default:
         nd = env->root;
-        if (!nd) {
-            /* the root is null: found, with no members */
-            if (p->nsegs)
-                return op_var_const(x, n, data, out);
-            *out = LV_NULL_V;
-            return true;
-        }
+        if (!nd)
+            return p->nsegs ? VL_GENERIC : VL_NULL;
         break;
     }
-    if (nd && p->nsegs) {
-        if (nd->kind != CBEC_NODE_OBJECT && nd->kind != CBEC_NODE_ARRAY)
-            return op_var_const(x, n, data, out);
-        if (++x->ops > x->max_ops)
-            return cost(x, 0);
-        const lseg *g = p->segs;
-        nd = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
+    if (!nd)
+        return VL_NOTHING;
+    if (p->nsegs) {
+        if (nd->kind != CBEC_NODE_OBJECT)
+            return VL_GENERIC;
+        if (++x->ops > x->max_ops) {
+            cost(x, 0);
+            return VL_FAIL;
+        }
+        const cbec_node *first = nd->children, *c = first + nd->count;
+        const char *name = p->segs->s;
+        size_t len = p->segs->len;
+        while (c-- != first)
+            if (c->keylen == len && same_bytes(c->key, name, len))
+                break;
+        if (c < first)
+            return VL_NOTHING;
+        nd = c;
     }
-    if (!nd) {
-        if (n->nargs > 1)
-            return ev(x, n->args[1], data, out);
-        *out = LV_NULL_V;
-        return true;
+    *nd_out = nd;
+    return VL_NODE;
+}
+
+/* VAR_SPECIAL: the same steps, costs and results as op_var_const, in
+ * fewer instructions. */
+static NOINLINE bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const cbec_node *nd = NULL;
+    switch (var_lookup(x, n, &nd)) {
+    case VL_NODE:
+        if (nd->kind == CBEC_NODE_STRING) {
+            set_str(out, nd->text, nd->len);
+            return true;
+        }
+        return var_node(x, nd, out);
+    case VL_NOTHING: return var_default(x, n, data, out);
+    case VL_NULL: *out = LV_NULL_V; return true;
+    case VL_GENERIC: return op_var_const(x, n, data, out);
+    default: return false;
     }
-    return node_val(x, nd, out);
 }
 
 static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
@@ -2742,26 +2812,26 @@ static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     if (++x->ops > x->max_ops)
         return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
-    if (++x->depth > x->max_depth) {
-        x->depth--;
+    if (n->depth > x->max_depth)
         return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
-    }
-    bool ok;
-    if (n->op == OP_LIT) {
-        *out = n->lit;
-        ok = true;
-    } else if (n->op == OP_VAR && n->var_fast == VAR_SPECIAL) {
-        ok = var_special(x, n, data, out);
-    } else if (n->op == OP_VAR && n->var_fast == VAR_DATA) {
-        *out = *data;
-        ok = true;
-    } else if (n->op == OP_VAR && n->has_path) {
-        ok = op_var_const(x, n, data, out);
-    } else {
-        ok = ev_op(x, n, data, out);
-    }
-    x->depth--;
-    return ok;
+    return n->fn(x, n, data, out);
+}
+
+static bool ev_lit(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    (void)x;
+    (void)data;
+    *out = n->lit;
+    return true;
+}
+
+/* "var" of "" or null: the data itself (the item of an iteration). */
+static bool ev_data(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    (void)x;
+    (void)n;
+    *out = *data;
+    return true;
 }
 
 static NOINLINE bool op_array(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
@@ -2788,7 +2858,7 @@ static NOINLINE bool op_var(ectx *x, const lnode *n, const cbec_lval *data, cbec
             return false;
         p = &dyn;
     }
-    if (usable && !resolve(x, p, data, out, &found))
+    if (usable && !resolve(x, p, data, out, &found, n->depth))
         return false;
     if (!found) {
         if (n->nargs > 1)
@@ -2898,11 +2968,47 @@ static bool plain_decimal(const char *s, size_t n)
     return i == n;
 }
 
+/* is_decimal of a VAR_SPECIAL path: the var's evaluation (what ev would
+ * charge and check) without making its value. */
+static inline bool is_decimal_var(ectx *x, const lnode *a, const cbec_lval *data, bool *res)
+{
+    if (++x->ops > x->max_ops)
+        return cost(x, 0);
+    if (a->depth > x->max_depth)
+        return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+    const cbec_node *nd = NULL;
+    cbec_lval v = LV_NULL_V;
+    bool ok = true;
+    switch (var_lookup(x, a, &nd)) {
+    case VL_NODE:
+        if (nd->kind == CBEC_NODE_STRING) {
+            set_str(&v, nd->text, nd->len);
+            break;
+        }
+        ok = var_node(x, nd, &v);
+        break;
+    case VL_NOTHING: ok = var_default(x, a, data, &v); break;
+    case VL_NULL: break;
+    case VL_GENERIC: ok = op_var_const(x, a, data, &v); break;
+    default: ok = false; break;
+    }
+    *res = v.kind == CBEC_LV_NUM || (v.kind == CBEC_LV_STR && plain_decimal(v.u.str.s, v.u.str.len));
+    return ok;
+}
+
 /* A number, or a string in plain decimal notation: what "decimal" accepts. */
 static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
+    const lnode *a = n->args[0];
+    bool r = false;
+    if (a->op == OP_VAR && a->var_fast == VAR_SPECIAL) {
+        if (!is_decimal_var(x, a, data, &r))
+            return false;
+        set_bool(out, r);
+        return true;
+    }
     cbec_lval v;
-    if (!ev(x, n->args[0], data, &v))
+    if (!ev(x, a, data, &v))
         return false;
     set_bool(out, v.kind == CBEC_LV_NUM || (v.kind == CBEC_LV_STR && plain_decimal(v.u.str.s, v.u.str.len)));
     return true;
@@ -2985,6 +3091,44 @@ static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out
     case OP_TRY: return op_try(x, n, data, out);
     }
     return true;
+}
+
+/* The function of an operation, so that evaluation calls it directly. */
+static ev_fn op_fn(uint8_t code)
+{
+    switch ((op)code) {
+    case OP_ARRAY: return op_array;
+    case OP_MISSING: return op_missing;
+    case OP_MISSING_SOME: return op_missing_some;
+    case OP_IF: return op_if;
+    case OP_EQ: case OP_SEQ: case OP_NE: case OP_SNE: case OP_GT: case OP_GE: case OP_LT: case OP_LE:
+        return op_compare;
+    case OP_NOT: case OP_NOTNOT: return op_not;
+    case OP_OR: case OP_AND: return op_and_or;
+    case OP_MAX: case OP_MIN: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD: return op_arith;
+    case OP_MAP: case OP_FILTER: case OP_ALL: case OP_NONE: case OP_SOME: return op_iterate;
+    case OP_REDUCE: return op_reduce;
+    case OP_MERGE: return op_merge;
+    case OP_IN: return op_in;
+    case OP_CAT: return op_cat;
+    case OP_SUBSTR: return op_substr;
+    case OP_LOG: return op_log;
+    case OP_SUM: case OP_COUNT: return op_sum_count;
+    case OP_ROUND: case OP_CURRENCY_ROUND: return op_round;
+    case OP_MINOR_UNITS: case OP_CURRENCY_UNIT: return op_minor_units;
+    case OP_WITHIN: return op_within;
+    case OP_IN_CODELIST: return op_in_codelist;
+    case OP_DECIMAL: return op_decimal;
+    case OP_IS_DECIMAL: return op_is_decimal;
+    case OP_DATETIME: return op_datetime;
+    case OP_TIME_EQ: case OP_TIME_LT: case OP_TIME_LE: case OP_TIME_GT: case OP_TIME_GE: return op_time_compare;
+    case OP_SECONDS_BETWEEN: return op_seconds_between;
+    case OP_VAL: return op_val;
+    case OP_EXISTS: return op_exists;
+    case OP_COALESCE: return op_coalesce;
+    case OP_TRY: return op_try;
+    default: return ev_op;
+    }
 }
 
 bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval *out,

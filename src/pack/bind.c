@@ -186,6 +186,8 @@ static bool check_overlap(const src *s, const cbec_node *at, const bind_field *a
     size_t n = a->nl < b->nl ? a->nl : b->nl, i = 0;
     while (i < n && same_seg(&a->lsegs[i], &b->lsegs[i]))
         i++;
+    if (i < a->nl && i < b->nl && a->lsegs[i].wildcard == b->lsegs[i].wildcard)
+        return true; /* they part at a member: no conflict (most pairs) */
     char pa[200], pb[200];
     logical_text(a, pa, sizeof pa);
     logical_text(b, pb, sizeof pb);

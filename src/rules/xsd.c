@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,15 +72,37 @@ static bool compile_root(cbec_compiler *c, const cbec_node *n, cbec_format_spec 
 
 /* ---- XSD ---- */
 
-/* A compiled schema, shared by the message types of one pack that name the
- * same file.  Immutable after compile; libxml2 validates many documents
- * against one schema at once as long as each has its own context. */
+/* A file a schema compile read, with its content. */
+typedef struct xsd_dep {
+    char *url;            /* as libxml2 asked for it, relative to the pack */
+    char *data;
+    size_t len;
+} xsd_dep;
+
+/* A compiled schema.  Immutable after compile; libxml2 validates many
+ * documents against one schema at once as long as each has its own
+ * context.  Compiling the customs XSDs is most of the work of loading the
+ * reference packs, so a compiled schema is shared by every message type,
+ * pack and registry of the process that names the same file set: the
+ * same files, by the same names, with the same content, which a pack
+ * checks by reading them again (they belong to its digest anyway) - a
+ * reload of unchanged packs compiles nothing, and a changed or broken
+ * file is compiled (and its errors reported) as if nothing were shared. */
 typedef struct xsd_schema {
     xmlSchemaPtr schema;
     char *file;
     unsigned long id;     /* tells validation contexts of schemas apart */
-    int refs;             /* message types using it (compile and free run on one thread) */
+    int refs;             /* message types using it, under cache_lock */
+    xsd_dep *deps;        /* every file the compile read, in the order read */
+    size_t ndeps;
+    struct xsd_schema *next;
 } xsd_schema;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static xsd_schema *cache;          /* compiled schemas in use, under cache_lock */
+static atomic_ulong compiles;      /* schemas compiled, for the tests */
+
+unsigned long cbec__xsd_compile_count(void) { return atomic_load(&compiles); }
 
 typedef struct xsd_state {
     xsd_schema *schema;
@@ -95,14 +118,47 @@ static const cbec_check_kind xsd_kind = {
     NULL,
 };
 
-static void schema_release(xsd_schema *s)
+static void deps_free(xsd_dep *d, size_t n)
 {
-    if (!s || --s->refs > 0)
-        return;
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].url);
+        free(d[i].data);
+    }
+    free(d);
+}
+
+static void schema_free(xsd_schema *s)
+{
     if (s->schema)
         xmlSchemaFree(s->schema);
+    deps_free(s->deps, s->ndeps);
     free(s->file);
     free(s);
+}
+
+static void schema_retain(xsd_schema *s)
+{
+    pthread_mutex_lock(&cache_lock);
+    s->refs++;
+    pthread_mutex_unlock(&cache_lock);
+}
+
+/* Packs are freed on whatever thread drops the last snapshot. */
+static void schema_release(xsd_schema *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    bool last = --s->refs == 0;
+    if (last)
+        for (xsd_schema **pp = &cache; *pp; pp = &(*pp)->next)
+            if (*pp == s) {
+                *pp = s->next;
+                break;
+            }
+    pthread_mutex_unlock(&cache_lock);
+    if (last)
+        schema_free(s);
 }
 
 static void xsd_free(void *p)
@@ -126,21 +182,26 @@ static void xsd_free(void *p)
 typedef struct fetch_ctx {
     cbec_compiler *c;
     const cbec_node *at;
-    char **bufs;
-    size_t nbufs;
+    xsd_dep *deps;
+    size_t ndeps;
     char first_error[300];
 } fetch_ctx;
 
 static bool fetch(void *ctx, const char *url, char **data, size_t *len)
 {
     fetch_ctx *f = ctx;
-    char **bufs = realloc(f->bufs, (f->nbufs + 1) * sizeof *bufs);
-    if (!bufs)
+    xsd_dep *deps = realloc(f->deps, (f->ndeps + 1) * sizeof *deps);
+    if (!deps)
         return cbec__compile_oom(f->c);
-    f->bufs = bufs;
-    if (!cbec__compile_read_file(f->c, f->at, url, data, len))
+    f->deps = deps;
+    char *u = cbec__strdup(url);
+    if (!u)
+        return cbec__compile_oom(f->c);
+    if (!cbec__compile_read_file(f->c, f->at, url, data, len)) {
+        free(u);
         return false;
-    f->bufs[f->nbufs++] = *data;
+    }
+    f->deps[f->ndeps++] = (xsd_dep){u, *data, *len};
     return true;
 }
 
@@ -176,6 +237,7 @@ static xsd_schema *schema_compile(cbec_compiler *c, const cbec_node *at, const c
     }
     s->refs = 1;
     s->id = atomic_fetch_add(&next_schema_id, 1);
+    atomic_fetch_add(&compiles, 1);
     fetch_ctx f = {c, at, NULL, 0, ""};
     cbec_xml_quiet q;
     cbec__xml_quiet_begin(&q);
@@ -188,9 +250,9 @@ static xsd_schema *schema_compile(cbec_compiler *c, const cbec_node *at, const c
     }
     cbec__xml_set_fetch(NULL, NULL);
     cbec__xml_quiet_end(&q);
-    for (size_t i = 0; i < f.nbufs; i++)
-        free(f.bufs[i]);
-    free(f.bufs);
+    /* the files stay with the schema: the next pack naming them compares */
+    s->deps = f.deps;
+    s->ndeps = f.ndeps;
     if (!s->schema) {
         if (!c->status) {
             if (!pc)
@@ -199,9 +261,15 @@ static xsd_schema *schema_compile(cbec_compiler *c, const cbec_node *at, const c
                 cbec__compile_error(c, at, "XSD \"%s\" does not compile: %s", rel,
                                     f.first_error[0] ? f.first_error : "libxml2 gave no reason");
         }
-        schema_release(s);
+        schema_free(s);
         return NULL;
     }
+    if (!s->ndeps)
+        return s; /* libxml2 read nothing through us: nothing to compare */
+    pthread_mutex_lock(&cache_lock);
+    s->next = cache;
+    cache = s;
+    pthread_mutex_unlock(&cache_lock);
     return s;
 }
 
@@ -214,11 +282,68 @@ static xsd_schema *schema_shared(cbec_compiler *c, const char *rel)
             continue;
         xsd_schema *s = ((xsd_state *)fs->structure)->schema;
         if (s && strcmp(s->file, rel) == 0) {
-            s->refs++;
+            schema_retain(s);
             return s;
         }
     }
     return NULL;
+}
+
+/* Forget the files read since the compiler had kept nfiles of them. */
+static void unread_files(cbec_compiler *c, size_t nfiles)
+{
+    while (c->nfiles > nfiles)
+        free(c->files[--c->nfiles]);
+}
+
+#define CACHE_TRIES 4
+
+/* A schema another pack compiled from the same file set.  The files are
+ * read again, in the order the compile read them, through the pack
+ * compiler (so they count in this pack's digest, exactly as a compile of
+ * its own would count them) and compared with what that compile saw.  A
+ * file that cannot be read is reported just as the compile would report
+ * it, the files before it being the same.  NULL: compile. */
+static xsd_schema *schema_cached(cbec_compiler *c, const cbec_node *at, const char *rel, bool *failed)
+{
+    xsd_schema *cand[CACHE_TRIES];
+    size_t n = 0;
+    pthread_mutex_lock(&cache_lock);
+    for (xsd_schema *s = cache; s && n < CACHE_TRIES; s = s->next)
+        if (s->ndeps && strcmp(s->deps[0].url, rel) == 0) {
+            s->refs++;
+            cand[n++] = s;
+        }
+    pthread_mutex_unlock(&cache_lock);
+    xsd_schema *hit = NULL;
+    for (size_t k = 0; k < n; k++) {
+        xsd_schema *s = cand[k];
+        if (hit || *failed) {
+            schema_release(s);
+            continue;
+        }
+        size_t nfiles = c->nfiles;
+        bool same = true;
+        for (size_t i = 0; i < s->ndeps && same; i++) {
+            char *data = NULL;
+            size_t len = 0;
+            if (!cbec__compile_read_file(c, at, s->deps[i].url, &data, &len)) {
+                *failed = true;
+                same = false;
+                break;
+            }
+            same = len == s->deps[i].len && memcmp(data, s->deps[i].data, len) == 0;
+            free(data);
+        }
+        if (same) {
+            hit = s;
+        } else {
+            if (!*failed)
+                unread_files(c, nfiles);
+            schema_release(s);
+        }
+    }
+    return hit;
 }
 
 /* "{uri}name" in libxml2's messages becomes "prefix:name" with the prefix
@@ -363,8 +488,11 @@ static bool compile_xsd(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, c
     char *rel = cbec__compile_strdup(c, file);
     if (!rel)
         return false;
+    bool failed = false;
     s->schema = schema_shared(c, rel);
     if (!s->schema)
+        s->schema = schema_cached(c, file, rel, &failed);
+    if (!s->schema && !failed)
         s->schema = schema_compile(c, file, rel);
     free(rel);
     return s->schema != NULL;

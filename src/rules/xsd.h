@@ -11,8 +11,12 @@
  *   "xsd":  FILE or {"file": FILE, "id": RULE_ID, "ref": CLAUSE,
  *                    "severity": ..., "message": {...}}
  *           the schema (includes and imports resolved inside the pack's
- *           directory only), compiled once per pack and file
+ *           directory only), compiled once per process and file set
  *   "bind": the binding onto the logical fields (pack/bind.h) */
 bool cbec__xml_section_compile(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_format_spec *out);
+
+/* How many XSDs the process has compiled (a schema is shared by every
+ * pack naming the same file set with the same content); for the tests. */
+unsigned long cbec__xsd_compile_count(void);
 
 #endif /* CBEC_XSD_H */

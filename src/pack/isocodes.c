@@ -118,9 +118,11 @@ static inline void skip_ws(scan *sc)
         if (c == ' ') {
             /* pretty-printed files are mostly indentation */
             uint64_t w;
-            while (i + 9 <= sc->n && (memcpy(&w, s + i + 1, 8), w == 0x2020202020202020ULL))
-                i += 8;
             i++;
+            while (i + 8 <= sc->n && (memcpy(&w, s + i, 8), w == 0x2020202020202020ULL))
+                i += 8;
+            while (s[i] == ' ')
+                i++;
         } else if (c == '\n' || c == '\t' || c == '\r') {
             i++;
         } else {

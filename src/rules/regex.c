@@ -111,9 +111,24 @@ void cbec__regex_scratch_free(cbec_regex_scratch *s)
     free(s);
 }
 
-int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
+/* Only ASCII bytes: then the subject is valid UTF-8 without PCRE2's own
+ * check.  Eight bytes at a time. */
+static bool all_ascii(const char *s, size_t n)
 {
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx);
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)s[i];
+    return !(acc & 0x8080808080808080ULL);
+}
+
+static int outcome(int rc)
+{
     if (rc >= 0)
         return 1;
     switch (rc) {
@@ -125,4 +140,32 @@ int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *s
     case PCRE2_ERROR_NOMEMORY: return -3;
     default: return rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21 ? -2 : -1;
     }
+}
+
+/* A subject known to be valid UTF-8 skips PCRE2's UTF check and, for a
+ * JIT-compiled pattern, goes straight to the compiled code (what
+ * pcre2_match does after its checks); the limits are those of the match
+ * context either way. */
+static int match_valid(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
+{
+    if (!subject) /* PCRE2's own answer to a missing subject */
+        return outcome(pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx));
+    int rc = PCRE2_ERROR_JIT_BADOPTION;
+    if (re->jit)
+        rc = pcre2_jit_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    return outcome(rc);
+}
+
+int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
+{
+    if (all_ascii(subject, len))
+        return match_valid(re, s, subject, len);
+    return outcome(pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx));
+}
+
+int cbec__regex_match_utf8(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
+{
+    return match_valid(re, s, subject, len);
 }

@@ -33,5 +33,8 @@ void cbec__regex_scratch_free(cbec_regex_scratch *s);
 /* 1 match, 0 no match, -1 a limit was hit (the subject is not decided),
  * -2 the subject is not valid UTF-8, -3 out of memory. */
 int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len);
+/* The same for a subject the caller has checked is valid UTF-8 (never
+ * returns -2): no second check. */
+int cbec__regex_match_utf8(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len);
 
 #endif /* CBEC_REGEX_H */

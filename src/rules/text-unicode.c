@@ -11,41 +11,11 @@
  * a chunk ends before a stable character once it holds CHUNK_TARGET bytes;
  * a text with no stable character for CHUNK_MAX bytes is not decided. */
 #define CHUNK_TARGET 4096
-#define CHUNK_MAX (64 * 1024)
+#define CHUNK_MAX CBEC_TEXT_NF_CHUNK_MAX
 
 size_t cbec__text_decode(const char *s, size_t n, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (!n)
-        return 0;
-    unsigned c = u[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n < 2 || (u[1] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x1Fu) << 6) | (u[1] & 0x3Fu);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] >= 0xA0))
-            return 0; /* overlong, or a surrogate */
-        *cp = ((c & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] >= 0x90))
-            return 0; /* overlong, or past U+10FFFF */
-        *cp = ((c & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
-        return 4;
-    }
-    return 0;
+    return n ? cbec__text_decode_fast(s, n, cp) : 0;
 }
 
 /* Characters with no glyph that can hide or split text.  Variation
@@ -73,7 +43,9 @@ static bool is_zero_width(uint32_t cp)
            (cp >= 0x1D173 && cp <= 0x1D17A);   /* musical formatting */
 }
 
-cbec_text_unsafe cbec__text_unsafe_class(uint32_t cp)
+/* The classes in the order they are tested; the general category (a
+ * table look-up) only when with_category. */
+static cbec_text_unsafe unsafe_class(uint32_t cp, bool with_category)
 {
     if (cp == 0x09 || cp == 0x0A || cp == 0x0D || cp == 0x2028 || cp == 0x2029)
         return CBEC_TEXT_LINE_BREAK;
@@ -89,14 +61,21 @@ cbec_text_unsafe cbec__text_unsafe_class(uint32_t cp)
         return CBEC_TEXT_ZERO_WIDTH;
     if (cp >= 0xE0000 && cp <= 0xE007F)
         return CBEC_TEXT_TAG;
-    if (cbec__text_is_noncharacter(cp))
-        return CBEC_TEXT_SAFE; /* an encoding error of its own, reported first */
+    if (cbec__text_is_noncharacter(cp) || !with_category)
+        return CBEC_TEXT_SAFE; /* a noncharacter is an encoding error of its own, reported first */
     utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
     if (cat == UTF8PROC_CATEGORY_CO)
         return CBEC_TEXT_PRIVATE_USE;
     if (cat == UTF8PROC_CATEGORY_CN)
         return CBEC_TEXT_UNASSIGNED;
     return CBEC_TEXT_SAFE;
+}
+
+cbec_text_unsafe cbec__text_unsafe_class(uint32_t cp) { return unsafe_class(cp, true); }
+
+cbec_text_unsafe cbec__text_unsafe_class_in(uint32_t cp, unsigned mask)
+{
+    return unsafe_class(cp, (mask & (CBEC_TEXT_PRIVATE_USE | CBEC_TEXT_UNASSIGNED)) != 0);
 }
 
 bool cbec__text_is_private_use(uint32_t cp)
@@ -239,8 +218,79 @@ int cbec__text_normalize(cbec_text_nf form, const char *s, size_t n, size_t max_
     return rc;
 }
 
+/* Hangul syllables decompose algorithmically (utf8proc's tables carry no
+ * mapping for them); their medial vowels and final consonants are the
+ * second parts of algorithmic compositions. */
+static bool is_hangul_syllable(uint32_t cp) { return cp >= 0xAC00 && cp <= 0xD7A3; }
+static bool is_hangul_vt(uint32_t cp) { return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2); }
+
+bool cbec__text_nf_inert(cbec_text_nf form, uint32_t cp)
+{
+    if (form < CBEC_TEXT_NFC || form > CBEC_TEXT_NFKD)
+        return false; /* the matching form also folds case and drops ignorables */
+    if (cp < 0x80 || cbec__text_is_basic_han(cp))
+        return true;
+    bool composes = form == CBEC_TEXT_NFC || form == CBEC_TEXT_NFKC;
+    if (is_hangul_syllable(cp))
+        return composes;
+    if (is_hangul_vt(cp))
+        return false;
+    /* marks, including the spacing vowel signs of combining class 0 that
+     * are the second parts of compositions (U+0BBE, U+0CC2, U+0DCF...) */
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+    if (p->combining_class || (p->category >= UTF8PROC_CATEGORY_MN && p->category <= UTF8PROC_CATEGORY_ME))
+        return false;
+    if (p->decomp_seqindex == UINT16_MAX)
+        return true;
+    if (form != CBEC_TEXT_NFC || p->decomp_type != 0)
+        return false; /* it decomposes, or its compatibility mapping counts */
+    /* a precomposed letter ("é") is in NFC when NFC composes its canonical
+     * decomposition back into it, and its decomposition starts with an
+     * inert character (so the letter cannot compose with what precedes
+     * it); this decides on a few code points, without allocating */
+    utf8proc_int32_t d[8];
+    int boundclass = 0;
+    utf8proc_ssize_t k = utf8proc_decompose_char((utf8proc_int32_t)cp, d, 8, UTF8PROC_DECOMPOSE, &boundclass);
+    if (k < 2 || k > 8 || (uint32_t)d[0] == cp || !cbec__text_nf_inert(CBEC_TEXT_NFD, (uint32_t)d[0]))
+        return false;
+    return utf8proc_normalize_utf32(d, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE) == 1 && (uint32_t)d[0] == cp;
+}
+
+int cbec__text_combining_class(uint32_t cp)
+{
+    return utf8proc_get_property((utf8proc_int32_t)cp)->combining_class;
+}
+
+/* Text made of inert code points is in the form: nothing decomposes, all
+ * are starters (no reordering) and none composes with what precedes it.
+ * Returns 1 for such text, 0 when the normalisation must decide.  The
+ * scan keeps the chunk boundaries of for_each_chunk, so text the chunked
+ * path cannot decide (no boundary within CHUNK_MAX) is left to it. */
+static int inert_scan(cbec_text_nf form, const char *s, size_t n)
+{
+    if (form < CBEC_TEXT_NFC || form > CBEC_TEXT_NFKD)
+        return 0;
+    size_t start = 0, i = 0;
+    while (i < n) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t k = 1;
+        if (cp >= 0x80 && (!(k = cbec__text_decode_fast(s + i, n - i, &cp)) || !cbec__text_nf_inert(form, cp)))
+            return 0;
+        if (i - start >= CHUNK_TARGET) {
+            if (chunk_may_start(cp))
+                start = i;
+            else if (i - start >= CHUNK_MAX)
+                return 0;
+        }
+        i += k;
+    }
+    return 1;
+}
+
 int cbec__text_is_normalized(cbec_text_nf form, const char *s, size_t n)
 {
+    if (inert_scan(form, s, n))
+        return 1;
     nf_ctx c = {nf_options(form), form != CBEC_TEXT_NFKC_CASEFOLD, NULL, 0, false};
     int rc = for_each_chunk(s, n, nf_chunk, &c);
     if (c.differs)

@@ -83,6 +83,7 @@ typedef struct text_state {
     size_t ncountry_owned;
     bool tags_registered;        /* subtags must be registered (else syntax only) */
     bool tags_report;            /* bad and repeated tags are findings of this rule */
+    bool uses_tags;              /* the tags in the message matter (reports, languages, select, deny) */
     cbec_langtab *tab;
     char **select;
     size_t nselect;
@@ -92,6 +93,10 @@ typedef struct text_state {
     const char *rep_name;
     cbec_regex *script_require, *script_search, *script_one;
     char *require_names, *allow_names;
+    /* the answers of script_one and script_require for each ASCII
+     * character, one bit each (when ascii_tables) */
+    bool ascii_tables;
+    uint8_t allow_ascii[16], require_ascii[16];
     bool has_length, has_min, has_max;
     text_unit unit;
     unsigned long min, max;
@@ -432,6 +437,24 @@ static cbec_regex *compile_regex(cbec_compiler *c, const cbec_node *at, const ch
     return re;
 }
 
+/* Fill the ASCII tables from the compiled patterns themselves, so the
+ * quick answer is the patterns' answer by construction. */
+static void script_ascii_tables(text_state *s)
+{
+    cbec_regex_scratch *rx = cbec__regex_scratch_new(NULL);
+    bool ok = rx != NULL;
+    for (unsigned c = 0; c < 128 && ok; c++) {
+        char b = (char)c;
+        int rc = s->script_one ? cbec__regex_match(s->script_one, rx, &b, 1) : 0;
+        int rq = s->script_require ? cbec__regex_match(s->script_require, rx, &b, 1) : 0;
+        ok = rc >= 0 && rq >= 0;
+        s->allow_ascii[c >> 3] |= (uint8_t)((rc == 1) << (c & 7));
+        s->require_ascii[c >> 3] |= (uint8_t)((rq == 1) << (c & 7));
+    }
+    cbec__regex_scratch_free(rx);
+    s->ascii_tables = ok;
+}
+
 static bool compile_scripts(cbec_compiler *c, text_state *s, const cbec_node *n)
 {
     static const char *const keys[] = {"require", "allow"};
@@ -477,6 +500,8 @@ static bool compile_scripts(cbec_compiler *c, text_state *s, const cbec_node *n)
     if (b.oom)
         ok = cbec__compile_oom(c);
     cbec__buf_free(&b);
+    if (ok)
+        script_ascii_tables(s);
     return ok;
 }
 
@@ -518,6 +543,9 @@ static bool compile_length(cbec_compiler *c, text_state *s, const cbec_node *n)
     s->has_length = true;
     return true;
 }
+
+/* The script patterns are searched window by window (check_scripts). */
+#define SCRIPT_WINDOW 4096
 
 /* Scripts written without spaces between words: a refused word in them
  * is found anywhere, not only between word boundaries. */
@@ -769,6 +797,7 @@ static bool text_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, voi
         return false;
     if ((m = cbec__node_member(n, "deny", 4)) && !compile_deny(c, s, m))
         return false;
+    s->uses_tags = s->tags_report || s->nlanguages || s->has_country || s->nselect || s->ndeny;
     return true;
 }
 
@@ -827,32 +856,101 @@ static void invalid_reason(const unsigned char *u, size_t n, size_t offset, char
     snprintf(zh, cap, "%s（第 %zu 字节处的 0x%02X）", why_zh, offset, c);
 }
 
-/* Strict UTF-8 and no noncharacters; also tells whether the text is ASCII. */
-static bool check_encoding(cbec_vctx *v, const cbec_rule *r, const cbec_node *n, bool *ascii)
+/* What one pass over a text learns for the checks after it. */
+typedef struct text_scan {
+    bool ascii;          /* only ASCII characters */
+    bool ascii_controls; /* an ASCII control character (C0 or DEL) */
+    bool unsafe;         /* a character of the rule's unsafe classes (before excuses) */
+    bool inert;          /* every character inert under the rule's normalisation form */
+    size_t cps;          /* code points */
+    size_t astral;       /* code points past U+FFFF (UTF-16 surrogate pairs) */
+} text_scan;
+
+#define BYTES_01 0x0101010101010101ULL
+#define BYTES_20 0x2020202020202020ULL
+#define BYTES_80 0x8080808080808080ULL
+
+/* Among 8 ASCII bytes, one below 0x20 or equal to 0x7F: subtracting 0x20
+ * borrows into the top bit of a byte below it, adding 1 carries into the
+ * top bit of 0x7F; no byte has its top bit set, so neither crosses into
+ * the next byte. */
+static bool word_has_control(uint64_t w)
+{
+    return (((w - BYTES_20) & ~w) | (w + BYTES_01)) & BYTES_80;
+}
+
+/* Why a text is not strict UTF-8: bytes that are no scalar value at byte
+ * i, or the noncharacter cp at character ch. */
+static void encoding_finding(cbec_vctx *v, const cbec_rule *r, const cbec_node *n, size_t i, uint32_t cp, size_t ch)
 {
     char en[200], zh[200];
-    size_t ch = 0;
-    *ascii = true;
-    for (size_t i = 0; i < n->len;) {
-        uint32_t cp;
-        size_t k = cbec__text_decode(n->text + i, n->len - i, &cp);
-        ch++;
+    if (cp == UINT32_MAX) {
+        invalid_reason((const unsigned char *)n->text + i, n->len - i, i, en, zh, sizeof en);
+    } else {
+        char u[16];
+        cp_name(u, sizeof u, cp);
+        snprintf(en, sizeof en, "a noncharacter (%s) at character %zu", u, ch);
+        snprintf(zh, sizeof zh, "第 %zu 个字符为非字符码位（%s）", ch, u);
+    }
+    finding(v, r, &k_encoding, n, NULL, en, zh);
+}
+
+/* Strict UTF-8 and no noncharacters, in one pass that also learns what the
+ * other checks of the rule need: whether the text is ASCII, whether any
+ * character falls in the unsafe classes or could change under the
+ * normalisation form, and its lengths.  ASCII runs are read eight bytes
+ * at a time, basic Han characters need no table look-up. */
+static bool scan_text(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n, text_scan *sc)
+{
+    const char *t = n->text;
+    size_t len = n->len, i = 0, cps = 0, astral = 0;
+    bool ascii = true, controls = false, unsafe = false, inert = true;
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, t + i, 8);
+            if (!(w & BYTES_80)) {
+                controls |= word_has_control(w);
+                i += 8;
+                cps += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x80) {
+            controls |= c < 0x20 || c == 0x7F;
+            i++;
+            cps++;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t k = cbec__text_decode_fast(t + i, len - i, &cp);
+        cps++;
         if (!k) {
-            invalid_reason((const unsigned char *)n->text + i, n->len - i, i, en, zh, sizeof en);
-            finding(v, r, &k_encoding, n, NULL, en, zh);
+            encoding_finding(v, r, n, i, UINT32_MAX, cps);
             return false;
         }
-        if (cbec__text_is_noncharacter(cp)) {
-            char u[16];
-            cp_name(u, sizeof u, cp);
-            snprintf(en, sizeof en, "a noncharacter (%s) at character %zu", u, ch);
-            snprintf(zh, sizeof zh, "第 %zu 个字符为非字符码位（%s）", ch, u);
-            finding(v, r, &k_encoding, n, NULL, en, zh);
-            return false;
+        if (!cbec__text_is_basic_han(cp)) {
+            if (cbec__text_is_noncharacter(cp)) {
+                encoding_finding(v, r, n, i, cp, cps);
+                return false;
+            }
+            if (s->unsafe && !unsafe)
+                unsafe = (cbec__text_unsafe_class_in(cp, s->unsafe) & s->unsafe) != 0;
+            if (s->nf && inert)
+                inert = cbec__text_nf_inert(s->nf, cp);
+            astral += k == 4;
         }
-        *ascii &= cp < 0x80;
+        ascii = false;
         i += k;
     }
+    sc->ascii = ascii;
+    sc->ascii_controls = controls;
+    /* the only ASCII characters in an unsafe class are the controls */
+    sc->unsafe = unsafe || controls;
+    sc->inert = inert;
+    sc->cps = cps;
+    sc->astral = astral;
     return true;
 }
 
@@ -865,22 +963,75 @@ static bool joining_script(uint32_t cp)
            (cp >= 0xFE70 && cp <= 0xFEFC);
 }
 
+static void unsafe_finding(cbec_vctx *v, const cbec_rule *r, const cbec_node *n, cbec_text_unsafe cls, uint32_t cp,
+                           size_t ch)
+{
+    static const struct {
+        unsigned cls;
+        const char *en, *zh;
+    } names[] = {
+        {CBEC_TEXT_CONTROL, "a control character", "控制字符"},
+        {CBEC_TEXT_LINE_BREAK, "a line break or tab", "换行符或制表符"},
+        {CBEC_TEXT_BIDI, "a bidirectional override or isolate", "双向文本覆盖或隔离控制符"},
+        {CBEC_TEXT_BIDI_MARK, "a bidirectional mark", "双向文本标记"},
+        {CBEC_TEXT_ZERO_WIDTH, "an invisible zero-width character", "不可见的零宽字符"},
+        {CBEC_TEXT_PRIVATE_USE, "a private-use character", "私用区字符"},
+        {CBEC_TEXT_UNASSIGNED, "an unassigned code point", "未分配的码位"},
+        {CBEC_TEXT_TAG, "a tag character outside an emoji flag sequence", "表情旗帜序列以外的标签字符"},
+    };
+    const char *cen = "an unsafe character", *czh = "不安全字符";
+    for (size_t q = 0; q < CBEC_ARRAY_LEN(names); q++)
+        if (names[q].cls == (unsigned)cls) {
+            cen = names[q].en;
+            czh = names[q].zh;
+        }
+    char u[16], en[200], zh[200];
+    cp_name(u, sizeof u, cp);
+    if (cls == CBEC_TEXT_UNASSIGNED) {
+        snprintf(en, sizeof en, "%s (%s, Unicode %s) at character %zu", cen, u, cbec__text_unicode_version(), ch);
+        snprintf(zh, sizeof zh, "%s（%s，Unicode %s，第 %zu 个字符）", czh, u, cbec__text_unicode_version(), ch);
+    } else {
+        snprintf(en, sizeof en, "%s (%s) at character %zu", cen, u, ch);
+        snprintf(zh, sizeof zh, "%s（%s，第 %zu 个字符）", czh, u, ch);
+    }
+    finding(v, r, &k_unsafe, n, NULL, en, zh);
+}
+
+/* The class of an ASCII character (cbec__text_unsafe_class, inlined). */
+static cbec_text_unsafe ascii_unsafe_class(unsigned c)
+{
+    if (c == 0x09 || c == 0x0A || c == 0x0D)
+        return CBEC_TEXT_LINE_BREAK;
+    return c < 0x20 || c == 0x7F ? CBEC_TEXT_CONTROL : CBEC_TEXT_SAFE;
+}
+
 static bool check_unsafe(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n)
 {
     const char *t = n->text;
     size_t len = n->len, ch = 0, tags_ok_until = 0;
-    bool last_pictographic = false;
-    uint32_t prev = 0;
+    /* the last code point that is not a presentation selector or a skin
+     * tone: a joiner after it continues an emoji sequence when it is
+     * pictographic (looked up only when a joiner needs it) */
+    uint32_t prev = 0, base = 0;
+    bool have_base = false;
     for (size_t i = 0; i < len;) {
-        uint32_t cp, next = 0;
-        size_t k = cbec__text_decode(t + i, len - i, &cp);
-        size_t kn = i + k < len ? cbec__text_decode(t + i + k, len - i - k, &next) : 0;
+        uint32_t cp = (unsigned char)t[i];
+        size_t k = 1;
+        cbec_text_unsafe cls;
+        if (cp < 0x80) {
+            cls = ascii_unsafe_class(cp);
+        } else {
+            k = cbec__text_decode_fast(t + i, len - i, &cp);
+            cls = cbec__text_unsafe_class_in(cp, s->unsafe);
+        }
         ch++;
-        cbec_text_unsafe cls = cbec__text_unsafe_class(cp);
         if (cls & s->unsafe) {
+            uint32_t next = 0;
+            size_t kn = i + k < len ? cbec__text_decode_fast(t + i + k, len - i - k, &next) : 0;
             bool excused = false;
             /* a joiner inside an emoji ZWJ sequence (👩‍💻) */
-            if (cp == 0x200D && last_pictographic && kn && cbec__text_is_extended_pictographic(next))
+            if (cp == 0x200D && have_base && kn && cbec__text_is_extended_pictographic(base) &&
+                cbec__text_is_extended_pictographic(next))
                 excused = true;
             /* joiners between letters of scripts that need them */
             if ((cp == 0x200C || cp == 0x200D) && kn && cbec__text_is_letter_or_mark(prev) && joining_script(prev) &&
@@ -890,35 +1041,7 @@ static bool check_unsafe(cbec_vctx *v, const cbec_rule *r, const text_state *s, 
             if (cls == CBEC_TEXT_TAG && i < tags_ok_until)
                 excused = true;
             if (!excused) {
-                static const struct {
-                    unsigned cls;
-                    const char *en, *zh;
-                } names[] = {
-                    {CBEC_TEXT_CONTROL, "a control character", "控制字符"},
-                    {CBEC_TEXT_LINE_BREAK, "a line break or tab", "换行符或制表符"},
-                    {CBEC_TEXT_BIDI, "a bidirectional override or isolate", "双向文本覆盖或隔离控制符"},
-                    {CBEC_TEXT_BIDI_MARK, "a bidirectional mark", "双向文本标记"},
-                    {CBEC_TEXT_ZERO_WIDTH, "an invisible zero-width character", "不可见的零宽字符"},
-                    {CBEC_TEXT_PRIVATE_USE, "a private-use character", "私用区字符"},
-                    {CBEC_TEXT_UNASSIGNED, "an unassigned code point", "未分配的码位"},
-                    {CBEC_TEXT_TAG, "a tag character outside an emoji flag sequence", "表情旗帜序列以外的标签字符"},
-                };
-                const char *cen = "an unsafe character", *czh = "不安全字符";
-                for (size_t q = 0; q < CBEC_ARRAY_LEN(names); q++)
-                    if (names[q].cls == (unsigned)cls) {
-                        cen = names[q].en;
-                        czh = names[q].zh;
-                    }
-                char u[16], en[200], zh[200];
-                cp_name(u, sizeof u, cp);
-                if (cls == CBEC_TEXT_UNASSIGNED) {
-                    snprintf(en, sizeof en, "%s (%s, Unicode %s) at character %zu", cen, u, cbec__text_unicode_version(), ch);
-                    snprintf(zh, sizeof zh, "%s（%s，Unicode %s，第 %zu 个字符）", czh, u, cbec__text_unicode_version(), ch);
-                } else {
-                    snprintf(en, sizeof en, "%s (%s) at character %zu", cen, u, ch);
-                    snprintf(zh, sizeof zh, "%s（%s，第 %zu 个字符）", czh, u, ch);
-                }
-                finding(v, r, &k_unsafe, n, NULL, en, zh);
+                unsafe_finding(v, r, n, cls, cp, ch);
                 return false;
             }
         }
@@ -926,15 +1049,18 @@ static bool check_unsafe(cbec_vctx *v, const cbec_rule *r, const text_state *s, 
             /* a subdivision flag: tag characters ended by U+E007F CANCEL TAG */
             size_t j = i + k, count = 0, kk = 0;
             uint32_t c2 = 0;
-            while (j < len && (kk = cbec__text_decode(t + j, len - j, &c2)) && c2 >= 0xE0020 && c2 <= 0xE007E && count < 32) {
+            while (j < len && (kk = cbec__text_decode_fast(t + j, len - j, &c2)) && c2 >= 0xE0020 && c2 <= 0xE007E &&
+                   count < 32) {
                 j += kk;
                 count++;
             }
-            if (count && j < len && (kk = cbec__text_decode(t + j, len - j, &c2)) && c2 == 0xE007F)
+            if (count && j < len && (kk = cbec__text_decode_fast(t + j, len - j, &c2)) && c2 == 0xE007F)
                 tags_ok_until = j + kk;
         }
-        if (cp != 0xFE0F && cp != 0xFE0E && !cbec__text_is_emoji_modifier(cp))
-            last_pictographic = cbec__text_is_extended_pictographic(cp);
+        if (cp != 0xFE0F && cp != 0xFE0E && !cbec__text_is_emoji_modifier(cp)) {
+            base = cp;
+            have_base = true;
+        }
         prev = cp;
         i += k;
     }
@@ -997,12 +1123,28 @@ static bool in_repertoire(text_rep rep, uint32_t cp)
     return false;
 }
 
-static bool check_repertoire(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n)
+/* Repertoires that hold every ASCII character, or every printable one. */
+static bool rep_has_ascii(text_rep rep, bool controls)
 {
+    switch (rep) {
+    case REP_NONE:
+    case REP_ASCII:
+    case REP_LATIN1:
+    case REP_GB18030: return true;
+    case REP_UNOC: return !controls;
+    default: return false;
+    }
+}
+
+static bool check_repertoire(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n,
+                             const text_scan *sc)
+{
+    if (sc->ascii && rep_has_ascii(s->rep, sc->ascii_controls))
+        return true;
     size_t ch = 0;
     for (size_t i = 0; i < n->len;) {
-        uint32_t cp;
-        size_t k = cbec__text_decode(n->text + i, n->len - i, &cp);
+        uint32_t cp = 0;
+        size_t k = cbec__text_decode_fast(n->text + i, n->len - i, &cp);
         ch++;
         if (!in_repertoire(s->rep, cp)) {
             char en[200], zh[200];
@@ -1015,28 +1157,43 @@ static bool check_repertoire(cbec_vctx *v, const cbec_rule *r, const text_state 
     return true;
 }
 
-static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n)
+static bool ascii_bit(const uint8_t set[16], unsigned char c) { return (set[c >> 3] >> (c & 7)) & 1; }
+
+static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n,
+                          const text_scan *sc)
 {
     cbec_regex_scratch *rx = cbec__vctx_regex(v);
-    if (s->script_search) {
+    /* short ASCII text is decided by the rule's table of the ASCII
+     * characters, which its patterns filled at compile time: within one
+     * window the patterns cannot reach their limits */
+    bool by_table = sc->ascii && s->ascii_tables && n->len <= SCRIPT_WINDOW;
+    if (s->script_search && by_table) {
+        for (size_t i = 0; i < n->len; i++)
+            if (!ascii_bit(s->allow_ascii, (unsigned char)n->text[i])) {
+                char en[200], zh[200];
+                char_reason(en, zh, sizeof en, n->text, i, 1, (unsigned char)n->text[i], i + 1);
+                finding(v, r, &k_script_allow, n, s->allow_names, en, zh);
+                return false;
+            }
+    } else if (s->script_search) {
         /* search window by window, so that finding the character to report
          * costs one pass and at most one window of single-character tests;
          * a character's class does not depend on its neighbours */
         size_t ch = 0;
         for (size_t w = 0; w < n->len;) {
-            size_t end = w + 4096 < n->len ? w + 4096 : n->len;
+            size_t end = w + SCRIPT_WINDOW < n->len ? w + SCRIPT_WINDOW : n->len;
             while (end < n->len && ((unsigned char)n->text[end] & 0xC0) == 0x80)
                 end++;
-            int rc = cbec__regex_match(s->script_search, rx, n->text + w, end - w);
+            int rc = cbec__regex_match_utf8(s->script_search, rx, n->text + w, end - w);
             if (rc < 0) {
                 limit_finding(v, r, n, "the script check hit the regular expression limits", "文字检查超出正则表达式限制");
                 return false;
             }
             for (size_t i = w; rc == 1 && i < end;) {
-                uint32_t cp;
-                size_t k = cbec__text_decode(n->text + i, end - i, &cp);
+                uint32_t cp = 0;
+                size_t k = cbec__text_decode_fast(n->text + i, end - i, &cp);
                 ch++;
-                if (cbec__regex_match(s->script_one, rx, n->text + i, k) != 1) {
+                if (cbec__regex_match_utf8(s->script_one, rx, n->text + i, k) != 1) {
                     char en[200], zh[200];
                     char_reason(en, zh, sizeof en, n->text, i, k, cp, ch);
                     finding(v, r, &k_script_allow, n, s->allow_names, en, zh);
@@ -1050,7 +1207,13 @@ static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s,
         }
     }
     if (s->script_require) {
-        int rc = cbec__regex_match(s->script_require, rx, n->text, n->len);
+        int rc = 0;
+        if (by_table) {
+            for (size_t i = 0; i < n->len && !rc; i++)
+                rc = ascii_bit(s->require_ascii, (unsigned char)n->text[i]);
+        } else {
+            rc = cbec__regex_match_utf8(s->script_require, rx, n->text, n->len);
+        }
         if (rc < 0) {
             limit_finding(v, r, n, "the script check hit the regular expression limits", "文字检查超出正则表达式限制");
             return false;
@@ -1063,7 +1226,8 @@ static bool check_scripts(cbec_vctx *v, const cbec_rule *r, const text_state *s,
     return true;
 }
 
-static bool check_length(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n)
+static bool check_length(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n,
+                         const text_scan *sc)
 {
     static const char *const unit_en[] = {"bytes", "code points", "grapheme clusters", "UTF-16 code units"};
     static const char *const unit_zh[] = {"字节", "个码位", "个字素簇", "个 UTF-16 码元"};
@@ -1071,14 +1235,8 @@ static bool check_length(cbec_vctx *v, const cbec_rule *r, const text_state *s, 
     switch (s->unit) {
     case UNIT_BYTES: have = n->len; break;
     case UNIT_GRAPHEMES: have = cbec__text_graphemes(n->text, n->len); break;
-    case UNIT_CODE_POINTS:
-    case UNIT_UTF16:
-        for (size_t i = 0; i < n->len; i++) {
-            unsigned char c = (unsigned char)n->text[i];
-            have += (c & 0xC0) != 0x80;
-            have += s->unit == UNIT_UTF16 && c >= 0xF0; /* a surrogate pair */
-        }
-        break;
+    case UNIT_CODE_POINTS: have = sc->cps; break;
+    case UNIT_UTF16: have = sc->cps + sc->astral; break; /* a surrogate pair past U+FFFF */
     }
     bool low = s->has_min && have < s->min, high = s->has_max && have > s->max;
     if (!low && !high)
@@ -1123,7 +1281,7 @@ static bool check_deny(cbec_vctx *v, const cbec_rule *r, const text_state *s, co
             }
             const char *subj = it->folded ? cbec__buf_cstr(&folded) : n->text;
             size_t sl = it->folded ? folded.len : n->len;
-            int rc = cbec__regex_match(it->re, rx, subj, sl);
+            int rc = cbec__regex_match_utf8(it->re, rx, subj, sl);
             if (rc < 0) {
                 limit_finding(v, r, n, "the deny list hit the regular expression limits", "拒绝词表检查超出正则表达式限制");
                 ok = false;
@@ -1147,21 +1305,35 @@ static bool check_deny(cbec_vctx *v, const cbec_rule *r, const text_state *s, co
 static void check_text(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n,
                        const cbec_langtag *tag)
 {
-    bool ascii;
-    if (!check_encoding(v, r, n, &ascii))
+    text_scan sc;
+    if (!scan_text(v, r, s, n, &sc))
         return;
-    if (s->unsafe && !check_unsafe(v, r, s, n))
+    /* the full checks run only when the scan saw a character that could
+     * fail them: unsafe characters may still be excused by their
+     * neighbours, and inert text short enough to be normalised in chunks
+     * is in the form */
+    if (s->unsafe && sc.unsafe && !check_unsafe(v, r, s, n))
         return;
-    if (s->nf && !ascii && !check_normalization(v, r, s, n))
+    if (s->nf && !sc.ascii && !(sc.inert && n->len <= CBEC_TEXT_NF_CHUNK_MAX) && !check_normalization(v, r, s, n))
         return;
-    if (s->rep && !check_repertoire(v, r, s, n))
+    if (s->rep && !check_repertoire(v, r, s, n, &sc))
         return;
-    if ((s->script_search || s->script_require) && !check_scripts(v, r, s, n))
+    if ((s->script_search || s->script_require) && !check_scripts(v, r, s, n, &sc))
         return;
-    if (s->has_length && !check_length(v, r, s, n))
+    if (s->has_length && !check_length(v, r, s, n, &sc))
         return;
     if (s->ndeny)
         check_deny(v, r, s, n, tag);
+}
+
+bool cbec__langtag_quick(const char *s, size_t n, cbec_langtag *out)
+{
+    if (n != 2 || !cbec__is_alpha(s[0]) || !cbec__is_alpha(s[1]))
+        return false;
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < 2; i++)
+        out->canon[i] = out->language[i] = (char)(cbec__is_upper(s[i]) ? s[i] + 32 : s[i]);
+    return true;
 }
 
 static bool selected(const text_state *s, const cbec_langtag *tag)
@@ -1184,29 +1356,60 @@ typedef struct variant {
     bool dup;
 } variant;
 
+/* The variants of one value: on the stack for the usual handful of
+ * languages, on the heap past that. */
+#define LOCAL_VARIANTS 8
+
 typedef struct variants {
     variant *v;
     size_t count, cap;
+    variant local[LOCAL_VARIANTS];
 } variants;
+
+static void variants_init(variants *vs)
+{
+    vs->v = vs->local;
+    vs->count = 0;
+    vs->cap = LOCAL_VARIANTS;
+}
+
+static void variants_free(variants *vs)
+{
+    if (vs->v != vs->local)
+        free(vs->v);
+}
 
 static variant *variant_add(variants *vs)
 {
     if (vs->count == vs->cap) {
-        size_t cap = vs->cap ? vs->cap * 2 : 8;
-        variant *nv = realloc(vs->v, cap * sizeof *nv);
+        size_t cap = vs->cap * 2;
+        variant *nv = vs->v == vs->local ? malloc(cap * sizeof *nv) : realloc(vs->v, cap * sizeof *nv);
         if (!nv)
             return NULL;
+        if (vs->v == vs->local)
+            memcpy(nv, vs->local, sizeof vs->local);
         vs->v = nv;
         vs->cap = cap;
     }
+    /* the tag is filled by variant_tag; only its text matters before */
     variant *x = &vs->v[vs->count++];
-    memset(x, 0, sizeof *x);
+    x->text = x->at = NULL;
+    x->tag.canon[0] = x->tag.language[0] = x->tag.script[0] = x->tag.region[0] = '\0';
+    x->has_tag = x->dup = false;
     return x;
 }
 
 /* Check a tag found in the message; reports and returns false when bad. */
 static bool variant_tag(cbec_vctx *v, const cbec_rule *r, const text_state *s, variant *x, const char *t, size_t n)
 {
+    /* a rule that neither reports tags nor asks which language a text is
+     * in treats every text alike: its tags need no reading */
+    if (!s->uses_tags)
+        return true;
+    if (!s->tags_registered && cbec__langtag_quick(t, n, &x->tag)) {
+        x->has_tag = true;
+        return true;
+    }
     cbec_langtag_error e;
     if (cbec__langtag_check(s->tags_registered ? s->tab : NULL, t, n, true, &x->tag, &e)) {
         x->has_tag = true;
@@ -1349,14 +1552,25 @@ static bool find_duplicates(cbec_vctx *v, const cbec_rule *r, variants *vs)
 {
     if (vs->count < 2)
         return true;
-    variant **idx = cbec__calloc(vs->count, sizeof *idx);
+    variant *local[LOCAL_VARIANTS * 2];
+    variant **idx = vs->count <= CBEC_ARRAY_LEN(local) ? local : cbec__calloc(vs->count, sizeof *idx);
     if (!idx)
         return false;
     size_t n = 0;
     for (size_t i = 0; i < vs->count; i++)
         if (vs->v[i].text)
             idx[n++] = &vs->v[i];
-    qsort(idx, n, sizeof *idx, variant_order);
+    if (idx == local) {
+        /* variant_order is a total order, so this sorts as qsort would */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && variant_order(&idx[j - 1], &idx[j]) > 0; j--) {
+                variant *t = idx[j];
+                idx[j] = idx[j - 1];
+                idx[j - 1] = t;
+            }
+    } else {
+        qsort(idx, n, sizeof *idx, variant_order);
+    }
     for (size_t i = 1; i < n; i++)
         if (idx[i]->has_tag == idx[i - 1]->has_tag && strcmp(idx[i]->tag.canon, idx[i - 1]->tag.canon) == 0) {
             idx[i]->dup = true;
@@ -1366,7 +1580,8 @@ static bool find_duplicates(cbec_vctx *v, const cbec_rule *r, variants *vs)
             snprintf(zh, sizeof zh, "语言 %s 重复出现", idx[i]->has_tag ? what : "（未标明语言）");
             shape_finding(v, r, idx[i]->at, en, zh);
         }
-    free(idx);
+    if (idx != local)
+        free(idx);
     return true;
 }
 
@@ -1436,6 +1651,8 @@ static const char *country_languages(cbec_vctx *v, const cbec_rule *r, const tex
 static void check_requirements(cbec_vctx *v, const cbec_rule *r, const text_state *s, const cbec_node *n,
                                const variants *vs)
 {
+    if (!s->nlanguages && !s->has_country)
+        return;
     cbec_buf exp, en, zh;
     cbec__buf_init(&exp);
     cbec__buf_init(&en);
@@ -1530,7 +1747,8 @@ static bool text_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     }
     if (form == FORM_LIST ? n->kind != CBEC_NODE_ARRAY : n->kind != CBEC_NODE_OBJECT)
         return wrong_kind(v, r, n, form == FORM_LIST ? "array" : "object");
-    variants vs = {NULL, 0, 0};
+    variants vs;
+    variants_init(&vs);
     bool ok = collect(v, r, s, n, form, &vs) && (!s->tags_report || find_duplicates(v, r, &vs));
     if (ok) {
         check_requirements(v, r, s, n, &vs);
@@ -1542,7 +1760,7 @@ static bool text_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     } else {
         limit_finding(v, r, n, "out of memory", "内存不足");
     }
-    free(vs.v);
+    variants_free(&vs);
     return true;
 }
 

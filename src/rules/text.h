@@ -21,6 +21,42 @@
  * truncated sequences. */
 size_t cbec__text_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The same decoder inlined, for the loops that run over every text of a
+ * message (n > 0 required). */
+static inline size_t cbec__text_decode_fast(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n < 2 || (u[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((c & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+        return 2;
+    }
+    if ((c & 0xF0u) == 0xE0u) {
+        if (n < 3 || ((u[1] ^ 0x80u) | (u[2] ^ 0x80u)) & 0xC0u)
+            return 0;
+        uint32_t v = ((c & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0; /* overlong, or a surrogate */
+        *cp = v;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] >= 0x90))
+            return 0; /* overlong, or past U+10FFFF */
+        *cp = ((c & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
+        return 4;
+    }
+    return 0;
+}
+
 /* U+FDD0..U+FDEF and the last two code points of every plane. */
 static inline bool cbec__text_is_noncharacter(uint32_t cp)
 {
@@ -47,6 +83,11 @@ typedef enum cbec_text_unsafe {
  * joiner inside an emoji sequence is still CBEC_TEXT_ZERO_WIDTH here; the
  * check decides with its neighbours). */
 cbec_text_unsafe cbec__text_unsafe_class(uint32_t cp);
+/* The class of cp when it is one of the classes in mask, else possibly
+ * CBEC_TEXT_SAFE: a check that only asks about some classes skips the
+ * look-up of the general category when it needs neither private use nor
+ * unassigned code points. */
+cbec_text_unsafe cbec__text_unsafe_class_in(uint32_t cp, unsigned mask);
 
 /* Unicode properties the checks need (from utf8proc's tables). */
 bool cbec__text_is_private_use(uint32_t cp);
@@ -82,6 +123,29 @@ int cbec__text_normalize(cbec_text_nf form, const char *s, size_t n, size_t max_
 /* 1 when s is already in the form, 0 when not, or a negative
  * CBEC_TEXT_NF_* code.  Costs nothing for ASCII text. */
 int cbec__text_is_normalized(cbec_text_nf form, const char *s, size_t n);
+
+/* True when cp is left as it is by form (NFC, NFD, NFKC or NFKD) whatever
+ * its neighbours: a starter that does not decompose (or, for NFC, that
+ * composes back from its canonical decomposition, as "é" does) and is
+ * never the second part of a composition.  Text made only of such code
+ * points is already in the form, which cbec__text_is_normalized answers
+ * without normalising anything; tests prove the property code point by
+ * code point against utf8proc's own normalisation. */
+bool cbec__text_nf_inert(cbec_text_nf form, uint32_t cp);
+
+/* Normalisation works in chunks of at most this many bytes between
+ * stable characters; text up to this length is always decided. */
+#define CBEC_TEXT_NF_CHUNK_MAX (64 * 1024)
+
+/* The canonical combining class of cp (tests). */
+int cbec__text_combining_class(uint32_t cp);
+
+/* The CJK Unified Ideographs of the basic block: all assigned letters
+ * (general category Lo), starters without decompositions, in no unsafe
+ * class and inert under every normalisation form, so the checks of
+ * Chinese text need no table look-ups for them (tests check each of these
+ * facts against utf8proc's tables). */
+static inline bool cbec__text_is_basic_han(uint32_t cp) { return cp >= 0x4E00 && cp <= 0x9FFF; }
 
 /* ---- grapheme clusters and lengths (text-unicode.c) ---- */
 
@@ -131,6 +195,12 @@ typedef struct cbec_langtag_error {
  * or false and fills *e. */
 bool cbec__langtag_check(const cbec_langtab *t, const char *s, size_t n, bool allow_script_key,
                          cbec_langtag *out, cbec_langtag_error *e);
+
+/* The common case of cbec__langtag_check without a table, done quickly:
+ * a two-letter language subtag alone ("zh", "EN") is always well formed.
+ * Returns true and fills *out exactly as the full check would, or false
+ * when the tag needs the full check. */
+bool cbec__langtag_quick(const char *s, size_t n, cbec_langtag *out);
 
 /* RFC 4647 basic filtering, case-insensitive: range "zh" matches "zh",
  * "zh-CN" and "zh-Hans-CN"; "*" matches every tag.  A range that is a bare

@@ -317,6 +317,154 @@ START_TEST(test_text_normalization_conformance)
 }
 END_TEST
 
+/* The quick answer of cbec__text_is_normalized rests on
+ * cbec__text_nf_inert.  Its promise is proved here code point by code
+ * point against utf8proc's normalisation: an inert code point is a starter
+ * that the form leaves as it is, and under the composing forms neither it
+ * nor the first code point of its canonical decomposition is ever the
+ * second part of a composition (every second part that can compose
+ * follows the first code point of some canonical decomposition).  Text
+ * made of such code points therefore decomposes to itself (or to
+ * decompositions NFC composes straight back), needs no reordering, and
+ * composes with nothing across code points. */
+START_TEST(test_text_nf_inert_is_proved_for_every_code_point)
+{
+    enum { N = 0x110000 };
+    uint8_t *second = calloc(N / 8, 1), *nfd_same = calloc(N / 8, 1), *nfkd_same = calloc(N / 8, 1);
+    uint32_t *first = calloc(N, sizeof *first);
+    ck_assert(second && nfd_same && nfkd_same && first);
+    cbec_buf in, out;
+    cbec__buf_init(&in);
+    cbec__buf_init(&out);
+    /* assertions in these loops only count, so a million code points do
+     * not mean a million reports to the test runner */
+    size_t failures = 0;
+#define FAIL_IF(cond, ...)                                                                                  \
+    do {                                                                                                    \
+        if (cond) {                                                                                         \
+            if (failures++ < 10)                                                                            \
+                fprintf(stderr, "# " __VA_ARGS__);                                                          \
+        }                                                                                                   \
+    } while (0)
+    for (uint32_t cp = 0; cp < N; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        cbec__buf_reset(&in);
+        put_utf8(&in, cp);
+        for (int f = 0; f < 2; f++) {
+            cbec__buf_reset(&out);
+            int rc = cbec__text_normalize(f ? CBEC_TEXT_NFKD : CBEC_TEXT_NFD, in.data, in.len, 0, &out);
+            FAIL_IF(rc != CBEC_TEXT_NF_OK, "U+%04X: normalisation failed\n", (unsigned)cp);
+            if (out.len == in.len && memcmp(out.data, in.data, in.len) == 0)
+                (f ? nfkd_same : nfd_same)[cp / 8] |= (uint8_t)(1u << (cp % 8));
+            if (f)
+                continue;
+            size_t i = 0, pos = 0;
+            while (i < out.len) {
+                uint32_t d = 0;
+                size_t k = cbec__text_decode(out.data + i, out.len - i, &d);
+                FAIL_IF(!k, "U+%04X: bad NFD\n", (unsigned)cp);
+                if (pos++ == 0)
+                    first[cp] = d;
+                else
+                    second[d / 8] |= (uint8_t)(1u << (d % 8));
+                i += k ? k : 1;
+            }
+        }
+    }
+#define BIT(set, c) (((set)[(c) / 8] >> ((c) % 8)) & 1)
+    size_t inert[5] = {0};
+    for (uint32_t cp = 0; cp < N; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        for (int form = CBEC_TEXT_NFC; form <= CBEC_TEXT_NFKD; form++) {
+            if (!cbec__text_nf_inert((cbec_text_nf)form, cp))
+                continue;
+            inert[form]++;
+            FAIL_IF(cbec__text_combining_class(cp) != 0, "U+%04X form %d: not a starter\n", (unsigned)cp, form);
+            bool composes = form == CBEC_TEXT_NFC || form == CBEC_TEXT_NFKC;
+            bool same = BIT(form == CBEC_TEXT_NFC || form == CBEC_TEXT_NFD ? nfd_same : nfkd_same, cp);
+            if (!same && composes) {
+                /* a decomposition the form composes back */
+                cbec__buf_reset(&in);
+                put_utf8(&in, cp);
+                cbec__buf_reset(&out);
+                int rc = cbec__text_normalize((cbec_text_nf)form, in.data, in.len, 0, &out);
+                same = rc == CBEC_TEXT_NF_OK && out.len == in.len && memcmp(out.data, in.data, in.len) == 0;
+            }
+            FAIL_IF(!same, "U+%04X changes under form %d\n", (unsigned)cp, form);
+            if (composes) {
+                FAIL_IF(BIT(second, cp), "U+%04X can be a second part\n", (unsigned)cp);
+                FAIL_IF(BIT(second, first[cp]), "U+%04X starts with a second part\n", (unsigned)cp);
+                FAIL_IF(cbec__text_combining_class(first[cp]) != 0, "U+%04X starts with a mark\n", (unsigned)cp);
+            }
+        }
+        /* the matching form is never answered quickly */
+        FAIL_IF(cbec__text_nf_inert(CBEC_TEXT_NFKC_CASEFOLD, cp), "U+%04X inert when matching\n", (unsigned)cp);
+    }
+#undef BIT
+#undef FAIL_IF
+    ck_assert_uint_eq(failures, 0);
+    /* the quick path covers the common scripts: all of ASCII, Latin-1
+     * letters for NFC, the basic Han block, Hangul syllables for NFC */
+    ck_assert(cbec__text_nf_inert(CBEC_TEXT_NFC, 0xE9));   /* é */
+    ck_assert(!cbec__text_nf_inert(CBEC_TEXT_NFD, 0xE9));
+    ck_assert(!cbec__text_nf_inert(CBEC_TEXT_NFC, 0x0301)); /* combining acute */
+    ck_assert(!cbec__text_nf_inert(CBEC_TEXT_NFC, 0x212B)); /* angstrom sign: a singleton */
+    ck_assert(cbec__text_nf_inert(CBEC_TEXT_NFC, 0xD55C));  /* 한 */
+    ck_assert(!cbec__text_nf_inert(CBEC_TEXT_NFC, 0x11AB)); /* a final consonant composes */
+    ck_assert_uint_gt(inert[CBEC_TEXT_NFC], 200000);
+    ck_assert_uint_gt(inert[CBEC_TEXT_NFD], 200000);
+    cbec__buf_free(&in);
+    cbec__buf_free(&out);
+    free(second);
+    free(nfd_same);
+    free(nfkd_same);
+    free(first);
+}
+END_TEST
+
+/* The facts the checks assume of the basic Han block. */
+START_TEST(test_text_basic_han_block_facts)
+{
+    size_t failures = 0;
+    for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++)
+        if (!cbec__text_is_basic_han(cp) || cbec__text_unsafe_class(cp) != CBEC_TEXT_SAFE ||
+            !cbec__text_is_letter_or_mark(cp) || cbec__text_is_unassigned(cp) || cbec__text_is_private_use(cp) ||
+            cbec__text_is_noncharacter(cp) || cbec__text_combining_class(cp) != 0) {
+            if (failures++ < 10)
+                fprintf(stderr, "# U+%04X is not a plain Han letter\n", (unsigned)cp);
+        }
+    ck_assert_uint_eq(failures, 0);
+    ck_assert(!cbec__text_is_basic_han(0x4DFF));
+    ck_assert(!cbec__text_is_basic_han(0xA000));
+}
+END_TEST
+
+/* The class asked for a subset of the classes agrees with the full one
+ * on that subset, for every code point. */
+START_TEST(test_text_unsafe_class_in_agrees)
+{
+    static const unsigned masks[] = {
+        CBEC_TEXT_ALL_UNSAFE, CBEC_TEXT_ALL_UNSAFE & ~(unsigned)(CBEC_TEXT_PRIVATE_USE | CBEC_TEXT_UNASSIGNED),
+        CBEC_TEXT_CONTROL | CBEC_TEXT_LINE_BREAK | CBEC_TEXT_BIDI | CBEC_TEXT_BIDI_MARK | CBEC_TEXT_ZERO_WIDTH,
+        CBEC_TEXT_PRIVATE_USE, CBEC_TEXT_UNASSIGNED, CBEC_TEXT_TAG,
+    };
+    size_t failures = 0;
+    for (uint32_t cp = 0; cp < 0x110000; cp++) {
+        unsigned full = cbec__text_unsafe_class(cp);
+        for (size_t m = 0; m < CBEC_ARRAY_LEN(masks); m++) {
+            unsigned got = cbec__text_unsafe_class_in(cp, masks[m]);
+            if ((got & masks[m]) != (full & masks[m]) || ((got & masks[m]) && got != full)) {
+                if (failures++ < 10)
+                    fprintf(stderr, "# U+%04X mask %x: %x, not %x\n", (unsigned)cp, masks[m], got, full);
+            }
+        }
+    }
+    ck_assert_uint_eq(failures, 0);
+}
+END_TEST
+
 /* ---- grapheme clusters ---- */
 
 START_TEST(test_text_graphemes_of_scripts_and_emoji)
@@ -518,6 +666,37 @@ START_TEST(test_langtag_refuses_with_reasons)
     /* syntax only: unregistered subtags pass */
     ck_assert(cbec__langtag_check(NULL, "xx-Xyzw-ZQ", 10, false, &t, &e));
     ck_assert_str_eq(t.canon, "xx-Xyzw-ZQ");
+}
+END_TEST
+
+/* The quick reading of two-letter tags gives what the full check gives,
+ * to the byte, for every pair of ASCII characters. */
+START_TEST(test_langtag_quick_agrees_with_full_check)
+{
+    size_t failures = 0, quick = 0;
+    for (int a = 0; a < 128; a++)
+        for (int b = 0; b < 128; b++) {
+            char t[2] = {(char)a, (char)b};
+            cbec_langtag q, f;
+            cbec_langtag_error e;
+            memset(&q, 0x5A, sizeof q);
+            memset(&f, 0xA5, sizeof f);
+            bool qq = cbec__langtag_quick(t, 2, &q);
+            bool ff = cbec__langtag_check(NULL, t, 2, true, &f, &e);
+            quick += qq;
+            if ((qq && (!ff || memcmp(&q, &f, sizeof q) != 0)) || (cbec__is_alpha(a) && cbec__is_alpha(b) && !qq)) {
+                if (failures++ < 10)
+                    fprintf(stderr, "# tag %02X %02X: quick %d, full %d\n", a, b, qq, ff);
+            }
+        }
+    ck_assert_uint_eq(failures, 0);
+    ck_assert_uint_eq(quick, 52 * 52);
+    cbec_langtag t;
+    ck_assert(!cbec__langtag_quick("zho", 3, &t));
+    ck_assert(!cbec__langtag_quick("z", 1, &t));
+    ck_assert(!cbec__langtag_quick("zh-CN", 5, &t));
+    ck_assert(cbec__langtag_quick("ZH", 2, &t));
+    ck_assert_str_eq(t.canon, "zh");
 }
 END_TEST
 
@@ -1057,6 +1236,109 @@ END_TEST
 
 /* Large and hostile values finish quickly with a finding or a clean pass;
  * memory stays bounded (run under the sanitizers too). */
+/* The checks decide most text from one scan (ASCII, controls, inert
+ * characters, tables of the ASCII characters filled by the script
+ * patterns); these cases hold the quick answers to the full ones. */
+START_TEST(test_text_quick_paths_agree_with_full_checks)
+{
+    char body[256];
+    /* every ASCII character: an unsafe one is reported where it stands */
+    use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"unsafe\": true}}");
+    for (unsigned c = 0; c < 128; c++) {
+        snprintf(body, sizeof body, "\"s\": \"ab\\u%04xcd\"", c);
+        cbec_report *r = check(body);
+        bool unsafe = cbec__text_unsafe_class(c) != CBEC_TEXT_SAFE;
+        ck_assert_msg(cbec_report_count(r) == (unsafe ? 1u : 0u), "U+%04X", c);
+        if (unsafe) {
+            char at[64];
+            snprintf(at, sizeof at, "(U+%04X) at character 3", c);
+            ck_assert_ptr_nonnull(strstr(cbec_finding_message(r, 0, "en"), at));
+        }
+    }
+    /* a class subset without the controls takes no ASCII character */
+    use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"unsafe\": [\"bidi\", \"tag\"]}}");
+    expect_valid("\"s\": \"a\\u0007\\n\\t\\u007f\"");
+    expect_one("\"s\": \"\\u0007\\u202e\"", "/s", "(U+202E) at character 2", NULL);
+    /* scripts: short ASCII text (the tables) against long text (the
+     * patterns, window by window), character by character */
+    use_rules("{\"id\": \"A\", \"path\": \"/a\", \"text\": {\"scripts\": {\"allow\": [\"Latn\"]}}}, "
+              "{\"id\": \"Q\", \"path\": \"/q\", \"text\": {\"scripts\": {\"require\": [\"Latn\"]}}}");
+    cbec_buf b;
+    cbec__buf_init(&b);
+    for (unsigned c = 0; c < 128; c++) {
+        bool fail_short[2], fail_long[2];
+        for (int longer = 0; longer < 2; longer++) {
+            cbec__buf_reset(&b);
+            cbec__buf_addf(&b, "\"a\": \"x\\u%04x", c);
+            for (int i = 0; longer && i < 5000; i++)
+                cbec__buf_addc(&b, 'y');
+            cbec__buf_addf(&b, "\", \"q\": \"\\u%04x", c);
+            for (int i = 0; longer && i < 5000; i++)
+                cbec__buf_addc(&b, '7');
+            cbec__buf_adds(&b, "\"");
+            cbec_report *r = check(cbec__buf_cstr(&b));
+            bool *fails = longer ? fail_long : fail_short;
+            fails[0] = fails[1] = false;
+            for (size_t k = 0; k < cbec_report_count(r); k++) {
+                bool allow = strcmp(cbec_finding_path(r, k), "/a") == 0;
+                fails[allow ? 0 : 1] = true;
+                if (allow) {
+                    char at[64];
+                    snprintf(at, sizeof at, "(U+%04X) at character 2", c);
+                    ck_assert_ptr_nonnull(strstr(cbec_finding_message(r, k, "en"), at));
+                } else {
+                    ck_assert_ptr_nonnull(strstr(cbec_finding_message(r, k, "en"), "no character of the scripts"));
+                }
+            }
+        }
+        ck_assert_msg(fail_short[0] == fail_long[0] && fail_short[1] == fail_long[1], "U+%04X", c);
+        ck_assert_msg(fail_short[1] == !cbec__is_alpha((int)c), "U+%04X", c);
+    }
+    /* a whole window of ASCII stays within the pattern limits */
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"a\": \"");
+    for (int i = 0; i < 4096; i++)
+        cbec__buf_addc(&b, 'a');
+    cbec__buf_adds(&b, "\", \"q\": \"");
+    for (int i = 0; i < 4096; i++)
+        cbec__buf_addc(&b, '1');
+    cbec__buf_adds(&b, "\"");
+    expect_one(cbec__buf_cstr(&b), "/q", "no character of the scripts Latn", NULL);
+    /* normalisation: precomposed letters are decided by the scan, marks
+     * by the full normalisation */
+    use_rules("{\"id\": \"R\", \"path\": \"/s\", \"text\": {\"normalization\": \"NFC\"}}");
+    expect_valid("\"s\": \"M\\u00fcller \\u00c5ngstr\\u00f6m \\u4e2d\\u6587 \\ud55c\\uad6d\"");
+    expect_one("\"s\": \"Mu\\u0308ller\"", "/s", "normalized: Müller", NULL);
+    expect_one("\"s\": \"\\u00e9\\u0323\"", "/s", "normalized: \xe1\xba\xb9\xcc\x81", NULL);
+    expect_one("\"s\": \"\\u212b\"", "/s", "normalized: \xc3\x85", NULL); /* angstrom sign */
+    expect_valid("\"s\": \"\\ud55c\\u11ab\""); /* an LVT syllable takes no final consonant */
+    expect_one("\"s\": \"\\ud558\\u11ab\"", "/s", "normalized: \xed\x95\x9c", NULL); /* LV + T */
+    /* inert text past the chunk limit without a place to cut is still
+     * not decided; with places to cut it is */
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"s\": \"\\u00e9");
+    for (int i = 0; i < 30000; i++)
+        cbec__buf_adds(&b, "\\u200b");
+    cbec__buf_adds(&b, "\"");
+    expect_one(cbec__buf_cstr(&b), "/s", "could not be checked within the limits of rule R", NULL);
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"s\": \"\\u00e9");
+    for (int i = 0; i < 30000; i++)
+        cbec__buf_adds(&b, "\\u4e2d");
+    cbec__buf_adds(&b, "\"");
+    expect_valid(cbec__buf_cstr(&b));
+    /* many languages: variants past the ones kept on the stack */
+    use_rules("{\"id\": \"R\", \"path\": \"/name\", \"text\": {\"languages\": [\"zh\"], \"tags\": \"syntax\"}}");
+    cbec__buf_reset(&b);
+    cbec__buf_adds(&b, "\"name\": {\"zh\": \"\\u4e2d\"");
+    for (int i = 0; i < 26; i++)
+        cbec__buf_addf(&b, ", \"%c%c\": \"t\"", 'a' + i, 'a' + (i * 7) % 26);
+    cbec__buf_adds(&b, ", \"AA\": \"t\"}");
+    expect_one(cbec__buf_cstr(&b), "/name/AA", "the language aa is given more than once", NULL);
+    cbec__buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_text_hostile_inputs_stay_bounded)
 {
     cbec_buf b;
@@ -1161,6 +1443,9 @@ int main(void)
     tcase_add_test(tc, test_text_normalization_is_bounded);
     tcase_add_test(tc, test_text_normalization_chunks_agree_with_parts);
     tcase_add_test(tc, test_text_normalization_conformance);
+    tcase_add_test(tc, test_text_nf_inert_is_proved_for_every_code_point);
+    tcase_add_test(tc, test_text_basic_han_block_facts);
+    tcase_add_test(tc, test_text_unsafe_class_in_agrees);
     tcase_add_test(tc, test_text_graphemes_of_scripts_and_emoji);
     tcase_add_test(tc, test_text_grapheme_conformance);
     suite_add_tcase(s, tc);
@@ -1168,6 +1453,7 @@ int main(void)
     tcase_add_checked_fixture(tc, tab_setup, tab_teardown);
     tcase_add_test(tc, test_langtag_accepts_registered_tags);
     tcase_add_test(tc, test_langtag_refuses_with_reasons);
+    tcase_add_test(tc, test_langtag_quick_agrees_with_full_check);
     tcase_add_test(tc, test_langtag_ranges_filter);
     tcase_add_test(tc, test_country_languages_table);
     suite_add_tcase(s, tc);
@@ -1187,6 +1473,7 @@ int main(void)
     tcase_add_test(tc, test_text_select_and_checks_order);
     tcase_add_test(tc, test_text_messages_in_pack_languages_and_fallback);
     tcase_add_test(tc, test_text_values_render_safely);
+    tcase_add_test(tc, test_text_quick_paths_agree_with_full_checks);
     tcase_add_test(tc, test_text_hostile_inputs_stay_bounded);
     tcase_add_test(tc, test_every_check_kind_speaks_zh_and_en);
     suite_add_tcase(s, tc);

@@ -164,13 +164,13 @@ static inline eval_outcome evaluate(const logic_state *s, const cbec_lexpr *x, c
     }
     if (!cbec__logic_eval(x, env, res, e))
         return EVAL_ERROR;
-    return cbec__logic_truthy(res) ? EVAL_TRUE : EVAL_FALSE;
+    bool t = res->kind == CBEC_LV_BOOL ? res->b : cbec__logic_truthy(res);
+    return t ? EVAL_TRUE : EVAL_FALSE;
 }
 
 /* Values live in the scratch arena: emptied after each rule (when used). */
-static inline void scratch_reset(cbec_vctx *v)
+static inline void scratch_reset(cbec_arena *a)
 {
-    cbec_arena *a = cbec__vctx_scratch(v);
     if (a->head)
         cbec__arena_reset(a);
 }
@@ -194,7 +194,7 @@ static bool logic_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cb
         cbec__finding(v, r, &cbec__kind_logic, node, &a);
         cbec__buf_free(&exp);
     }
-    scratch_reset(v);
+    scratch_reset(env.arena);
     return true;
 }
 
@@ -226,7 +226,7 @@ static bool when_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbe
     eval_outcome o = evaluate(s, s->test, v, node, &env, bound, &res, &e);
     if (o == EVAL_ERROR)
         eval_error(v, r, &cbec__kind_when, node, &e);
-    scratch_reset(v);
+    scratch_reset(env.arena);
     return o == EVAL_TRUE;
 }
 

@@ -34,7 +34,7 @@ static const uint64_t pow10_u64[20] = {
 /* cbec__dec_parse, with plain [-]digits[.digits] of at most 19 digits
  * parsed inline (same coefficient, exponent and sign); anything else is
  * core/decimal.c's to judge. */
-static cbec_dec_status parse_dec(const char *s, size_t n, unsigned flags, cbec_dec *out)
+static inline cbec_dec_status parse_dec(const char *s, size_t n, unsigned flags, cbec_dec *out)
 {
     size_t i = 0;
     bool neg = false;
@@ -741,6 +741,8 @@ typedef struct ectx {
     lscope *scopes;
     unsigned nscopes, capscopes;
     lscope inline_scopes[16];   /* the first ones: no allocation for them */
+    /* the nodes $root, $value, $item and $parent name (indexed by special) */
+    const cbec_node *start[SP_PARENT + 1];
 } ectx;
 
 static COLD bool efail(ectx *x, const char *type, const char *zh, const char *fmt, ...) CBEC_PRINTF(4, 5);
@@ -1052,10 +1054,9 @@ static bool exp_ok(ectx *x, cbec_dec *d)
     return true;
 }
 
-static bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+/* a + b when the exact sum needs more than 38 digits: rounded to 34. */
+static NOINLINE bool dec_add_wide(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
-    if (dec_add_core(a, b, out) == CBEC_DEC_OK)
-        return exp_ok(x, out);
     long la = a->coef ? (long)a->exp + (long)ndig(a->coef) : LONG_MIN;
     long lb = b->coef ? (long)b->exp + (long)ndig(b->coef) : LONG_MIN;
     long lead = la > lb ? la : lb;
@@ -1069,6 +1070,25 @@ static bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out
     return exp_ok(x, out);
 }
 
+static inline bool dec_add(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (dec_add_core(a, b, out) == CBEC_DEC_OK)
+        return exp_ok(x, out);
+    return dec_add_wide(x, a, b, out);
+}
+
+/* 0 + d for the first term of a sum: d itself when its exponent is not
+ * positive (what dec_add gives: same coefficient and scale, a zero
+ * positive); false when dec_add must work it out. */
+static inline bool add_to_zero(const cbec_dec *d, cbec_dec *out)
+{
+    if (d->exp > 0)
+        return false;
+    *out = *d;
+    out->neg = d->neg && d->coef;
+    return true;
+}
+
 static bool dec_sub(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
     cbec_dec nb = *b;
@@ -1076,11 +1096,10 @@ static bool dec_sub(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out
     return dec_add(x, a, &nb, out);
 }
 
-static bool dec_mul(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+/* a * b when the exact product needs more than 38 digits: rounded to 34. */
+static NOINLINE bool dec_mul_wide(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
     long e = (long)a->exp + (long)b->exp;
-    if (dec_mul_core(a, b, out) == CBEC_DEC_OK)
-        return exp_ok(x, out);
     if (e > EXP_BOUND || e < -EXP_BOUND)
         return range_fail(x);
     /* the exact product in base 10^19 limbs, then its first 34 digits */
@@ -1136,8 +1155,15 @@ static bool dec_mul(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out
     return exp_ok(x, out);
 }
 
+static inline bool dec_mul(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+{
+    if (dec_mul_core(a, b, out) == CBEC_DEC_OK)
+        return exp_ok(x, out);
+    return dec_mul_wide(x, a, b, out);
+}
+
 /* a / b to 34 significant digits (exact when the quotient has fewer). */
-static bool dec_div(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
+static NOINLINE bool dec_div(ectx *x, const cbec_dec *a, const cbec_dec *b, cbec_dec *out)
 {
     if (b->coef == 0)
         return efail(x, "NaN", "除数为零", "division by zero");
@@ -1397,6 +1423,14 @@ static bool strict_eq(const cbec_lval *a, const cbec_lval *b)
  * numbers, and a side that cannot is an error. */
 static bool loose_eq(ectx *x, const cbec_lval *a, const cbec_lval *b, bool *res)
 {
+    if (a->kind == CBEC_LV_STR && b->kind == CBEC_LV_NUM) {
+        /* the usual: an amount as text against a computed one */
+        cbec_dec da, db = num_of(b);
+        if (!to_num(x, a, &da))
+            return false;
+        *res = dec_cmp(&da, &db) == 0;
+        return true;
+    }
     if (is_array(a) || is_array(b) || is_object(a) || is_object(b))
         return efail(x, "NaN", "数组或对象不能比较", "cannot compare %s with %s", kind_word(a), kind_word(b));
     if (a->kind == b->kind) {
@@ -1901,13 +1935,15 @@ static NOINLINE bool op_arith(ectx *x, const lnode *n, const cbec_lval *data, cb
         *out = LV_NULL_V;
         return true;
     }
-    cbec__dec_from_int(n->op == OP_MUL ? 1 : 0, &acc);
+    acc.coef = n->op == OP_MUL;   /* 1 or 0 */
+    acc.exp = 0;
+    acc.neg = false;
     for (uint32_t i = 0; i < count; i++) {
         if (!to_num(x, &vals[i], &d))
             return false;
         bool ok = true;
         switch (n->op) {
-        case OP_ADD: ok = dec_add(x, &acc, &d, &acc); break;
+        case OP_ADD: ok = (i == 0 && add_to_zero(&d, &acc)) || dec_add(x, &acc, &d, &acc); break;
         case OP_MUL:
             if (i == 0) {
                 /* 1 * d: d itself, a zero made positive and of scale >= 0 */
@@ -1965,9 +2001,9 @@ static NOINLINE bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data
     uint32_t count;
     if (!eval_args(x, n, data, buf, &vals, &count))
         return false;
-    cbec_dec acc, d;
-    cbec__dec_from_int(0, &acc);
+    cbec_dec acc = {0, 0, false}, d;
     int64_t k = 0;
+    bool first = true;
     for (uint32_t i = 0; i < count; i++) {
         bool arr = !n->dynamic && is_array(&vals[i]);
         uint32_t m = arr ? arr_len(&vals[i]) : 1;
@@ -1981,8 +2017,11 @@ static NOINLINE bool op_sum_count(ectx *x, const lnode *n, const cbec_lval *data
                 k += it.kind != CBEC_LV_NULL;
                 continue;
             }
-            if (!to_num(x, &it, &d) || !dec_add(x, &acc, &d, &acc))
+            if (!to_num(x, &it, &d))
                 return false;
+            if (!(first && add_to_zero(&d, &acc)) && !dec_add(x, &acc, &d, &acc))
+                return false;
+            first = false;
         }
     }
     if (n->op == OP_COUNT)
@@ -2443,6 +2482,12 @@ static NOINLINE bool op_round(ectx *x, const lnode *n, const cbec_lval *data, cb
     }
     if (places < 0 || places > CBEC_DEC_MAX_DIGITS)
         return bad_args(x, n, "places must be 0 to 38");
+    if (d.exp == -(int32_t)places) {
+        /* already of that scale: nothing to round (a zero made positive) */
+        d.neg = d.neg && d.coef;
+        set_num(out, &d);
+        return true;
+    }
     cbec_round mode = n->nargs > 2 ? round_mode(n->args[2]) : CBEC_ROUND_HALF_UP;
     if (cbec__dec_round(&d, (unsigned)places, mode, &r) != CBEC_DEC_OK)
         return range_fail(x);
@@ -2748,21 +2793,13 @@ typedef enum { VL_NODE, VL_NOTHING, VL_NULL, VL_GENERIC, VL_FAIL } var_look;
  * op_var_const do it), VL_FAIL (the operation limit). */
 static inline var_look var_lookup(ectx *x, const lnode *n, const cbec_node **nd_out)
 {
-    const cbec_logic_env *env = x->env;
     const lpath *p = &n->path;
-    const cbec_node *nd;
-    switch (p->sp) {
-    case SP_VALUE: nd = env->value; break;
-    case SP_ITEM: nd = env->nbound ? env->bound[env->nbound - 1] : NULL; break;
-    case SP_PARENT: nd = env->value ? env->value->parent : NULL; break;
-    default:
-        nd = env->root;
-        if (!nd)
+    const cbec_node *nd = x->start[p->sp];
+    if (!nd) {
+        if (p->sp == SP_ROOT)
             return p->nsegs ? VL_GENERIC : VL_NULL;
-        break;
-    }
-    if (!nd)
         return VL_NOTHING;
+    }
     if (p->nsegs) {
         if (nd->kind != CBEC_NODE_OBJECT)
             return VL_GENERIC;
@@ -2947,7 +2984,7 @@ static NOINLINE bool op_in_codelist(ectx *x, const lnode *n, const cbec_lval *da
 
 /* Would cbec__dec_parse(s, n, 0) accept the text: -digits[.digits], at
  * most 38 digits?  Up to 38 bytes the form alone decides. */
-static bool plain_decimal(const char *s, size_t n)
+static inline bool plain_decimal(const char *s, size_t n)
 {
     if (n > CBEC_DEC_MAX_DIGITS) {
         cbec_dec d;
@@ -3005,6 +3042,16 @@ static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *dat
         if (!is_decimal_var(x, a, data, &r))
             return false;
         set_bool(out, r);
+        return true;
+    }
+    if (a->op == OP_VAR && a->var_fast == VAR_DATA) {
+        /* the item of an iteration: what ev would charge and check, then the data */
+        if (++x->ops > x->max_ops)
+            return cost(x, 0);
+        if (a->depth > x->max_depth)
+            return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+        set_bool(out, data->kind == CBEC_LV_NUM ||
+                          (data->kind == CBEC_LV_STR && plain_decimal(data->u.str.s, data->u.str.len)));
         return true;
     }
     cbec_lval v;
@@ -3148,6 +3195,10 @@ bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval
     x.scopes = x.inline_scopes;
     x.nscopes = 0;
     x.capscopes = CBEC_ARRAY_LEN(x.inline_scopes);
+    x.start[SP_ROOT] = env->root;
+    x.start[SP_VALUE] = env->value;
+    x.start[SP_ITEM] = env->nbound ? env->bound[env->nbound - 1] : NULL;
+    x.start[SP_PARENT] = env->value ? env->value->parent : NULL;
     cbec_lval data = LV_NULL_V;
     *out = LV_NULL_V;
     if (!node_val(&x, env->root, &data) || !push_scope(&x, &data, 0))
@@ -3354,12 +3405,16 @@ static const struct {
     {C3('X', 'T', 'S'), -1}, {C3('X', 'U', 'A'), -1}, {C3('X', 'X', 'X'), -1},
 };
 
+/* Where the codes of each first letter start in minor_exceptions ('A' to
+ * 'Z', then the end): the search looks at one letter's few codes. */
+static const uint8_t minor_first[27] = {0, 0, 2, 4, 5, 5, 5, 6, 6, 8, 10, 13, 14, 14, 14, 15, 16, 16, 17, 17, 18, 21, 23, 23, 39, 39, 39};
+
 int cbec__currency_minor_units(const char *code, size_t len)
 {
     if (len != 3 || !cbec__is_upper(code[0]) || !cbec__is_upper(code[1]) || !cbec__is_upper(code[2]))
         return -1;
     uint32_t want = C3((unsigned char)code[0], (unsigned char)code[1], (unsigned char)code[2]);
-    size_t lo = 0, hi = CBEC_ARRAY_LEN(minor_exceptions);
+    size_t lo = minor_first[code[0] - 'A'], hi = minor_first[code[0] - 'A' + 1];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (minor_exceptions[mid].code == want)

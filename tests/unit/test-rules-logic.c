@@ -267,6 +267,88 @@ START_TEST(test_logic_rounding_and_currencies)
 }
 END_TEST
 
+/* Every three-letter code: the codes ISO 4217 gives a minor unit other than
+ * 2 (or none) are found wherever they sit in the table, all others give 2. */
+START_TEST(test_logic_every_currency_code_has_its_minor_unit)
+{
+    static const struct {
+        const char *code;
+        int units;
+    } other[] = {
+        {"BHD", 3}, {"BIF", 0}, {"CLF", 4}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"IQD", 3}, {"ISK", 0},
+        {"JOD", 3}, {"JPY", 0}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3}, {"LYD", 3}, {"OMR", 3}, {"PYG", 0},
+        {"RWF", 0}, {"TND", 3}, {"UGX", 0}, {"UYI", 0}, {"UYW", 4}, {"VND", 0}, {"VUV", 0}, {"XAF", 0},
+        {"XAG", -1}, {"XAU", -1}, {"XBA", -1}, {"XBB", -1}, {"XBC", -1}, {"XBD", -1}, {"XDR", -1},
+        {"XOF", 0}, {"XPD", -1}, {"XPF", 0}, {"XPT", -1}, {"XSU", -1}, {"XTS", -1}, {"XUA", -1},
+        {"XXX", -1},
+    };
+    size_t found = 0;
+    char code[4] = "";
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z'; b++)
+            for (char c = 'A'; c <= 'Z'; c++) {
+                code[0] = a, code[1] = b, code[2] = c;
+                int want = 2;
+                for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+                    if (strcmp(other[i].code, code) == 0)
+                        want = other[i].units, found++;
+                ck_assert_msg(cbec__currency_minor_units(code, 3) == want, "%s: %d, not %d", code,
+                              cbec__currency_minor_units(code, 3), want);
+            }
+    ck_assert_uint_eq(found, sizeof other / sizeof other[0]);
+    ck_assert_int_eq(cbec__currency_minor_units("CN", 2), -1);
+    ck_assert_int_eq(cbec__currency_minor_units("C1Y", 3), -1);
+}
+END_TEST
+
+/* Text becomes a number as core/decimal.c reads it, whichever path the
+ * engine takes (short amounts have their own): the same value, scale and
+ * sign, or the same refusal. */
+START_TEST(test_logic_numbers_in_text_read_as_exact_decimals)
+{
+    static const char *const texts[] = {
+        "0", "-0", "7", "-7", "007", "0.5", "-0.50", "12.", ".5", "-", "", "1.2.3", "1e3", "1E-2", "+3",
+        "12345678", "1234567.8", "1234567890123456789", "12345678901234567890", "0.0000000000000000001",
+        "-9999999999999999999", "1234567890.123456789", "99999999999999999999999999999999999999",
+        "999999999999999999999999999999999999999", "4379.03", "1726.36", "1 2", "12a", "-.5", "5-",
+        "0000000000000000000001.5", "00000000000000000000000000000000000000000.1",
+    };
+    char rule[160], data[160];
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *t = texts[i];
+        cbec_dec d;
+        char want[CBEC_DEC_STRLEN + 2];
+        /* "decimal": plain notation only */
+        snprintf(rule, sizeof rule, "{\"decimal\": {\"var\": \"s\"}}");
+        snprintf(data, sizeof data, "{\"s\": \"%s\"}", t);
+        cbec_dec_status st = cbec__dec_parse(t, strlen(t), 0, &d);
+        if (st == CBEC_DEC_OK)
+            cbec__dec_format(&d, want);
+        else
+            snprintf(want, sizeof want, "%s", st == CBEC_DEC_RANGE ? "!Range" : "!NaN");
+        ck_assert_msg(strcmp(eval(rule, data), want) == 0, "decimal %s: %s, not %s", t, eval(rule, data), want);
+        snprintf(rule, sizeof rule, "{\"is_decimal\": {\"var\": \"s\"}}");
+        ck_assert_str_eq(eval(rule, data), st == CBEC_DEC_OK ? "true" : "false");
+        /* arithmetic: as a JavaScript number would be read, exactly */
+        snprintf(rule, sizeof rule, "{\"*\": [{\"var\": \"s\"}, 1]}");
+        st = cbec__dec_parse(t, strlen(t), CBEC_DEC_ALLOW_EXPONENT | CBEC_DEC_ALLOW_PLUS | CBEC_DEC_ALLOW_BARE_POINT, &d);
+        if (!*t) {
+            snprintf(want, sizeof want, "0");
+        } else if (st == CBEC_DEC_OK) {
+            if (!d.coef) {
+                d.neg = false;
+                if (d.exp > 0)
+                    d.exp = 0;
+            }
+            cbec__dec_format(&d, want);
+        } else {
+            snprintf(want, sizeof want, "%s", st == CBEC_DEC_RANGE ? "!Range" : "!NaN");
+        }
+        ck_assert_msg(strcmp(eval(rule, data), want) == 0, "* %s: %s, not %s", t, eval(rule, data), want);
+    }
+}
+END_TEST
+
 START_TEST(test_logic_decimal_and_is_decimal_are_strict)
 {
     ck_assert_str_eq(eval("{\"decimal\": \"12.50\"}", "null"), "12.50");
@@ -503,6 +585,8 @@ int main(void)
     tcase_add_test(tc, test_logic_rule_context_names);
     tcase_add_test(tc, test_logic_iterators_and_scopes);
     tcase_add_test(tc, test_logic_rounding_and_currencies);
+    tcase_add_test(tc, test_logic_every_currency_code_has_its_minor_unit);
+    tcase_add_test(tc, test_logic_numbers_in_text_read_as_exact_decimals);
     tcase_add_test(tc, test_logic_decimal_and_is_decimal_are_strict);
     tcase_add_test(tc, test_logic_date_times_compare_as_instants);
     tcase_add_test(tc, test_logic_cost_limit_is_an_error_try_cannot_catch);

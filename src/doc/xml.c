@@ -117,6 +117,11 @@ struct cbec_xml_reader {
     char *tbuf;                  /* the text run of cur being collected */
     size_t tlen, tcap;
     bool trun;
+    /* element keys ("prefix:name") of light reads, kept while the names
+     * they are made for live in the context's dictionary */
+    struct key_entry *lkeys;
+    cbec_arena keyarena;
+    size_t keybytes;
     struct {
         unsigned long id;
         xmlSchemaValidCtxtPtr vc;
@@ -158,7 +163,10 @@ static void drop_tree(cbec_xml_reader *r)
 cbec_xml_reader *cbec__xml_reader_new(void)
 {
     cbec__xml_init();
-    return cbec__calloc(1, sizeof(cbec_xml_reader));
+    cbec_xml_reader *r = cbec__calloc(1, sizeof(cbec_xml_reader));
+    if (r)
+        cbec__arena_init(&r->keyarena);
+    return r;
 }
 
 void cbec__xml_reader_free(cbec_xml_reader *r)
@@ -172,6 +180,8 @@ void cbec__xml_reader_free(cbec_xml_reader *r)
     if (r->lctxt)
         xmlFreeParserCtxt(r->lctxt);
     free(r->tbuf);
+    free(r->lkeys);
+    cbec__arena_free(&r->keyarena);
     free(r);
 }
 
@@ -326,6 +336,8 @@ static void on_error(void *ctx, xmlErrorPtr err)
  * never depends on which way a message took. */
 
 #define LIGHT_DICT_MAX 50000 /* names kept in the context's dictionary */
+#define KEY_CACHE_LIGHT 512   /* element keys kept from message to message */
+#define KEY_BYTES_MAX (1u << 20)
 
 static void light_fallback(xmlParserCtxtPtr ctxt, cbec_xml_reader *r)
 {
@@ -556,7 +568,13 @@ static void light_start(void *ctx, const xmlChar *localname, const xmlChar *pref
             el->ns = ns;
     }
     if (uri && !el->ns) {
-        el->ns = xmlSearchNs(doc, r->cur, prefix);
+        /* the parent's namespace has the same prefix: an element that
+         * declares nothing of its own (the usual case) finds what the
+         * parent found, without walking up to the declaration */
+        if (r->cur && r->cur->ns && r->cur->ns->prefix == prefix && r->cur->ns->href)
+            el->ns = r->cur->ns;
+        else
+            el->ns = xmlSearchNs(doc, r->cur, prefix);
         if (!el->ns && xmlStrEqual(prefix, BAD_CAST "xml"))
             el->ns = xmlSearchNs(doc, el, prefix);
         if (!el->ns) {
@@ -724,7 +742,12 @@ typedef struct convert_ctx {
     cbec_arena *arena;
     size_t nodes, max_nodes;
     bool oom, too_many;
-    key_entry keys[KEY_CACHE];
+    bool interned;            /* names from one dictionary: equal iff same pointer */
+    key_entry *keys;          /* nkeys entries */
+    size_t nkeys;
+    cbec_arena *key_arena;    /* where keys are made */
+    size_t *keybytes;         /* bytes made there (NULL: not counted) */
+    key_entry local[KEY_CACHE];
 } convert_ctx;
 
 /* A child element; next chains the elements of its group in document
@@ -759,9 +782,9 @@ static int group_order(const void *a, const void *b)
 
 /* Names of one parse come from one dictionary, so equal names are most
  * often the same pointer; the comparison does not rely on it. */
-static bool same_name(const xmlChar *a, const xmlChar *b)
+static bool same_name(const convert_ctx *cx, const xmlChar *a, const xmlChar *b)
 {
-    return a == b || (a[0] == b[0] && strcmp((const char *)a, (const char *)b) == 0);
+    return a == b || (!cx->interned && a[0] == b[0] && strcmp((const char *)a, (const char *)b) == 0);
 }
 
 static bool is_text(const xmlNode *c)
@@ -817,8 +840,13 @@ static bool gather_text(convert_ctx *cx, xmlNodePtr first, const char **text, si
 static bool set_key(convert_ctx *cx, cbec_node *n, const xmlNode *el)
 {
     const xmlChar *prefix = el->ns ? el->ns->prefix : NULL;
-    key_entry *ke = &cx->keys[((uintptr_t)el->name >> 4) % KEY_CACHE];
-    if (ke->key && ke->name == el->name && ke->prefix == prefix) {
+    key_entry *ke = &cx->keys[((uintptr_t)el->name >> 4) % cx->nkeys];
+    /* a prefix string may be freed with its document and its address
+     * reused: the bytes are compared too (names live with the dictionary
+     * the cache goes with) */
+    if (ke->key && ke->name == el->name && ke->prefix == prefix &&
+        (!prefix || (ke->prefixlen && memcmp(ke->key - ke->prefixlen, prefix, ke->prefixlen - 1) == 0 &&
+                     prefix[ke->prefixlen - 1] == '\0'))) {
         n->key = ke->key;
         n->keylen = ke->keylen;
         n->prefixlen = ke->prefixlen;
@@ -832,11 +860,13 @@ static bool set_key(convert_ctx *cx, cbec_node *n, const xmlNode *el)
         n->keylen = (uint32_t)ll;
         n->prefixlen = 0;
     } else {
-        char *q = cbec__arena_alloc(cx->arena, pl + 1 + ll + 1);
+        char *q = cbec__arena_alloc(cx->key_arena, pl + 1 + ll + 1);
         if (!q) {
             cx->oom = true;
             return false;
         }
+        if (cx->keybytes)
+            *cx->keybytes += pl + ll + 2;
         memcpy(q, prefix, pl);
         q[pl] = ':';
         memcpy(q + pl + 1, local, ll + 1);
@@ -871,7 +901,7 @@ static bool count_node(convert_ctx *cx)
 /* Group the ne child elements of el by local name, groups in order of
  * first appearance, each group's elements chained in document order.
  * Returns the number of groups. */
-static uint32_t group_kids(xmlNodePtr el, kid *kids, group *groups, uint32_t ne)
+static uint32_t group_kids(const convert_ctx *cx, xmlNodePtr el, kid *kids, group *groups, uint32_t ne)
 {
     uint32_t k = 0, ng = 0;
     for (xmlNodePtr c = el->children; c; c = c->next)
@@ -885,7 +915,7 @@ static uint32_t group_kids(xmlNodePtr el, kid *kids, group *groups, uint32_t ne)
     if (ne <= GROUP_LINEAR) {
         for (uint32_t i = 0; i < ne; i++) {
             uint32_t g = 0;
-            while (g < ng && !same_name(kids[groups[g].first].name, kids[i].name))
+            while (g < ng && !same_name(cx, kids[groups[g].first].name, kids[i].name))
                 g++;
             if (g < ng) {
                 kids[groups[g].last].next = i;
@@ -941,7 +971,7 @@ static bool convert_element(convert_ctx *cx, xmlNodePtr el, cbec_node *n)
         cx->oom = true;
         return false;
     }
-    uint32_t ng = ne ? group_kids(el, kids, groups, ne) : 0;
+    uint32_t ng = ne ? group_kids(cx, el, kids, groups, ne) : 0;
 
     const char *mixed = NULL;
     size_t mixedlen = 0;
@@ -1078,6 +1108,14 @@ enum { READ_OK, READ_FAILED, READ_OOM, READ_FULL };
 static int read_light(cbec_xml_reader *r, const char *src, size_t len, const cbec_read_limits *lim,
                       cbec_arena *arena)
 {
+    if ((r->lctxt && r->lctxt_stale) || r->keybytes > KEY_BYTES_MAX) {
+        /* the keys name dictionary strings: they go with the dictionary,
+         * or when a stream of new names has made too many of them */
+        if (r->lkeys)
+            memset(r->lkeys, 0, KEY_CACHE_LIGHT * sizeof *r->lkeys);
+        cbec__arena_reset(&r->keyarena);
+        r->keybytes = 0;
+    }
     if (r->lctxt && r->lctxt_stale) {
         xmlFreeParserCtxt(r->lctxt);
         r->lctxt = NULL;
@@ -1222,6 +1260,17 @@ bool cbec__xml_read(cbec_xml_reader *r, const char *src, size_t len, const cbec_
     r->root_ns = root_el->ns && root_el->ns->href ? (const char *)root_el->ns->href : "";
 
     convert_ctx cx = {.arena = arena, .max_nodes = lim->max_nodes ? lim->max_nodes : SIZE_MAX};
+    cx.keys = cx.local;
+    cx.nkeys = KEY_CACHE;
+    cx.key_arena = arena;
+    if (r->light && (r->lkeys || (r->lkeys = cbec__calloc(KEY_CACHE_LIGHT, sizeof *r->lkeys)))) {
+        /* names of the light path come from the kept dictionary */
+        cx.interned = true;
+        cx.keys = r->lkeys;
+        cx.nkeys = KEY_CACHE_LIGHT;
+        cx.key_arena = &r->keyarena;
+        cx.keybytes = &r->keybytes;
+    }
     cbec_node *root = cbec__arena_calloc(arena, 1, sizeof *root);
     cbec_node *el = root ? cbec__arena_calloc(arena, 1, sizeof *el) : NULL;
     if (!root || !el) {

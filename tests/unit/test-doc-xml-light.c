@@ -156,7 +156,7 @@ static void both(const char *s) { both_ways(s, strlen(s), NULL); }
 
 /* The first LIGHT_MESSAGES take the light path; the next FULL_MESSAGES
  * need the full one; the rest are read errors. */
-#define LIGHT_MESSAGES 16
+#define LIGHT_MESSAGES 18
 #define FULL_MESSAGES 5
 
 static const char *const messages[] = {
@@ -176,6 +176,9 @@ static const char *const messages[] = {
     "\xEF\xBB\xBF<r>bom</r>",
     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r a=\"\xe9\">caf\xe9</r>",
     "<r>\r\n<a>1</a>\r\n<b>\xe4\xb8\xad\xe6\x96\x87</b>\r\n</r>",
+    /* the same names under other prefixes, message after message */
+    "<p:r xmlns:p=\"urn:p\"><p:a>1</p:a><q:a xmlns:q=\"urn:p\">2</q:a></p:r>",
+    "<q:r xmlns:q=\"urn:p\"><q:a>1</q:a><a>2</a></q:r>",
     /* only the full path: a DOCTYPE, xml:id, entity references */
     "<!DOCTYPE r [<!ATTLIST r id ID #IMPLIED><!ELEMENT r ANY>]><r id=\"x\"><a>1</a></r>",
     "<!DOCTYPE r [<!ATTLIST r d CDATA \"dflt\">]><r/>",
@@ -307,8 +310,9 @@ START_TEST(test_light_path_context_survives_many_messages_and_new_names)
         cbec__buf_reset(&b);
         cbec__buf_adds(&b, "<r>");
         for (int i = 0; i < 600; i++) {
-            char el[96];
-            snprintf(el, sizeof el, "<m%dn%d a%d=\"%d\">%d</m%dn%d>", m, i, i, i, m, m, i);
+            char el[160];
+            snprintf(el, sizeof el, "<p%d:m%dn%d xmlns:p%d=\"urn:p\" a%d=\"%d\">%d</p%d:m%dn%d>", i % 3, m, i,
+                     i % 3, i, i, m, i % 3, m, i);
             cbec__buf_adds(&b, el);
         }
         cbec__buf_adds(&b, m % 7 == 3 ? "<broken></r>" : "</r>");

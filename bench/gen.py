@@ -6,6 +6,12 @@ lines.  Writes NDJSON (one message per line) or, with --xml, CEB311 order
 documents one per line.
 
     gen.py --kind order --count 20000 --lines 4 --defects 0.1 > orders.ndjson
+    gen.py --xml --count 2000 --truth rules.txt > orders.xml.ndjson
+
+The XML documents are CEB311Message (2022-05) carrying the same orders as
+the JSON form of the same seed; each kind of defect has a CEB311
+counterpart that one rule of packs/ceb.pack.json reports, and --truth
+writes that rule (or "-") per document.
 """
 import argparse
 import json

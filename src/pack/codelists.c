@@ -5,6 +5,7 @@
 #include "pack/compile.h"
 #include "pack/isocodes.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,9 @@ const cbec_codemap *cbec__codelist_map(const cbec_codelist *l, const char *targe
 void cbec__codelist_free(cbec_codelist *l)
 {
     if (!l)
+        return;
+    /* a shared import goes with its last holder */
+    if (atomic_load(&l->shared) != 0 && atomic_fetch_sub(&l->shared, 1) != 1)
         return;
     for (size_t i = 0; i < l->count; i++) {
         cbec_code *e = l->entries[i];
@@ -671,9 +675,63 @@ static bool digest_table(cbec_compiler *c, const cbec_isocodes *t)
     return true;
 }
 
-/* Fill l from an import spec "iso-codes:STANDARD[/FIELD]". */
-static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, cbec_codelist *l)
+/* ---- imports shared between packs ----
+ *
+ * An import is read-only once made, and packs loaded together import the
+ * same tables (every reference pack imports ISO 3166-1 and 4217): the
+ * list made for one (table, spec) is shared, reference-counted through
+ * its "shared" count, while the table keeps its bytes.  The cache holds
+ * the most recently used lists, each with a reference of its own. */
+
+#define SHARED_MAX 32
+
+typedef struct shared_import {
+    uint64_t table;      /* cbec_isocodes.id: the table's path and bytes */
+    cbec_codelist *list; /* named by the spec */
+} shared_import;
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static shared_import shared[SHARED_MAX]; /* most recently used first */
+static size_t nshared;
+
+/* The list of spec made from table, with a reference for the caller. */
+static cbec_codelist *shared_get(uint64_t table, const char *spec)
 {
+    cbec_codelist *l = NULL;
+    pthread_mutex_lock(&shared_lock);
+    for (size_t i = 0; i < nshared; i++)
+        if (shared[i].table == table && strcmp(shared[i].list->name, spec) == 0) {
+            shared_import hit = shared[i];
+            memmove(&shared[1], &shared[0], i * sizeof *shared);
+            shared[0] = hit;
+            l = hit.list;
+            atomic_fetch_add(&l->shared, 1);
+            break;
+        }
+    pthread_mutex_unlock(&shared_lock);
+    return l;
+}
+
+/* Offer a list just made (held by the caller alone) for sharing. */
+static void shared_put(uint64_t table, cbec_codelist *l)
+{
+    cbec_codelist *evicted = NULL;
+    pthread_mutex_lock(&shared_lock);
+    if (nshared == SHARED_MAX)
+        evicted = shared[--nshared].list;
+    memmove(&shared[1], &shared[0], nshared * sizeof *shared);
+    atomic_store(&l->shared, 2); /* the caller's and the cache's */
+    shared[0] = (shared_import){table, l};
+    nshared++;
+    pthread_mutex_unlock(&shared_lock);
+    cbec__codelist_free(evicted);
+}
+
+/* Make *out from an import spec "iso-codes:STANDARD[/FIELD]": a new list,
+ * or the one shared by packs that imported the same table before. */
+static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, cbec_codelist **out)
+{
+    *out = NULL;
     if (strncmp(spec, ISO_PREFIX, strlen(ISO_PREFIX)) != 0)
         return cbec__compile_error(c, at, "unknown import \"%s\": imports are \"iso-codes:STANDARD[/FIELD]\"", spec);
     const char *std = spec + strlen(ISO_PREFIX);
@@ -706,6 +764,14 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
         return false;
     }
     bool ok = digest_table(c, &t);
+    cbec_codelist *l = ok ? shared_get(t.id, spec) : NULL;
+    if (l) {
+        cbec__isocodes_close(&t);
+        *out = l;
+        return true;
+    }
+    if (ok && !(l = cbec__codelist_new(spec)))
+        ok = cbec__compile_oom(c);
     for (size_t i = 0; ok && i < t.count; i++) {
         const cbec_isoentry *ent = &t.entries[i];
         const cbec_isofield *v = cbec__isocodes_field(ent, field);
@@ -742,7 +808,12 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
     }
     if (ok && l->count == 0)
         ok = cbec__compile_error(c, at, "\"%s\": no entry of %s has the field \"%s\"", spec, t.path, field);
+    if (ok)
+        shared_put(t.id, l);
+    else
+        cbec__codelist_free(l);
     cbec__isocodes_close(&t);
+    *out = ok ? l : NULL;
     return ok;
 }
 
@@ -751,12 +822,8 @@ const cbec_codelist *cbec__compile_import(cbec_compiler *c, const cbec_node *at,
     const cbec_codelist *have = cbec__pack_codelist(c->pack, spec, strlen(spec));
     if (have)
         return have;
-    cbec_codelist *l = cbec__codelist_new(spec);
-    if (!l) {
-        cbec__compile_oom(c);
-        return NULL;
-    }
-    if (!import_iso(c, at, spec, l) || !cbec__strmap_put(&c->pack->codelists, l->name, strlen(l->name), l, NULL)) {
+    cbec_codelist *l;
+    if (!import_iso(c, at, spec, &l) || !cbec__strmap_put(&c->pack->codelists, l->name, strlen(l->name), l, NULL)) {
         if (!c->status)
             cbec__compile_oom(c);
         cbec__codelist_free(l);

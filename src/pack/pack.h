@@ -218,6 +218,7 @@ struct cbec_codelist {
     cbec_codemap *maps;
     size_t nmaps;
     bool dated;                 /* some code has validFrom or validTo */
+    atomic_uint shared;         /* an iso-codes import shared by packs: its holders (codelists.c); 0 when unshared */
 };
 
 cbec_codelist *cbec__codelist_new(const char *name);

@@ -323,6 +323,85 @@ START_TEST(test_pack_digests_follow_their_files)
 }
 END_TEST
 
+/* A pack of type "m" importing ISO 3166-1 from iso into list "c" (without
+ * ZZ) for /c, and checking the country of a UN/LOCODE at /d with the
+ * import itself, under id. */
+static cbec_pack *importing_pack(const char *id, const char *iso)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"cbecstd_pack\": 1, \"id\": \"%s\", \"version\": \"1.0.0\", \"status\": \"active\","
+             " \"module\": \"data\", \"title\": {\"zh-CN\": \"测试\", \"en\": \"t\"},"
+             " \"codelists\": {\"c\": {\"import\": \"iso-codes:3166-1\", \"exclude\": [\"ZZ\"]}},"
+             " \"messages\": {\"m\": {\"rules\": ["
+             "{\"id\": \"R1\", \"path\": \"/c\", \"codelist\": \"c\"},"
+             "{\"id\": \"R2\", \"path\": \"/d\", \"identifier\": {\"kind\": \"unlocode\","
+             " \"countries\": \"iso-codes:3166-1/alpha_2\"}}]}}}", id);
+    cbec_options *o;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_ISO_CODES_DIR, iso), CBEC_OK);
+    cbec_pack *p = NULL;
+    cbec_error *e = NULL;
+    int st = cbec_pack_load_buffer(&p, text, strlen(text), id, NULL, o, &e);
+    ck_assert_msg(st == CBEC_OK, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
+    cbec_options_free(o);
+    return p;
+}
+
+/* The number of findings of a message validated with pack p alone. */
+static size_t findings(cbec_pack *p, const char *msg)
+{
+    cbec_registry *r;
+    cbec_validator *v;
+    cbec_report *rep = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_add(r, p, NULL), CBEC_OK);
+    ck_assert_int_eq(cbec_validator_new(&v), CBEC_OK);
+    ck_assert_int_eq(cbec_validate(v, r, "m", CBEC_FORMAT_JSON, msg, strlen(msg), &rep), CBEC_OK);
+    size_t n = cbec_report_count(rep);
+    cbec_report_free(rep);
+    cbec_validator_free(v);
+    cbec_registry_free(r);
+    return n;
+}
+
+START_TEST(test_imports_are_shared_by_packs_and_outlive_each)
+{
+    char iso[128];
+    snprintf(iso, sizeof iso, "%s", puts_("iso", "3166-1",
+                                          "{\"3166-1\": [{\"alpha_2\": \"AA\", \"name\": \"A\"},"
+                                          " {\"alpha_2\": \"ZZ\"}]}"));
+    cbec_pack *a = importing_pack("T-A", iso), *b = importing_pack("T-B", iso);
+    ck_assert_uint_eq(findings(a, "{\"c\": \"AA\", \"d\": \"ZZSHA\"}"), 0);
+    ck_assert_uint_eq(findings(a, "{\"c\": \"ZZ\", \"d\": \"BBSHA\"}"), 2);
+    cbec_pack_free(a);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"ZZSHA\"}"), 0);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"BB\", \"d\": \"BBSHA\"}"), 2);
+    /* another edition of the table: new packs see it, b keeps its own */
+    puts_("iso", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"BB\"}, {\"alpha_2\": \"ZZ\"}]}");
+    cbec_pack *c = importing_pack("T-C", iso);
+    ck_assert_uint_eq(findings(c, "{\"c\": \"BB\", \"d\": \"BBSHA\"}"), 0);
+    ck_assert_uint_eq(findings(c, "{\"c\": \"AA\", \"d\": \"AASHA\"}"), 2);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"AASHA\"}"), 0);
+    ck_assert_str_ne(cbec_pack_digest(b), cbec_pack_digest(c));
+    cbec_pack_free(b);
+    cbec_pack_free(c);
+    /* more imports than the cache keeps: each still right */
+    for (int i = 0; i < 40; i++) {
+        char sub[16], text[96], want[40];
+        snprintf(sub, sizeof sub, "i%d", i);
+        snprintf(text, sizeof text, "{\"3166-1\": [{\"alpha_2\": \"%c%c\"}, {\"alpha_2\": \"ZZ\"}]}", 'A' + i % 26,
+                 'A' + i / 26);
+        snprintf(iso, sizeof iso, "%s", puts_(sub, "3166-1", text));
+        cbec_pack *p = importing_pack("T-N", iso);
+        snprintf(want, sizeof want, "{\"c\": \"%c%c\", \"d\": \"%c%cSHA\"}", 'A' + i % 26, 'A' + i / 26,
+                 'A' + i % 26, 'A' + i / 26);
+        ck_assert_uint_eq(findings(p, want), 0);
+        cbec_pack_free(p);
+    }
+}
+END_TEST
+
 /* A minimal set of the five tables a language table reads. */
 static const char *lang_dir(const char *sub, const char *extra_language)
 {
@@ -413,6 +492,21 @@ static void *work(void *arg)
             cbec__langtab_free(tab);
         }
         cbec__isocodes_close(&t);
+        /* packs sharing the import made by whichever thread came first */
+        if (i % 10 == 0) {
+            static const char pack[] =
+                "{\"cbecstd_pack\": 1, \"id\": \"T-T\", \"version\": \"1.0.0\", \"status\": \"active\","
+                " \"module\": \"data\", \"title\": {\"zh-CN\": \"测试\", \"en\": \"t\"},"
+                " \"codelists\": {\"c\": {\"import\": \"iso-codes:3166-1\"}},"
+                " \"messages\": {\"m\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/c\", \"codelist\": \"c\"}]}}}";
+            cbec_options *o = NULL;
+            cbec_pack *p = NULL;
+            if (cbec_options_new(&o) != CBEC_OK || cbec_options_set_string(o, CBEC_OPT_ISO_CODES_DIR, d) != CBEC_OK ||
+                cbec_pack_load_buffer(&p, pack, strlen(pack), "t", NULL, o, NULL) != CBEC_OK)
+                w->failures++;
+            cbec_pack_free(p);
+            cbec_options_free(o);
+        }
     }
     return NULL;
 }
@@ -448,6 +542,7 @@ int main(void)
     tcase_add_test(tc, test_digest_is_the_sha256_of_the_file);
     tcase_add_test(tc, test_file_digests_follow_the_bytes);
     tcase_add_test(tc, test_pack_digests_follow_their_files);
+    tcase_add_test(tc, test_imports_are_shared_by_packs_and_outlive_each);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
     tcase_add_test(tc, test_threads_share_tables_safely);
     suite_add_tcase(s, tc);

@@ -11,8 +11,10 @@
 
 #define ISO_MAX_BYTES (16u << 20)
 /* Tables kept for reuse: a process that reads several iso-codes
- * directories keeps the most recently used ones only. */
+ * directories keeps the most recently used ones only, within a number and
+ * a size (the tables of Debian's iso-codes take some 6 MiB in all). */
 #define CACHE_MAX 16
+#define CACHE_BYTES (64u << 20)
 /* The quick reader gives way to the full JSON reader (and its limits and
  * messages) above this many values. */
 #define FAST_MAX_VALUES 1000000u
@@ -32,6 +34,7 @@ struct cbec_isotable {
     cbec_isofield *fields;
     cbec_isoentry *entries;
     size_t count;
+    size_t bytes;            /* memory held, roughly */
     bool have_digest;        /* under cache_lock */
     char digest[65];
 };
@@ -48,6 +51,15 @@ const char *cbec__isocodes_dir(const cbec_options *opts)
     if (env && *env)
         return env;
     return CBEC_ISO_CODES_DIR;
+}
+
+/* The memory a table holds, roughly. */
+static size_t table_bytes(const cbec_isotable *t)
+{
+    size_t n = sizeof *t + t->len + t->count * sizeof *t->entries;
+    for (size_t i = 0; i < t->count; i++)
+        n += t->entries[i].count * sizeof *t->fields;
+    return n;
 }
 
 static void table_free(cbec_isotable *t)
@@ -470,10 +482,11 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
             table_free(tab);
             return st;
         }
+        tab->bytes = table_bytes(tab);
         /* the new table replaces any other of the same path; the least
-         * recently used beyond CACHE_MAX leave the cache */
+         * recently used beyond CACHE_MAX or CACHE_BYTES leave the cache */
         cbec_isotable *dead[CACHE_MAX + 2];
-        size_t ndead = 0, n = 0;
+        size_t ndead = 0;
         pthread_mutex_lock(&cache_lock);
         for (cbec_isotable *c = cache_head; c; c = c->next)
             if (strcmp(c->path, tab->path) == 0) {
@@ -485,12 +498,18 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         tab->cached = true;
         tab->next = cache_head;
         cache_head = tab;
-        cbec_isotable *last = NULL;
-        for (cbec_isotable *c = cache_head; c; c = c->next)
-            if (++n > CACHE_MAX)
+        for (;;) {
+            size_t n = 0, bytes = 0;
+            cbec_isotable *last = NULL;
+            for (cbec_isotable *c = cache_head; c; c = c->next) {
+                n++;
+                bytes += c->bytes;
                 last = c;
-        if (last)
+            }
+            if (last == tab || ndead == CACHE_MAX || (n <= CACHE_MAX && bytes <= CACHE_BYTES))
+                break;
             uncache_locked(last, dead, &ndead);
+        }
         pthread_mutex_unlock(&cache_lock);
         for (size_t i = 0; i < ndead; i++)
             table_free(dead[i]);

@@ -335,7 +335,9 @@ static void on_error(void *ctx, xmlErrorPtr err)
  * makes the reader parse the message again the full way, so behaviour
  * never depends on which way a message took. */
 
-#define LIGHT_DICT_MAX 50000 /* names kept in the context's dictionary */
+#define LIGHT_DICT_MAX 50000       /* names kept in the context's dictionary */
+#define LIGHT_DICT_BYTES (8u << 20) /* and the bytes they take */
+#define TEXT_KEEP (1u << 20)        /* a larger text buffer goes after the message */
 #define KEY_CACHE_LIGHT 512   /* element keys kept from message to message */
 #define KEY_BYTES_MAX (1u << 20)
 
@@ -1161,8 +1163,15 @@ static int read_light(cbec_xml_reader *r, const char *src, size_t len, const cbe
 
     xmlDocPtr tree = ctxt->myDoc;
     ctxt->myDoc = NULL;
-    if (xmlDictSize(ctxt->dict) > LIGHT_DICT_MAX)
+    /* the dictionary outlives the message: a stream of new names must
+     * not make it grow without end; neither may one huge text */
+    if (xmlDictSize(ctxt->dict) > LIGHT_DICT_MAX || xmlDictGetUsage(ctxt->dict) > LIGHT_DICT_BYTES)
         r->lctxt_stale = true;
+    if (r->tcap > TEXT_KEEP) {
+        free(r->tbuf);
+        r->tbuf = NULL;
+        r->tcap = 0;
+    }
     if (r->fallback) {
         if (tree)
             xmlFreeDoc(tree);

@@ -320,6 +320,25 @@ START_TEST(test_light_path_context_survives_many_messages_and_new_names)
         if (m % 11 == 5)
             both("<r xml:id=\"x\"><a>1</a></r>");
     }
+    /* few names, but long ones: the dictionary's bytes count too; and a
+     * text of megabytes between them */
+    char *name = malloc(40001);
+    ck_assert_ptr_nonnull(name);
+    for (int m = 0; m < 30; m++) {
+        cbec__buf_reset(&b);
+        cbec__buf_adds(&b, "<r>");
+        for (int i = 0; i < 10; i++) {
+            memset(name, 'a' + (m + i) % 26, 40000);
+            snprintf(name + 39990, 11, "%04d%06d", m, i);
+            cbec__buf_addf(&b, "<%s>%d</%s>", name, i, name);
+        }
+        if (m == 7)
+            for (int i = 0; i < 300000; i++)
+                cbec__buf_adds(&b, "txt &amp; ");
+        cbec__buf_adds(&b, "</r>");
+        both(cbec__buf_cstr(&b));
+    }
+    free(name);
     cbec__buf_free(&b);
 }
 END_TEST

@@ -78,10 +78,14 @@ class Report:
         fmt = _FORMATS.get(code)
         self.format = fmt if fmt is not None else Format(code)
         self.truncated = bool(lib.cbec_report_truncated(handle))
-        count_severity = lib.cbec_report_count_severity
-        self.counts = {sev: int(count_severity(handle, level)) for sev, level in _SEVERITY_LEVELS}
-        blang = lang.encode("utf-8")
         n = lib.cbec_report_count(handle)
+        if n or self.truncated:
+            count_severity = lib.cbec_report_count_severity
+            self.counts = {sev: int(count_severity(handle, level)) for sev, level in _SEVERITY_LEVELS}
+        else:
+            # every finding is kept unless the report is truncated: none
+            self.counts = dict.fromkeys(Severity, 0)
+        blang = lang.encode("utf-8")
         found: List[Finding] = []
         self.findings = found
         for i in range(n):

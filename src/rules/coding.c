@@ -484,9 +484,12 @@ static bool decimal_run(const void *st, cbec_vctx *v, const cbec_rule *r, const 
         cbec__finding(v, r, &cbec__kind_decimal, n, &a);
         return true;
     }
-    unsigned scale = cbec__dec_scale(&d), digits = cbec__dec_digits(&d);
-    unsigned total = digits > scale ? digits : scale;
+    unsigned scale = cbec__dec_scale(&d);
     char en[128], zh[128], want[24];
+    /* the digits of a 128-bit coefficient cost a division each: counted
+     * only for a rule that bounds them */
+    unsigned digits = s->has_total ? cbec__dec_digits(&d) : 0;
+    unsigned total = digits > scale ? digits : scale;
     if (s->has_total && total > s->total) {
         snprintf(want, sizeof want, "%lu", s->total);
         snprintf(en, sizeof en, "%u digits, at most %lu allowed", total, s->total);

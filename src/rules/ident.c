@@ -606,10 +606,15 @@ static bool cn_province_known(uint32_t pp)
 
 static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
+/* The index of c in uscc_alphabet, or -1: the digits, then the letters
+ * A-Y without I, O, S and V (each one missing shifts the rest down). */
 static int uscc_value(int c)
 {
-    const char *p = c ? strchr(uscc_alphabet, c) : NULL;
-    return p ? (int)(p - uscc_alphabet) : -1;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c < 'A' || c > 'Y' || c == 'I' || c == 'O' || c == 'S' || c == 'V')
+        return -1;
+    return 10 + (c - 'A') - (c > 'I') - (c > 'O') - (c > 'S') - (c > 'V');
 }
 
 /* Organisation types per registration department.  GB 32100-2015

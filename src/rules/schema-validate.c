@@ -604,12 +604,24 @@ static bool eval_array(js_vc *vc, const js_node *j, const cbec_node *inst, const
     return ok;
 }
 
-static const js_prop *find_prop(const js_node *j, const char *key, size_t len)
+/* A bit for a name, from its length and first byte: a member whose bit
+ * is not among those of the property names is none of them. */
+static uint64_t name_bit(const char *key, size_t len)
+{
+    return 1ULL << ((len * 7 + (len ? (unsigned char)key[0] : 0)) & 63);
+}
+
+/* The properties entry for a member name; names_bits (0: unknown) are
+ * the name_bit of every property name, to skip the scan for most members
+ * that are not listed. */
+static const js_prop *find_prop(const js_node *j, const char *key, size_t len, uint64_t names_bits)
 {
     if (j->prop_map.count) {
         const cbec_strmap_entry *e = cbec__strmap_get(&j->prop_map, key, len);
         return e ? e->value : NULL;
     }
+    if (names_bits && !(names_bits & name_bit(key, len)))
+        return NULL;
     for (size_t i = 0; i < j->nprops; i++)
         if (j->props[i].len == len && memcmp(j->props[i].name, key, len) == 0)
             return &j->props[i];
@@ -622,9 +634,9 @@ static bool eval_object(js_vc *vc, const js_node *j, const cbec_node *inst, cons
     char num[24];
     /* many names against a big object: look them up in a map of its keys */
     cbec_strmap keys;
-    cbec__strmap_init(&keys);
-    bool mapped = false;
-    if (j->nrequired > 8 && inst->count > 32) {
+    bool big = j->nrequired > 8 && inst->count > 32, mapped = false;
+    if (big) {
+        cbec__strmap_init(&keys);
         mapped = true;
         for (uint32_t i = 0; i < inst->count && mapped; i++)
             mapped = cbec__strmap_put(&keys, inst->children[i].key, inst->children[i].keylen, (void *)&inst->children[i], NULL);
@@ -639,7 +651,8 @@ static bool eval_object(js_vc *vc, const js_node *j, const cbec_node *inst, cons
                 break;
         }
     }
-    cbec__strmap_free(&keys);
+    if (big)
+        cbec__strmap_free(&keys);
     if (!ok && vc->silent)
         return false;
     if ((j->has & JS_HAS_MINPROPS) && inst->count < j->minprops) {
@@ -674,10 +687,16 @@ static bool eval_object(js_vc *vc, const js_node *j, const cbec_node *inst, cons
     if (!ok && vc->silent)
         return false;
     if (j->nprops || j->npats || j->additional_props) {
+        /* a few property names against several members: a filter of the
+         * names first */
+        uint64_t names_bits = 0;
+        if (j->nprops && !j->prop_map.count && inst->count > 2)
+            for (size_t k = 0; k < j->nprops; k++)
+                names_bits |= name_bit(j->props[k].name, j->props[k].len);
         for (uint32_t i = 0; i < inst->count; i++) {
             const cbec_node *m = &inst->children[i];
             bool matched = false;
-            const js_prop *p = j->nprops ? find_prop(j, m->key, m->keylen) : NULL;
+            const js_prop *p = j->nprops ? find_prop(j, m->key, m->keylen, names_bits) : NULL;
             if (p) {
                 matched = true;
                 if (p->schema->is_bool && !p->schema->bool_value) {

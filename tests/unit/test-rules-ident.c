@@ -559,6 +559,36 @@ START_TEST(test_uscc_checks_the_gb32100_check_character)
 }
 END_TEST
 
+/* Every character of the GB 32100 alphabet at every position of the
+ * check-summed part, against the check character worked out here from the
+ * alphabet as the standard writes it. */
+START_TEST(test_uscc_check_character_over_the_whole_alphabet)
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    char code[19] = "91330106MA2H3K4L5N";
+    for (size_t pos = 8; pos < 17; pos++)
+        for (size_t a = 0; a < 31; a++) {
+            code[pos] = alphabet[a];
+            int sum = 0;
+            for (size_t i = 0; i < 17; i++)
+                sum += (int)(strchr(alphabet, code[i]) - alphabet) * w[i];
+            code[17] = alphabet[(31 - sum % 31) % 31];
+            expect_ok("uscc", code);
+            char right = code[17];
+            code[17] = alphabet[(strchr(alphabet, right) - alphabet + 1) % 31];
+            expect_fail("uscc", code, CBEC_IDENT_CHECKSUM, 17, NULL, NULL);
+            code[17] = right;
+        }
+    /* the letters the alphabet leaves out are refused wherever they stand */
+    for (const char *c = "IOSVZ"; *c; c++) {
+        memcpy(code, "91330106MA2H3K4L5N", 18);
+        code[9] = *c;
+        expect_fail("uscc", code, CBEC_IDENT_CHARSET, 9, NULL, NULL);
+    }
+}
+END_TEST
+
 START_TEST(test_uscc_strict_also_checks_the_organisation_code)
 {
     expect_ok("uscc-strict", "91620105750935948X");
@@ -857,6 +887,7 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, test_s10_checks_digit_and_country);
     tcase_add_test(tc, test_iso6346_checks_container_numbers);
     tcase_add_test(tc, test_uscc_checks_the_gb32100_check_character);
+    tcase_add_test(tc, test_uscc_check_character_over_the_whole_alphabet);
     tcase_add_test(tc, test_uscc_strict_also_checks_the_organisation_code);
     tcase_add_test(tc, test_uscc_rejects_with_each_code);
     tcase_add_test(tc, test_cn_ric_accepts_real_numbers);

@@ -1339,6 +1339,38 @@ START_TEST(test_text_quick_paths_agree_with_full_checks)
 }
 END_TEST
 
+/* minLength and maxLength (field.c) count characters eight bytes at a
+ * time: strings of every length from 0 to 40 characters, mixing 1- to
+ * 4-byte characters, against the count made here. */
+START_TEST(test_field_lengths_count_characters)
+{
+    static const char *const chars[] = {"a", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xE2\x80\x8B"};
+    use_rules("{\"id\": \"MIN\", \"path\": \"/s\", \"minLength\": 20}, {\"id\": \"MAX\", \"path\": \"/s\", \"maxLength\": 20}");
+    cbec_buf b;
+    cbec__buf_init(&b);
+    unsigned seed = 7;
+    for (int len = 0; len <= 40; len++)
+        for (int k = 0; k < 6; k++) {
+            cbec__buf_reset(&b);
+            cbec__buf_adds(&b, "\"s\": \"");
+            for (int i = 0; i < len; i++) {
+                seed = seed * 1103515245u + 12345u;
+                cbec__buf_adds(&b, chars[k == 0 ? 0 : (seed >> 16) % CBEC_ARRAY_LEN(chars)]);
+            }
+            cbec__buf_adds(&b, "\"");
+            cbec_report *r = check(cbec__buf_cstr(&b));
+            ck_assert_uint_eq(cbec_report_count(r), len == 20 ? 0u : 1u);
+            if (len != 20) {
+                char want[64];
+                snprintf(want, sizeof want, "too %s: %d characters", len < 20 ? "short" : "long", len);
+                ck_assert_msg(strstr(cbec_finding_message(r, 0, "en"), want) != NULL, "%s: %s", want,
+                              cbec_finding_message(r, 0, "en"));
+            }
+        }
+    cbec__buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_text_hostile_inputs_stay_bounded)
 {
     cbec_buf b;
@@ -1474,6 +1506,7 @@ int main(void)
     tcase_add_test(tc, test_text_messages_in_pack_languages_and_fallback);
     tcase_add_test(tc, test_text_values_render_safely);
     tcase_add_test(tc, test_text_quick_paths_agree_with_full_checks);
+    tcase_add_test(tc, test_field_lengths_count_characters);
     tcase_add_test(tc, test_text_hostile_inputs_stay_bounded);
     tcase_add_test(tc, test_every_check_kind_speaks_zh_and_en);
     suite_add_tcase(s, tc);

@@ -1,56 +1,57 @@
 #!/usr/bin/env python3
 """The Python binding against Python jsonschema on the same dict orders.
 
-    py-binding-bench.py SCHEMA PACKS_DIR ORDERS_NDJSON [--seconds S] [--profile]
+    py-binding-bench.py SCHEMA PACKS_DIR ORDERS_NDJSON [--rounds R] [--limit N] [--profile]
 
 Run by bench/run.py with CBECSTD_LIBRARY naming the library and PYTHONPATH
 holding bindings/python.  The orders are read into dicts first (not
-timed); then the binding validates every dict with the reference packs
-(every rule: structure, codes, identifiers, texts, cross-field), and
-jsonschema (a prebuilt validator of SCHEMA: structure only) validates the
-same dicts, or as many as fit in the time given (it is some fifty times
-slower).  The last line of stdout is the result as JSON:
-{"binding_per_s": X, "jsonschema_per_s": Y}, jsonschema_per_s null when
-jsonschema is not installed.  --profile prints a cProfile of the binding's
-loop to stderr instead of timing.
+timed; the first 10000 by default).  Then, in R rounds side by side
+(binding, binding on bytes, jsonschema, binding, ...), the binding
+validates every dict with the reference packs (every rule: structure,
+codes, identifiers, texts, cross-field); the binding validates the same
+orders as JSON bytes, to show what json.dumps takes; and jsonschema (a
+prebuilt validator of SCHEMA: structure only, its references resolved
+from SCHEMA's directory) validates a slice of the same dicts (it is much
+slower).  Rates are medians over the rounds, the speed-up the median of
+the per-round ratios.  The last line of stdout is the result as JSON:
+{"binding_per_s": X, "jsonschema_per_s": Y, "binding_bytes_per_s": Z,
+"speedup": S}, jsonschema_per_s and speedup null when jsonschema is not
+installed.  --profile prints a cProfile of one binding pass to stderr
+instead.
 """
 import argparse
 import glob
 import json
 import os
+import statistics
 import sys
 import time
 
+JSONSCHEMA_SLICE = 200   # dicts per round for jsonschema
 
-def load_dicts(path):
+
+def load_dicts(path, limit):
+    """The first limit orders of the file as dicts (some 12 KB each)."""
+    orders = []
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if line.strip():
+                orders.append(json.loads(line))
+                if len(orders) == limit:
+                    break
+    return orders
 
 
-def rate(count, seconds):
-    return count / seconds if seconds > 0 else 0.0
-
-
-def time_binding(pack, messages, min_seconds):
-    """Messages per second of pack.validate() (the thread-safe call, on
-    the calling thread's validator), over whole passes of the list (at
-    least one, and at least min_seconds); also the number of messages
-    without error findings, as a sanity check."""
-    validate = pack.validate
-    for m in messages[:50]:             # warm: first-use allocations
-        validate(m).close()
-    done = valid = 0
+def binding_pass(validate, messages):
+    """Seconds for pack.validate() (the thread-safe call, on the calling
+    thread's validator) over every message, and how many were valid."""
+    valid = 0
     t0 = time.perf_counter()
-    while True:
-        for m in messages:
-            r = validate(m)
-            valid += r.valid
-            r.close()
-        done += len(messages)
-        elapsed = time.perf_counter() - t0
-        if elapsed >= min_seconds:
-            break
-    return rate(done, elapsed), valid * len(messages) // done
+    for m in messages:
+        r = validate(m)
+        valid += r.valid
+        r.close()
+    return time.perf_counter() - t0, valid
 
 
 def references(cls, schema, schema_dir):
@@ -71,23 +72,22 @@ def references(cls, schema, schema_dir):
         (name, Resource.from_contents(doc, default_specification=spec)) for name, doc in docs.items())}
 
 
-def time_jsonschema(schema, schema_dir, orders, max_seconds):
+def jsonschema_validator(schema, schema_dir):
     try:
         import jsonschema
     except ImportError:
         return None
     cls = jsonschema.validators.validator_for(schema)
-    validator = cls(schema, **references(cls, schema, schema_dir))
-    for d in orders[:20]:
-        any(True for _ in validator.iter_errors(d))
-    done = 0
+    return cls(schema, **references(cls, schema, schema_dir))
+
+
+def jsonschema_pass(validator, dicts):
+    """Seconds for the prebuilt validator over dicts (stopping at a dict's
+    first error, as bench/py-jsonschema-bench.py does)."""
     t0 = time.perf_counter()
-    for d in orders:
+    for d in dicts:
         any(True for _ in validator.iter_errors(d))
-        done += 1
-        if done % 100 == 0 and time.perf_counter() - t0 >= max_seconds:
-            break
-    return rate(done, time.perf_counter() - t0)
+    return time.perf_counter() - t0
 
 
 def main():
@@ -95,42 +95,57 @@ def main():
     ap.add_argument("schema")
     ap.add_argument("packs")
     ap.add_argument("orders")
-    ap.add_argument("--seconds", type=float, default=3.0,
-                    help="least time for the binding, most for jsonschema (default 3)")
-    ap.add_argument("--profile", action="store_true", help="cProfile the binding's loop (stderr)")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds side by side (default 5)")
+    ap.add_argument("--limit", type=int, default=10000,
+                    help="orders read from the file (default 10000: some 120 MB of dicts)")
+    ap.add_argument("--profile", action="store_true", help="cProfile one binding pass (stderr)")
     a = ap.parse_args()
 
     import cbecstd
 
     with open(a.schema, encoding="utf-8") as f:
         schema = json.load(f)
-    orders = load_dicts(a.orders)
+    orders = load_dicts(a.orders, a.limit)
     if not orders:
         sys.exit("no orders in %s" % a.orders)
+    raw = [cbecstd.message_bytes(d) for d in orders]
+    validator = jsonschema_validator(schema, os.path.dirname(os.path.abspath(a.schema)))
     with cbecstd.Pack.load(a.packs) as pack:
+        validate = pack.validate
+        for m in orders[:50]:           # warm: first-use allocations
+            validate(m).close()
         if a.profile:
             import cProfile
             import pstats
             prof = cProfile.Profile()
             prof.enable()
-            time_binding(pack, orders, 0)
+            binding_pass(validate, orders)
             prof.disable()
             pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
             return
-        binding, valid = time_binding(pack, orders, a.seconds)
-        # the same orders already serialised: how much of the time the
-        # dict -> JSON step takes (json.dumps, the same for any binding)
-        raw = [cbecstd.message_bytes(d) for d in orders]
-        binding_bytes, _ = time_binding(pack, raw, a.seconds / 2)
-    js = time_jsonschema(schema, os.path.dirname(os.path.abspath(a.schema)), orders, a.seconds)
+        dict_rates, byte_rates, js_rates, ratios = [], [], [], []
+        valid = 0
+        for k in range(max(1, a.rounds)):
+            t, valid = binding_pass(validate, orders)
+            dict_rates.append(len(orders) / t)
+            t, _ = binding_pass(validate, raw)
+            byte_rates.append(len(raw) / t)
+            if validator is not None:
+                start = k * JSONSCHEMA_SLICE % len(orders)
+                part = (orders[start:] + orders[:start])[:JSONSCHEMA_SLICE]
+                js_rates.append(len(part) / jsonschema_pass(validator, part))
+                ratios.append(dict_rates[-1] / js_rates[-1])
+    binding = statistics.median(dict_rates)
+    on_bytes = statistics.median(byte_rates)
+    js = statistics.median(js_rates) if js_rates else None
+    speedup = statistics.median(ratios) if ratios else None
     print("%d orders (%d valid for the packs); binding on dicts %.0f/s, on their JSON bytes %.0f/s; "
-          "jsonschema %s" % (len(orders), valid, binding, binding_bytes,
-                             "%.0f/s" % js if js is not None else "not installed"))
-    if js:
-        print("speed-up %.1fx" % (binding / js))
+          "jsonschema %s" % (len(orders), valid, binding, on_bytes,
+                             "%.0f/s; speed-up %.1fx" % (js, speedup) if js else "not installed"))
     print(json.dumps({"binding_per_s": round(binding, 1),
-                      "jsonschema_per_s": round(js, 1) if js is not None else None,
-                      "binding_bytes_per_s": round(binding_bytes, 1)}))
+                      "jsonschema_per_s": round(js, 1) if js else None,
+                      "binding_bytes_per_s": round(on_bytes, 1),
+                      "speedup": round(speedup, 2) if speedup else None}))
 
 
 if __name__ == "__main__":

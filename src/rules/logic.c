@@ -665,10 +665,14 @@ static lnode *compile_node(cctx *c, const cbec_node *n, unsigned depth)
 
 static bool ev_lit(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 static bool ev_data(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
-static bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool var_start(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool var_member(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 static bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 static ev_fn op_fn(uint8_t op);
+static bool is_decimal_data(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool is_decimal_member(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+static bool op_eq2(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 
 /* Each node's depth and evaluating function.  The depth of every node is
  * its nesting, because evaluation only ever goes from a node to its
@@ -676,9 +680,14 @@ static ev_fn op_fn(uint8_t op);
 static void finish(lnode *n, uint32_t depth)
 {
     n->depth = depth;
+    const lnode *a0 = n->nargs ? n->args[0] : NULL;
+    bool dec_of = n->op == OP_IS_DECIMAL && a0->op == OP_VAR;
     n->fn = n->op == OP_LIT ? ev_lit
+            : dec_of && a0->var_fast == VAR_DATA ? is_decimal_data
+            : dec_of && a0->var_fast == VAR_SPECIAL && a0->path.nsegs == 1 ? is_decimal_member
+            : n->op == OP_EQ && n->nargs == 2 ? op_eq2
             : n->op != OP_VAR ? op_fn(n->op)
-            : n->var_fast == VAR_SPECIAL ? var_special
+            : n->var_fast == VAR_SPECIAL ? (n->path.nsegs ? var_member : var_start)
             : n->var_fast == VAR_DATA ? ev_data
             : n->has_path ? op_var_const : ev_op;
     for (uint32_t i = 0; i < n->nargs; i++)
@@ -732,7 +741,7 @@ typedef struct lscope {
 typedef struct ectx {
     const cbec_logic_env *env;
     cbec_logic_error *e;
-    unsigned long ops, max_ops;   /* the limits, copied from env: read at every step */
+    long ops_left;                /* operations the limit still allows */
     unsigned max_depth;
     size_t bytes;
     unsigned depth;
@@ -785,11 +794,20 @@ static void *xalloc(ectx *x, size_t count, size_t size)
     return p;
 }
 
-static bool cost(ectx *x, unsigned long n)
+static COLD bool ops_exhausted(ectx *x)
 {
-    x->ops += n;
-    if (x->ops > x->max_ops)
-        return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
+    return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
+}
+
+/* Charge n operations.  ops_left is not negative until the limit is
+ * passed, and then the evaluation ends. */
+static inline bool cost(ectx *x, unsigned long n)
+{
+    if (n > (unsigned long)x->ops_left) {
+        x->ops_left = -1;
+        return ops_exhausted(x);
+    }
+    x->ops_left -= (long)n;
     return true;
 }
 
@@ -1605,8 +1623,8 @@ static inline bool walk_segs(ectx *x, const cbec_node *nd, const lseg *segs, siz
 {
     for (size_t i = 0; i < nsegs; i++) {
         const lseg *g = &segs[i];
-        if (++x->ops > x->max_ops)
-            return cost(x, 0);
+        if (--x->ops_left < 0)
+            return ops_exhausted(x);
         const cbec_node *m = nd->kind == CBEC_NODE_OBJECT ? member_of(nd, g->s, g->len) : array_item(nd, g);
         if (!m) {
             *found = false;
@@ -1782,38 +1800,35 @@ static inline bool walk_nodes(ectx *x, const cbec_node *nd, const lpath *p, cbec
  * segments go deeper from there). */
 static bool resolve(ectx *x, const lpath *p, const cbec_lval *data, cbec_lval *out, bool *found, uint32_t depth)
 {
-    if (!p->wild) {
+    if (p->sp == SP_ROOT || p->sp == SP_VALUE || p->sp == SP_PARENT || p->sp == SP_ITEM) {
         /* the usual paths start at a document node: walk the nodes */
-        const cbec_logic_env *env = x->env;
-        const cbec_node *nd;
-        switch (p->sp) {
-        case SP_NONE:
-            if (p->whole || data->kind != CBEC_LV_NODE) {
-                if (p->whole) {
-                    /* "" or null: the data itself */
-                    *out = *data;
-                    *found = true;
-                    return true;
-                }
-                break;
-            }
-            return walk_nodes(x, data->u.node, p, out, found);
-        case SP_ROOT:
-            return walk_nodes(x, env->root, p, out, found);
-        case SP_VALUE:
-        case SP_PARENT:
-        case SP_ITEM:
-            nd = p->sp == SP_VALUE ? env->value
-                 : p->sp == SP_PARENT ? (env->value ? env->value->parent : NULL)
-                 : env->nbound ? env->bound[env->nbound - 1] : NULL;
-            if (!nd) {
-                *found = false;
-                return true;
-            }
-            return walk_nodes(x, nd, p, out, found);
-        default:
-            break;
+        const cbec_node *nd = x->start[p->sp];
+        if (!nd && p->sp != SP_ROOT) {
+            *found = false;
+            return true;
         }
+        if (!p->wild)
+            return walk_nodes(x, nd, p, out, found);
+        cbec_lval start;
+        if (!node_val(x, nd, &start))
+            return false;
+        collector col = {NULL, 0, 0};
+        x->depth = depth;
+        if (!walk_all(x, &start, p->segs, p->nsegs, &col))
+            return false;
+        set_arr(out, col.items, col.n);
+        *found = true;
+        return true;
+    }
+    if (!p->wild && p->sp == SP_NONE) {
+        if (p->whole) {
+            /* "" or null: the data itself */
+            *out = *data;
+            *found = true;
+            return true;
+        }
+        if (data->kind == CBEC_LV_NODE)
+            return walk_nodes(x, data->u.node, p, out, found);
     }
     cbec_lval start = *data;
     if (p->sp != SP_NONE) {
@@ -2063,6 +2078,17 @@ static NOINLINE bool op_compare(ectx *x, const lnode *n, const cbec_lval *data, 
         prev = cur;
     }
     set_bool(out, true);
+    return true;
+}
+
+/* "==" of two arguments, the usual comparison, without op_compare's loop. */
+static NOINLINE bool op_eq2(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    cbec_lval a, b;
+    bool r;
+    if (!ev(x, n->args[0], data, &a) || !ev(x, n->args[1], data, &b) || !loose_eq(x, &a, &b, &r))
+        return false;
+    set_bool(out, r);
     return true;
 }
 
@@ -2687,18 +2713,27 @@ static const char *const error_keys[] = {"type"};
 /* try: the first argument that evaluates without error; each later one
  * sees the previous error as its data ({"type": ...}).  Limits are never
  * caught. */
+static NOINLINE bool try_rest(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+
 static NOINLINE bool op_try(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    const cbec_lval *scope = data;
     if (n->nargs == 0) {
         *out = LV_NULL_V;
         return true;
     }
+    /* the first argument, that usually succeeds */
+    if (ev(x, n->args[0], data, out))
+        return true;
+    return try_rest(x, n, data, out);
+}
+
+/* try after its first argument failed (with the error in x->e). */
+static NOINLINE bool try_rest(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const cbec_lval *scope = data;
     for (uint32_t i = 0; i < n->nargs; i++) {
-        bool ok;
-        if (i == 0) {
-            ok = ev(x, n->args[i], scope, out);
-        } else {
+        bool ok = false;
+        if (i > 0) {
             if (!enter_item(x, i - 1, scope))
                 return false;
             ok = ev(x, n->args[i], scope, out);
@@ -2803,8 +2838,8 @@ static inline var_look var_lookup(ectx *x, const lnode *n, const cbec_node **nd_
     if (p->nsegs) {
         if (nd->kind != CBEC_NODE_OBJECT)
             return VL_GENERIC;
-        if (++x->ops > x->max_ops) {
-            cost(x, 0);
+        if (--x->ops_left < 0) {
+            ops_exhausted(x);
             return VL_FAIL;
         }
         const cbec_node *first = nd->children, *c = first + nd->count;
@@ -2821,23 +2856,46 @@ static inline var_look var_lookup(ectx *x, const lnode *n, const cbec_node **nd_
     return VL_NODE;
 }
 
-/* VAR_SPECIAL: the same steps, costs and results as op_var_const, in
- * fewer instructions. */
-static NOINLINE bool var_special(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+/* VAR_SPECIAL without segments: $value, $item, $parent, $root. */
+static NOINLINE bool var_start(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    const cbec_node *nd = NULL;
-    switch (var_lookup(x, n, &nd)) {
-    case VL_NODE:
-        if (nd->kind == CBEC_NODE_STRING) {
-            set_str(out, nd->text, nd->len);
+    const cbec_node *nd = x->start[n->path.sp];
+    if (!nd) {
+        if (n->path.sp != SP_ROOT)
+            return var_default(x, n, data, out);
+        *out = LV_NULL_V;
+        return true;
+    }
+    if (nd->kind == CBEC_NODE_STRING) {
+        set_str(out, nd->text, nd->len);
+        return true;
+    }
+    return var_node(x, nd, out);
+}
+
+/* VAR_SPECIAL with one segment ($item.quantity): a member of an object
+ * found here, anything else as op_var_const does it. */
+static NOINLINE bool var_member(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const cbec_node *nd = x->start[n->path.sp];
+    if (!nd || nd->kind != CBEC_NODE_OBJECT) {
+        if (!nd && n->path.sp != SP_ROOT)
+            return var_default(x, n, data, out);
+        return op_var_const(x, n, data, out);
+    }
+    if (--x->ops_left < 0)
+        return ops_exhausted(x);
+    const cbec_node *first = nd->children, *c = first + nd->count;
+    const char *name = n->path.segs->s;
+    size_t len = n->path.segs->len;
+    while (c-- != first)
+        if (c->keylen == len && same_bytes(c->key, name, len)) {
+            if (c->kind != CBEC_NODE_STRING)
+                return var_node(x, c, out);
+            set_str(out, c->text, c->len);
             return true;
         }
-        return var_node(x, nd, out);
-    case VL_NOTHING: return var_default(x, n, data, out);
-    case VL_NULL: *out = LV_NULL_V; return true;
-    case VL_GENERIC: return op_var_const(x, n, data, out);
-    default: return false;
-    }
+    return var_default(x, n, data, out);
 }
 
 static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
@@ -2847,8 +2905,8 @@ static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out
  * runs for every node of the rule. */
 static bool ev(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
-    if (++x->ops > x->max_ops)
-        return elimit(x, "the evaluation exceeded its operation limit", "求值超出运算次数限制");
+    if (--x->ops_left < 0)
+        return ops_exhausted(x);
     if (n->depth > x->max_depth)
         return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
     return n->fn(x, n, data, out);
@@ -3009,8 +3067,8 @@ static inline bool plain_decimal(const char *s, size_t n)
  * charge and check) without making its value. */
 static inline bool is_decimal_var(ectx *x, const lnode *a, const cbec_lval *data, bool *res)
 {
-    if (++x->ops > x->max_ops)
-        return cost(x, 0);
+    if (--x->ops_left < 0)
+        return ops_exhausted(x);
     if (a->depth > x->max_depth)
         return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
     const cbec_node *nd = NULL;
@@ -3033,6 +3091,54 @@ static inline bool is_decimal_var(ectx *x, const lnode *a, const cbec_lval *data
     return ok;
 }
 
+/* is_decimal of "" or null: of the item of an iteration.  What ev would
+ * charge and check for the var, then the data itself. */
+static NOINLINE bool is_decimal_data(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    if (--x->ops_left < 0)
+        return ops_exhausted(x);
+    if (n->args[0]->depth > x->max_depth)
+        return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
+    set_bool(out, data->kind == CBEC_LV_NUM ||
+                      (data->kind == CBEC_LV_STR && plain_decimal(data->u.str.s, data->u.str.len)));
+    return true;
+}
+
+static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
+
+/* is_decimal of a member of $value, $item, $parent or $root (one segment):
+ * the member of an object looked at in place; anything else as
+ * op_is_decimal does it. */
+static NOINLINE bool is_decimal_member(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    const lnode *a = n->args[0];
+    const cbec_node *nd = x->start[a->path.sp];
+    if (!nd || nd->kind != CBEC_NODE_OBJECT || x->ops_left < 2 || a->depth > x->max_depth)
+        return op_is_decimal(x, n, data, out);
+    /* the var's evaluation and its one segment */
+    x->ops_left -= 2;
+    const cbec_node *first = nd->children, *c = first + nd->count;
+    const char *name = a->path.segs->s;
+    size_t len = a->path.segs->len;
+    while (c-- != first)
+        if (c->keylen == len && same_bytes(c->key, name, len)) {
+            if (c->kind == CBEC_NODE_STRING) {
+                set_bool(out, plain_decimal(c->text, c->len));
+                return true;
+            }
+            cbec_lval v;
+            if (!var_node(x, c, &v))
+                return false;
+            set_bool(out, v.kind == CBEC_LV_NUM);
+            return true;
+        }
+    cbec_lval v;
+    if (!var_default(x, a, data, &v))
+        return false;
+    set_bool(out, v.kind == CBEC_LV_NUM || (v.kind == CBEC_LV_STR && plain_decimal(v.u.str.s, v.u.str.len)));
+    return true;
+}
+
 /* A number, or a string in plain decimal notation: what "decimal" accepts. */
 static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
@@ -3044,16 +3150,8 @@ static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *dat
         set_bool(out, r);
         return true;
     }
-    if (a->op == OP_VAR && a->var_fast == VAR_DATA) {
-        /* the item of an iteration: what ev would charge and check, then the data */
-        if (++x->ops > x->max_ops)
-            return cost(x, 0);
-        if (a->depth > x->max_depth)
-            return elimit(x, "the evaluation nests too deep", "求值嵌套过深");
-        set_bool(out, data->kind == CBEC_LV_NUM ||
-                          (data->kind == CBEC_LV_STR && plain_decimal(data->u.str.s, data->u.str.len)));
-        return true;
-    }
+    if (a->op == OP_VAR && a->var_fast == VAR_DATA)
+        return is_decimal_data(x, n, data, out);
     cbec_lval v;
     if (!ev(x, a, data, &v))
         return false;
@@ -3187,8 +3285,7 @@ bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval
     ectx x;
     x.env = env;
     x.e = e;
-    x.ops = 0;
-    x.max_ops = env->limits.max_ops;
+    x.ops_left = env->limits.max_ops > (unsigned long)LONG_MAX ? LONG_MAX : (long)env->limits.max_ops;
     x.max_depth = env->limits.max_depth;
     x.bytes = 0;
     x.depth = 0;
@@ -3199,10 +3296,14 @@ bool cbec__logic_eval(const cbec_lexpr *xp, const cbec_logic_env *env, cbec_lval
     x.start[SP_VALUE] = env->value;
     x.start[SP_ITEM] = env->nbound ? env->bound[env->nbound - 1] : NULL;
     x.start[SP_PARENT] = env->value ? env->value->parent : NULL;
-    cbec_lval data = LV_NULL_V;
     *out = LV_NULL_V;
-    if (!node_val(&x, env->root, &data) || !push_scope(&x, &data, 0))
+    cbec_lval data;
+    if (!node_val(&x, env->root, &data))
         return false;
+    /* the root data is the first scope (there is room for it) */
+    x.scopes[0].v = &data;
+    x.scopes[0].index = 0;
+    x.nscopes = 1;
     return ev(&x, xp->root, &data, out);
 }
 

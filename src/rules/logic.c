@@ -1561,10 +1561,12 @@ static inline bool same_bytes(const char *a, const char *b, size_t len)
  * the end so that it stops at the first hit, lengths compared first. */
 static inline const cbec_node *member_of(const cbec_node *obj, const char *name, size_t len)
 {
-    const cbec_node *first = obj->children, *c = first + obj->count;
-    while (c-- != first)
+    /* by index: an empty object has no children array to point into */
+    for (uint32_t i = obj->count; i-- > 0;) {
+        const cbec_node *c = &obj->children[i];
         if (c->keylen == len && same_bytes(c->key, name, len))
             return c;
+    }
     return NULL;
 }
 

@@ -1561,9 +1561,11 @@ static inline bool same_bytes(const char *a, const char *b, size_t len)
  * the end so that it stops at the first hit, lengths compared first. */
 static inline const cbec_node *member_of(const cbec_node *obj, const char *name, size_t len)
 {
-    /* by index: an empty object has no children array to point into */
-    for (uint32_t i = obj->count; i-- > 0;) {
-        const cbec_node *c = &obj->children[i];
+    if (!obj->count)
+        return NULL;   /* no children: no pointer arithmetic on their (null) array */
+    const cbec_node *first = obj->children, *c = first + obj->count;
+    while (c != first) {
+        c--;
         if (c->keylen == len && same_bytes(c->key, name, len))
             return c;
     }
@@ -2844,15 +2846,8 @@ static inline var_look var_lookup(ectx *x, const lnode *n, const cbec_node **nd_
             ops_exhausted(x);
             return VL_FAIL;
         }
-        const cbec_node *first = nd->children, *c = first + nd->count;
-        const char *name = p->segs->s;
-        size_t len = p->segs->len;
-        while (c-- != first)
-            if (c->keylen == len && same_bytes(c->key, name, len))
-                break;
-        if (c < first)
+        if (!(nd = member_of(nd, p->segs->s, p->segs->len)))
             return VL_NOTHING;
-        nd = c;
     }
     *nd_out = nd;
     return VL_NODE;
@@ -2887,17 +2882,13 @@ static NOINLINE bool var_member(ectx *x, const lnode *n, const cbec_lval *data, 
     }
     if (--x->ops_left < 0)
         return ops_exhausted(x);
-    const cbec_node *first = nd->children, *c = first + nd->count;
-    const char *name = n->path.segs->s;
-    size_t len = n->path.segs->len;
-    while (c-- != first)
-        if (c->keylen == len && same_bytes(c->key, name, len)) {
-            if (c->kind != CBEC_NODE_STRING)
-                return var_node(x, c, out);
-            set_str(out, c->text, c->len);
-            return true;
-        }
-    return var_default(x, n, data, out);
+    const cbec_node *c = member_of(nd, n->path.segs->s, n->path.segs->len);
+    if (!c)
+        return var_default(x, n, data, out);
+    if (c->kind != CBEC_NODE_STRING)
+        return var_node(x, c, out);
+    set_str(out, c->text, c->len);
+    return true;
 }
 
 static bool ev_op(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
@@ -3119,21 +3110,18 @@ static NOINLINE bool is_decimal_member(ectx *x, const lnode *n, const cbec_lval 
         return op_is_decimal(x, n, data, out);
     /* the var's evaluation and its one segment */
     x->ops_left -= 2;
-    const cbec_node *first = nd->children, *c = first + nd->count;
-    const char *name = a->path.segs->s;
-    size_t len = a->path.segs->len;
-    while (c-- != first)
-        if (c->keylen == len && same_bytes(c->key, name, len)) {
-            if (c->kind == CBEC_NODE_STRING) {
-                set_bool(out, plain_decimal(c->text, c->len));
-                return true;
-            }
-            cbec_lval v;
-            if (!var_node(x, c, &v))
-                return false;
-            set_bool(out, v.kind == CBEC_LV_NUM);
-            return true;
-        }
+    const cbec_node *c = member_of(nd, a->path.segs->s, a->path.segs->len);
+    if (c && c->kind == CBEC_NODE_STRING) {
+        set_bool(out, plain_decimal(c->text, c->len));
+        return true;
+    }
+    if (c) {
+        cbec_lval v;
+        if (!var_node(x, c, &v))
+            return false;
+        set_bool(out, v.kind == CBEC_LV_NUM);
+        return true;
+    }
     cbec_lval v;
     if (!var_default(x, a, data, &v))
         return false;

@@ -366,12 +366,13 @@ static bool event_time(const cbec_node *n, cbec_datetime *dt)
            cbec__dt_parse(n->text, n->len, CBEC_DT_DATE, false, dt, NULL, NULL);
 }
 
-/* A member name given in a check ("status"); "" means the item itself. */
-static const cbec_node *member(const cbec_node *item, const char *name)
+/* A member name given in a check ("status", len bytes); "" means the item
+ * itself. */
+static const cbec_node *member(const cbec_node *item, const char *name, size_t len)
 {
-    if (!*name)
+    if (!len)
         return item;
-    return cbec__node_member(item, name, strlen(name));
+    return cbec__node_member(item, name, len);
 }
 
 /* ---- stateMachine ---- */
@@ -380,6 +381,7 @@ typedef struct sm_state {
     const cbec_statemachine *m;
     char *state;     /* member of each event holding its status */
     char *time;      /* member holding its time, "" when none */
+    size_t state_len, time_len;
     char *mapping;   /* external code set, NULL: canonical names */
 } sm_state;
 
@@ -426,6 +428,8 @@ static bool sm_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, void 
         return cbec__compile_error(c, mn, "unknown state machine \"%.*s\"", (int)mn->len, mn->text);
     if (!member_name(c, n, "state", "status", &s->state) || !member_name(c, n, "time", "", &s->time))
         return false;
+    s->state_len = strlen(s->state);
+    s->time_len = strlen(s->time);
     const cbec_node *map = cbec__node_member(n, "mapping", 7);
     if (map) {
         if (map->kind != CBEC_NODE_STRING)
@@ -546,10 +550,10 @@ static bool sm_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_
     bool first = true;
     for (uint32_t i = 0; i < node->count; i++) {
         const cbec_node *item = &node->children[i];
-        const cbec_node *stn = member(item, s->state);
+        const cbec_node *stn = member(item, s->state, s->state_len);
         if (!stn || (stn->kind != CBEC_NODE_STRING && stn->kind != CBEC_NODE_NUMBER))
             continue;
-        const cbec_node *tmn = *s->time ? member(item, s->time) : NULL;
+        const cbec_node *tmn = s->time_len ? member(item, s->time, s->time_len) : NULL;
         if (duplicate(s, pst, ptm, stn, tmn))
             continue;
         pst = stn;
@@ -591,6 +595,7 @@ const cbec_check_kind cbec__kind_state_machine = {
 
 typedef struct chrono_state {
     char *time;
+    size_t time_len;
     bool strict;
 } chrono_state;
 
@@ -616,6 +621,7 @@ static bool chrono_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, v
         return false;
     if (!member_name(c, n, "time", "time", &s->time))
         return false;
+    s->time_len = strlen(s->time);
     const cbec_node *st = cbec__node_member(n, "strict", 6);
     if (st) {
         if (st->kind != CBEC_NODE_BOOL)
@@ -630,15 +636,20 @@ static bool chrono_run(const void *st, cbec_vctx *v, const cbec_rule *r, const c
     const chrono_state *s = st;
     if (node->kind != CBEC_NODE_ARRAY)
         return true;
-    cbec_datetime last;
+    /* the latest instant seen, as cbec__dt_compare orders instants:
+     * seconds since the epoch, then nanoseconds */
+    int64_t last_secs = 0;
+    int32_t last_nanos = 0;
     const cbec_node *last_node = NULL;
     for (uint32_t i = 0; i < node->count; i++) {
-        const cbec_node *tm = member(&node->children[i], s->time);
+        const cbec_node *tm = member(&node->children[i], s->time, s->time_len);
         cbec_datetime dt;
         if (!event_time(tm, &dt))
             continue; /* the field's own rule reports a malformed time */
+        int64_t secs = cbec__dt_epoch_seconds(&dt);
         if (last_node) {
-            int c = cbec__dt_compare(&dt, &last);
+            int c = secs != last_secs ? (secs < last_secs ? -1 : 1)
+                    : dt.nanos < last_nanos ? -1 : dt.nanos > last_nanos;
             if (c < 0 || (s->strict && c == 0)) {
                 char en[200], zh[200];
                 snprintf(en, sizeof en, "it is %s the previous event's time %.40s", c < 0 ? "earlier than" : "the same as",
@@ -655,7 +666,8 @@ static bool chrono_run(const void *st, cbec_vctx *v, const cbec_rule *r, const c
                 continue;
             }
         }
-        last = dt;
+        last_secs = secs;
+        last_nanos = dt.nanos;
         last_node = tm;
     }
     return true;

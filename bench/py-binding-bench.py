@@ -20,12 +20,13 @@ installed.  --profile prints a cProfile of one binding pass to stderr
 instead.
 """
 import argparse
-import glob
 import json
 import os
 import statistics
 import sys
 import time
+
+from pyschema import jsonschema_validator
 
 JSONSCHEMA_SLICE = 200   # dicts per round for jsonschema
 
@@ -52,33 +53,6 @@ def binding_pass(validate, messages):
         valid += r.valid
         r.close()
     return time.perf_counter() - t0, valid
-
-
-def references(cls, schema, schema_dir):
-    """The schemas beside SCHEMA (order.schema.json refers to
-    common.schema.json by its file name), for the validator to resolve."""
-    docs = {}
-    for path in glob.glob(os.path.join(schema_dir, "*.json")):
-        with open(path, encoding="utf-8") as f:
-            docs[os.path.basename(path)] = json.load(f)
-    try:
-        from referencing import Registry, Resource
-        from referencing.jsonschema import specification_with
-    except ImportError:          # jsonschema before 4.18
-        import jsonschema
-        return {"resolver": jsonschema.RefResolver("", schema, store=docs)}
-    spec = specification_with(cls.META_SCHEMA["$schema"])
-    return {"registry": Registry().with_resources(
-        (name, Resource.from_contents(doc, default_specification=spec)) for name, doc in docs.items())}
-
-
-def jsonschema_validator(schema, schema_dir):
-    try:
-        import jsonschema
-    except ImportError:
-        return None
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, **references(cls, schema, schema_dir))
 
 
 def jsonschema_pass(validator, dicts):

@@ -684,7 +684,7 @@ static void finish(lnode *n, uint32_t depth)
     bool dec_of = n->op == OP_IS_DECIMAL && a0->op == OP_VAR;
     n->fn = n->op == OP_LIT ? ev_lit
             : dec_of && a0->var_fast == VAR_DATA ? is_decimal_data
-            : dec_of && a0->var_fast == VAR_SPECIAL && a0->path.nsegs == 1 ? is_decimal_member
+            : dec_of && a0->var_fast == VAR_SPECIAL ? is_decimal_member
             : n->op == OP_EQ && n->nargs == 2 ? op_eq2
             : n->op != OP_VAR ? op_fn(n->op)
             : n->var_fast == VAR_SPECIAL ? (n->path.nsegs ? var_member : var_start)
@@ -3035,7 +3035,7 @@ static NOINLINE bool op_in_codelist(ectx *x, const lnode *n, const cbec_lval *da
 
 /* Would cbec__dec_parse(s, n, 0) accept the text: -digits[.digits], at
  * most 38 digits?  Up to 38 bytes the form alone decides. */
-static inline bool plain_decimal(const char *s, size_t n)
+static inline __attribute__((always_inline)) bool plain_decimal(const char *s, size_t n)
 {
     if (n > CBEC_DEC_MAX_DIGITS) {
         cbec_dec d;
@@ -3099,18 +3099,19 @@ static NOINLINE bool is_decimal_data(ectx *x, const lnode *n, const cbec_lval *d
 
 static NOINLINE bool op_is_decimal(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out);
 
-/* is_decimal of a member of $value, $item, $parent or $root (one segment):
- * the member of an object looked at in place; anything else as
+/* is_decimal of $value, $item, $parent or $root, or of a member of one
+ * (one segment): the node looked at in place; anything else as
  * op_is_decimal does it. */
 static NOINLINE bool is_decimal_member(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
 {
     const lnode *a = n->args[0];
     const cbec_node *nd = x->start[a->path.sp];
-    if (!nd || nd->kind != CBEC_NODE_OBJECT || x->ops_left < 2 || a->depth > x->max_depth)
+    size_t nsegs = a->path.nsegs;
+    if (!nd || (nsegs && nd->kind != CBEC_NODE_OBJECT) || x->ops_left < 2 || a->depth > x->max_depth)
         return op_is_decimal(x, n, data, out);
-    /* the var's evaluation and its one segment */
-    x->ops_left -= 2;
-    const cbec_node *c = member_of(nd, a->path.segs->s, a->path.segs->len);
+    /* the var's evaluation and its segment */
+    x->ops_left -= 1 + (long)nsegs;
+    const cbec_node *c = nsegs ? member_of(nd, a->path.segs->s, a->path.segs->len) : nd;
     if (c && c->kind == CBEC_NODE_STRING) {
         set_bool(out, plain_decimal(c->text, c->len));
         return true;

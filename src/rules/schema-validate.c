@@ -5,6 +5,7 @@
  * $dynamicRef, and bounds on nesting and total work. */
 #include "rules/schema-int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -405,12 +406,21 @@ static bool silent_eval(js_vc *vc, const js_node *j, const cbec_node *inst, cons
     return ok;
 }
 
+/* Code points: the bytes that are not continuation bytes (10xxxxxx),
+ * counted eight at a time (a byte's bit 6 shifted left lands on its own
+ * bit 7; the product gathers the count in the top byte). */
 static size_t utf8_len(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t c = w & ~(w << 1) & 0x8080808080808080ULL;
+        cont += (size_t)(((c >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return n - cont;
 }
 
 static const js_node *dynamic_target(const js_node *j, const js_scope *scope)
@@ -474,7 +484,10 @@ static bool eval_string(js_vc *vc, const js_node *j, const cbec_node *inst)
 {
     bool ok = true;
     char num[24];
-    if (j->has & (JS_HAS_MINLEN | JS_HAS_MAXLEN)) {
+    /* no more code points than bytes: a short string is within a maximum
+     * without counting */
+    if ((j->has & (JS_HAS_MINLEN | JS_HAS_MAXLEN)) &&
+        ((j->has & JS_HAS_MINLEN) || (uint64_t)inst->len > j->maxlen)) {
         size_t len = utf8_len(inst->text, inst->len);
         if ((j->has & JS_HAS_MINLEN) && len < j->minlen) {
             cbec__u64_text(j->minlen, num);
@@ -734,11 +747,12 @@ static bool eval_object(js_vc *vc, const js_node *j, const cbec_node *inst, cons
         }
     }
     if (j->property_names) {
+        /* each name as a string instance; evaluation only reads it */
+        cbec_node key;
+        memset(&key, 0, sizeof key);
+        key.kind = CBEC_NODE_STRING;
         for (uint32_t i = 0; i < inst->count; i++) {
             const cbec_node *m = &inst->children[i];
-            cbec_node key;
-            memset(&key, 0, sizeof key);
-            key.kind = CBEC_NODE_STRING;
             key.text = m->key;
             key.len = m->keylen;
             if (!silent_eval(vc, j->property_names, &key, scope, NULL)) {
@@ -773,6 +787,9 @@ static bool type_ok(const js_node *j, const cbec_node *inst)
 
 static bool eval_applicators(js_vc *vc, const js_node *j, const cbec_node *inst, const js_scope *scope, js_ev *L)
 {
+    /* most subschemas have none: one test for all five */
+    if (!(j->all_of.count | j->any_of.count | j->one_of.count | (uintptr_t)j->not_ | (uintptr_t)j->if_))
+        return true;
     bool ok = true;
     for (size_t i = 0; i < j->all_of.count; i++)
         if (!eval(vc, j->all_of.items[i], inst, scope, L)) {

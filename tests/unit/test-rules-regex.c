@@ -214,6 +214,63 @@ START_TEST(test_regex_dfa_agrees_with_pcre2)
 }
 END_TEST
 
+/* Random patterns over the syntax the automaton reads (and some it does
+ * not): wherever it builds an automaton, its answers are PCRE2's. */
+START_TEST(test_regex_dfa_random_patterns_agree_with_pcre2)
+{
+    static const char *const parts[] = {
+        "a", "b", "c", "-", "0", "9", ".", "\\.", "\\-", "\\d", "[a-c]", "[^a]", "[ab-]", "[0-9a]", "(", ")", "(?:",
+        "|", "?", "*", "+", "{2}", "{1,3}", "{0,}", "{,2}", "[", "]", "\\", "\n", " ", "$", "^",
+    };
+    cbec_regex_scratch *rx = cbec__regex_scratch_new(NULL);
+    unsigned seed = 99;
+    size_t built = 0, failures = 0;
+    char pat[128], subj[64];
+    for (int t = 0; t < 20000; t++) {
+        size_t n = 0;
+        pat[n++] = '^';
+        seed = seed * 1103515245u + 12345u;
+        int k = 1 + (int)((seed >> 16) % 8);
+        for (int q = 0; q < k; q++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % CBEC_ARRAY_LEN(parts)];
+            size_t l = strlen(p);
+            if (n + l + 2 >= sizeof pat)
+                break;
+            memcpy(pat + n, p, l);
+            n += l;
+        }
+        pat[n++] = '$';
+        pat[n] = '\0';
+        for (int ecma = 0; ecma < 2; ecma++) {
+            char err[256];
+            cbec_regex *re = cbec__regex_compile(pat, n, ecma ? CBEC_REGEX_ECMA : 0, err, sizeof err);
+            if (!re)
+                continue;
+            if (cbec__regex_has_dfa(re)) {
+                built++;
+                for (int u = 0; u < 60; u++) {
+                    seed = seed * 1103515245u + 12345u;
+                    size_t m = (seed >> 16) % 12;
+                    for (size_t i = 0; i < m; i++) {
+                        seed = seed * 1103515245u + 12345u;
+                        subj[i] = "abc-09. \n"[(seed >> 16) % 9];
+                    }
+                    int want = cbec__regex_match_pcre2(re, rx, subj, m), got = cbec__regex_match(re, rx, subj, m);
+                    if (want != got && failures++ < 10)
+                        fprintf(stderr, "# /%s/%s on \"%.*s\": pcre2 %d, automaton %d\n", pat, ecma ? " (ECMA)" : "", (int)m,
+                                subj, want, got);
+                }
+            }
+            cbec__regex_free(re);
+        }
+    }
+    ck_assert_uint_eq(failures, 0);
+    ck_assert_uint_gt(built, 1000);
+    cbec__regex_scratch_free(rx);
+}
+END_TEST
+
 /* Hand-picked answers, the line end rule above all. */
 START_TEST(test_regex_dfa_line_end_and_edges)
 {
@@ -250,6 +307,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_regex_dfa_takes_simple_patterns_only);
     tcase_add_test(tc, test_regex_dfa_agrees_with_pcre2);
+    tcase_add_test(tc, test_regex_dfa_random_patterns_agree_with_pcre2);
     tcase_add_test(tc, test_regex_dfa_line_end_and_edges);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

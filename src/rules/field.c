@@ -11,6 +11,10 @@
 
 /* ---- shared ---- */
 
+/* Finding paths are kept out of line, so the checks that pass (nearly
+ * all of them) run without setting up a stack frame for the reports. */
+#define COLD __attribute__((cold, noinline))
+
 typedef struct text_state {
     char *expected;
 } text_state;
@@ -18,7 +22,7 @@ typedef struct text_state {
 static void free_plain(void *s) { free(s); }
 
 /* Emit "wrong type" for a check that does not apply to this kind of node. */
-static bool wrong_kind(cbec_vctx *v, const cbec_rule *r, const cbec_node *n, const char *expected)
+static COLD bool wrong_kind(cbec_vctx *v, const cbec_rule *r, const cbec_node *n, const char *expected)
 {
     cbec_finding_args a = {expected, cbec__kind_name(n->kind), cbec__kind_name(n->kind), NULL, NULL};
     cbec__finding(v, r, &cbec__kind_type, n, &a);
@@ -116,16 +120,21 @@ static bool is_integer_text(const cbec_node *n)
            cbec__dec_is_integer(&d);
 }
 
-static bool type_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
+static COLD bool type_other(const type_state *s, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
 {
-    const type_state *s = st;
-    if (s->mask & (1u << n->kind))
-        return true;
     if ((s->mask & TYPE_INTEGER) && n->kind == CBEC_NODE_NUMBER && is_integer_text(n))
         return true;
     cbec_finding_args a = {s->expected, cbec__kind_name(n->kind), cbec__kind_name(n->kind), NULL, NULL};
     cbec__finding(v, r, &cbec__kind_type, n, &a);
     return false;
+}
+
+static bool type_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
+{
+    const type_state *s = st;
+    if (s->mask & (1u << n->kind))
+        return true;
+    return type_other(s, v, r, n);
 }
 
 static bool type_narrows(const void *base, const void *derived)
@@ -188,20 +197,24 @@ void cbec__regex_outcome_finding(cbec_vctx *v, const cbec_rule *r, const cbec_no
     cbec__finding(v, r, &cbec__kind_pattern, n, &a);
 }
 
-static bool pattern_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
+static COLD void pattern_finding(const pattern_state *s, cbec_vctx *v, const cbec_rule *r, const cbec_node *n, int rc)
 {
-    const pattern_state *s = st;
-    if (n->kind != CBEC_NODE_STRING && n->kind != CBEC_NODE_NUMBER)
-        return wrong_kind(v, r, n, "string");
-    int rc = cbec__regex_match(s->re, cbec__vctx_regex(v), n->text, n->len);
-    if (rc == 1)
-        return true;
     if (rc == 0) {
         cbec_finding_args a = {cbec__regex_source(s->re), NULL, NULL, NULL, NULL};
         cbec__finding(v, r, &cbec__kind_pattern, n, &a);
     } else {
         cbec__regex_outcome_finding(v, r, n, rc);
     }
+}
+
+static bool pattern_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
+{
+    const pattern_state *s = st;
+    if (n->kind != CBEC_NODE_STRING && n->kind != CBEC_NODE_NUMBER)
+        return wrong_kind(v, r, n, "string");
+    int rc = cbec__regex_match(s->re, cbec__vctx_regex(v), n->text, n->len);
+    if (rc != 1)
+        pattern_finding(s, v, r, n, rc);
     return true;
 }
 
@@ -380,6 +393,28 @@ static bool codelist_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n,
     return true;
 }
 
+/* A code outside its validity dates is as unknown as a misspelt one, but
+ * the reason says which date decides. */
+static COLD void codelist_out_of_force(const codelist_state *s, cbec_vctx *v, const cbec_rule *r,
+                                       const cbec_node *n, const cbec_code *e, int when)
+{
+    char en[96], zh[96];
+    snprintf(en, sizeof en, when < 0 ? "valid only from %s" : "withdrawn after %s",
+             when < 0 ? e->valid_from : e->valid_to);
+    snprintf(zh, sizeof zh, when < 0 ? "自 %s 起才有效" : "已于 %s 之后停用",
+             when < 0 ? e->valid_from : e->valid_to);
+    cbec_finding_args a = {s->list->name, en, zh,
+                           "code {value} of code list {expected} is not in force: {reason}",
+                           "代码表 {expected} 中的代码 {value} 不在有效期内：{reason}"};
+    cbec__finding(v, r, &cbec__kind_codelist, n, &a);
+}
+
+static COLD void codelist_unknown(const codelist_state *s, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
+{
+    cbec_finding_args a = {s->list->name, NULL, NULL, NULL, NULL};
+    cbec__finding(v, r, &cbec__kind_codelist, n, &a);
+}
+
 static bool codelist_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
 {
     const codelist_state *s = st;
@@ -389,26 +424,13 @@ static bool codelist_run(const void *st, cbec_vctx *v, const cbec_rule *r, const
         return wrong_kind(v, r, n, "string");
     const cbec_code *e = cbec__codelist_get(s->list, n->text, n->len);
     if (e && s->list->dated) {
-        /* a code outside its validity dates is as unknown as a misspelt one,
-         * but the reason says which date decides */
         int when = cbec__code_in_force(e, cbec__vctx_date(v));
-        if (when) {
-            char en[96], zh[96];
-            snprintf(en, sizeof en, when < 0 ? "valid only from %s" : "withdrawn after %s",
-                     when < 0 ? e->valid_from : e->valid_to);
-            snprintf(zh, sizeof zh, when < 0 ? "自 %s 起才有效" : "已于 %s 之后停用",
-                     when < 0 ? e->valid_from : e->valid_to);
-            cbec_finding_args a = {s->list->name, en, zh,
-                                   "code {value} of code list {expected} is not in force: {reason}",
-                                   "代码表 {expected} 中的代码 {value} 不在有效期内：{reason}"};
-            cbec__finding(v, r, &cbec__kind_codelist, n, &a);
-        }
+        if (when)
+            codelist_out_of_force(s, v, r, n, e, when);
         return true;
     }
-    if (e)
-        return true;
-    cbec_finding_args a = {s->list->name, NULL, NULL, NULL, NULL};
-    cbec__finding(v, r, &cbec__kind_codelist, n, &a);
+    if (!e)
+        codelist_unknown(s, v, r, n);
     return true;
 }
 
@@ -489,17 +511,30 @@ LEN_COMPILER(max_items_compile, LEN_MAX_ITEMS)
 
 static const cbec_check_kind *len_kind(len_op op);
 
+static COLD void len_finding(const len_state *s, cbec_vctx *v, const cbec_rule *r, const cbec_node *n,
+                             unsigned long have)
+{
+    const char *unit_en = "items", *unit_zh = "项";
+    if (s->op != LEN_MIN_ITEMS && s->op != LEN_MAX_ITEMS) {
+        bool bytes = s->op == LEN_MIN_BYTES || s->op == LEN_MAX_BYTES;
+        unit_en = bytes ? "bytes" : "characters";
+        unit_zh = bytes ? "字节" : "个字符";
+    }
+    char en[64], zh[64];
+    snprintf(en, sizeof en, "%lu %s", have, unit_en);
+    snprintf(zh, sizeof zh, "%lu %s", have, unit_zh);
+    cbec_finding_args a = {s->expected, en, zh, NULL, NULL};
+    cbec__finding(v, r, len_kind(s->op), n, &a);
+}
+
 static bool len_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec_node *n)
 {
     const len_state *s = st;
     unsigned long have;
-    const char *unit_en, *unit_zh;
     if (s->op == LEN_MIN_ITEMS || s->op == LEN_MAX_ITEMS) {
         if (n->kind != CBEC_NODE_ARRAY)
             return wrong_kind(v, r, n, "array");
         have = n->count;
-        unit_en = "items";
-        unit_zh = "项";
     } else {
         if (n->kind != CBEC_NODE_STRING)
             return wrong_kind(v, r, n, "string");
@@ -509,17 +544,10 @@ static bool len_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec
         if (s->op == LEN_MAX_CHARS && n->len <= s->bound)
             return true;
         have = bytes ? n->len : utf8_chars(n->text, n->len);
-        unit_en = bytes ? "bytes" : "characters";
-        unit_zh = bytes ? "字节" : "个字符";
     }
     bool min = s->op == LEN_MIN_CHARS || s->op == LEN_MIN_BYTES || s->op == LEN_MIN_ITEMS;
-    if (min ? have >= s->bound : have <= s->bound)
-        return true;
-    char en[64], zh[64];
-    snprintf(en, sizeof en, "%lu %s", have, unit_en);
-    snprintf(zh, sizeof zh, "%lu %s", have, unit_zh);
-    cbec_finding_args a = {s->expected, en, zh, NULL, NULL};
-    cbec__finding(v, r, len_kind(s->op), n, &a);
+    if (!(min ? have >= s->bound : have <= s->bound))
+        len_finding(s, v, r, n, have);
     return true;
 }
 

@@ -69,9 +69,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_fail("the message reader accepts what json-c refuses");
         if (!oka && okb && !refused_by_rfc(&ea) && strcmp(ea.rule, "CBEC-LIMIT-NODES") != 0)
             fuzz_fail("the message reader refuses what json-c reads, for no reason of RFC 8259");
-        if (oka && okb && !contains(s, size, "-0") && !contains(s, size, "\\u0000")) {
-            /* json-c writes an integer minus zero as 0 and cuts member
-               names at an escaped NUL: compare only without either */
+        if (oka && okb && !contains(s, size, "-0") && !contains(s, size, "\\u0000") &&
+            !contains(s, size, "\\ud") && !contains(s, size, "\\uD")) {
+            /* json-c writes an integer minus zero as 0, cuts member names
+               at an escaped NUL and turns some escaped surrogate pairs
+               (the pair D837 DEE0, U+1DEE0) into U+FFFD: compare only without
+               any of these (test-doc-json-message checks pairs against
+               their UTF-8) */
             cbec_buf ca, cb;
             cbec__buf_init(&ca);
             cbec__buf_init(&cb);

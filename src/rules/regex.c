@@ -1,7 +1,6 @@
 /* regex.c - the PCRE2 adapter: the only file that includes pcre2.h. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules/regex.h"
-#include "rules/regex-dfa.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@ struct cbec_regex {
     pcre2_code *code;
     char *source;
     bool jit;
-    cbec_regex_dfa *dfa;   /* simple anchored patterns: answered without PCRE2 */
 };
 
 struct cbec_regex_scratch {
@@ -69,9 +67,6 @@ cbec_regex *cbec__regex_compile(const char *pattern, size_t len, unsigned flags,
     }
     memcpy(re->source, pattern, len);
     re->source[len] = '\0';
-    /* with out of memory here the pattern simply stays with PCRE2 */
-    if (!(flags & (CBEC_REGEX_ANCHORED | CBEC_REGEX_CASELESS)))
-        re->dfa = cbec__regex_dfa_build(pattern, len, (flags & CBEC_REGEX_ECMA) != 0);
     return re;
 }
 
@@ -80,7 +75,6 @@ void cbec__regex_free(cbec_regex *re)
     if (!re)
         return;
     pcre2_code_free(re->code);
-    cbec__regex_dfa_free(re->dfa);
     free(re->source);
     free(re);
 }
@@ -164,23 +158,14 @@ static int match_valid(const cbec_regex *re, cbec_regex_scratch *s, const char *
     return outcome(rc);
 }
 
-int cbec__regex_match_pcre2(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
+int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
 {
     if (all_ascii(subject, len))
         return match_valid(re, s, subject, len);
     return outcome(pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx));
 }
 
-int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
-{
-    int rc = re->dfa && subject ? cbec__regex_dfa_match(re->dfa, subject, len) : -1;
-    return rc >= 0 ? rc : cbec__regex_match_pcre2(re, s, subject, len);
-}
-
 int cbec__regex_match_utf8(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
 {
-    int rc = re->dfa && subject ? cbec__regex_dfa_match(re->dfa, subject, len) : -1;
-    return rc >= 0 ? rc : match_valid(re, s, subject, len);
+    return match_valid(re, s, subject, len);
 }
-
-bool cbec__regex_has_dfa(const cbec_regex *re) { return re->dfa != NULL; }

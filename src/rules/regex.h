@@ -37,10 +37,4 @@ int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *s
  * returns -2): no second check. */
 int cbec__regex_match_utf8(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len);
 
-/* Simple anchored patterns ("^[A-Z0-9]{1,3}$") are answered by a
- * deterministic automaton for short ASCII subjects (regex-dfa.c): whether
- * this one is, and the answer of PCRE2 alone (tests compare the two). */
-bool cbec__regex_has_dfa(const cbec_regex *re);
-int cbec__regex_match_pcre2(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len);
-
 #endif /* CBEC_REGEX_H */

@@ -30,6 +30,8 @@ struct cbec_json_scratch {
     size_t nlen, ncap;
     frame *frames;      /* open containers */
     size_t flen, fcap;
+    uint32_t *slots;    /* hash table of a big object's member names */
+    size_t scap;
 };
 
 void cbec__json_scratch_free(cbec_json_scratch *s)
@@ -38,6 +40,7 @@ void cbec__json_scratch_free(cbec_json_scratch *s)
         return;
     free(s->nodes);
     free(s->frames);
+    free(s->slots);
     free(s);
 }
 
@@ -385,9 +388,30 @@ static size_t read_literal(parser *p, size_t i, cbec_node *n)
 /* ---- containers ---- */
 
 /* Members of one object with the same name: the first keeps its place and
- * takes the last one's value; the others go.  A 64-bit filter on the name
- * keeps objects without duplicates (nearly all) close to linear. */
-static uint32_t merge_duplicates(cbec_node *m, uint32_t count)
+ * takes the last one's value; the others go.  Objects of up to
+ * SMALL_OBJECT members (nearly all) look for a repeated name through a
+ * 64-bit filter and confirm a hit against the earlier names; bigger ones
+ * through a hash table of names, so that no object costs more than linear
+ * time whatever its names.  Returns the number of members kept, or
+ * UINT32_MAX when the table cannot be had. */
+#define SMALL_OBJECT 32
+
+static bool same_name(const cbec_node *a, const cbec_node *b)
+{
+    return a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
+}
+
+/* m[k] replaces the value of the earlier member m[into], which keeps its name. */
+static void take_value(cbec_node *m, uint32_t into, uint32_t k)
+{
+    const char *key = m[into].key;
+    uint32_t keylen = m[into].keylen;
+    m[into] = m[k];
+    m[into].key = key;
+    m[into].keylen = keylen;
+}
+
+static uint32_t merge_small(cbec_node *m, uint32_t count)
 {
     uint64_t seen = 0;
     bool dup = false;
@@ -398,7 +422,7 @@ static uint32_t merge_duplicates(cbec_node *m, uint32_t count)
         uint64_t bit = 1ULL << (h & 63u);
         if (seen & bit)
             for (uint32_t q = 0; q < k && !dup; q++)
-                dup = m[q].keylen == kl && memcmp(m[q].key, key, kl) == 0;
+                dup = same_name(&m[q], &m[k]);
         seen |= bit;
     }
     if (!dup)
@@ -406,16 +430,37 @@ static uint32_t merge_duplicates(cbec_node *m, uint32_t count)
     uint32_t out = 0;
     for (uint32_t k = 0; k < count; k++) {
         uint32_t prev = 0;
-        while (prev < out && !(m[prev].keylen == m[k].keylen && memcmp(m[prev].key, m[k].key, m[k].keylen) == 0))
+        while (prev < out && !same_name(&m[prev], &m[k]))
             prev++;
-        if (prev < out) {
-            const char *key = m[prev].key;
-            uint32_t keylen = m[prev].keylen;
-            m[prev] = m[k];
-            m[prev].key = key;
-            m[prev].keylen = keylen;
-        } else {
+        if (prev < out)
+            take_value(m, prev, k);
+        else
             m[out++] = m[k];
+    }
+    return out;
+}
+
+static uint32_t merge_duplicates(cbec_json_scratch *sc, cbec_node *m, uint32_t count)
+{
+    if (count <= SMALL_OBJECT)
+        return merge_small(m, count);
+    size_t cap = 64;
+    while (cap < (size_t)count * 2)
+        cap *= 2;
+    if (!grow((void **)&sc->slots, &sc->scap, cap, sizeof *sc->slots))
+        return UINT32_MAX;
+    uint32_t *slot = sc->slots;
+    memset(slot, 0xFF, cap * sizeof *slot);
+    uint32_t out = 0;
+    for (uint32_t k = 0; k < count; k++) {
+        size_t i = (size_t)cbec__hash(m[k].key, m[k].keylen) & (cap - 1);
+        while (slot[i] != UINT32_MAX && !same_name(&m[slot[i]], &m[k]))
+            i = (i + 1) & (cap - 1);
+        if (slot[i] != UINT32_MAX) {
+            take_value(m, slot[i], k);
+        } else {
+            m[out] = m[k];
+            slot[i] = out++;
         }
     }
     return out;
@@ -436,7 +481,11 @@ static bool close_container(parser *p)
         }
         memcpy(kids, sc->nodes + f.start, (size_t)count * sizeof *kids);
         if (f.object) {
-            uint32_t kept = merge_duplicates(kids, count);
+            uint32_t kept = merge_duplicates(sc, kids, count);
+            if (kept == UINT32_MAX) {
+                p->oom = true;
+                return false;
+            }
             p->nodes -= count - kept; /* an upper bound of the tree still */
             count = kept;
         }

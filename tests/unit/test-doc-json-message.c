@@ -371,6 +371,31 @@ START_TEST(test_json_message_big_object_with_many_duplicates)
 }
 END_TEST
 
+START_TEST(test_json_message_many_distinct_names_stay_linear)
+{
+    /* 300 000 distinct names and two repeated ones: quadratic work here
+       would be 10^11 comparisons, far past the test's timeout */
+    size_t n = 300000, cap = n * 24;
+    char *s = malloc(cap);
+    size_t at = 0;
+    s[at++] = '{';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(s + at, cap - at, "\"m%zu\":%zu,", i, i);
+    at += (size_t)snprintf(s + at, cap - at, "\"m7\":\"x\",\"m299999\":\"y\"}");
+    cbec_read_limits big = {1 << 24, 256, 1000000};
+    cbec_doc doc;
+    cbec_read_error e;
+    bool oom;
+    ck_assert(cbec__json_read_message(rd, s, at, &big, &arena, &doc, &e, &oom));
+    ck_assert_uint_eq(doc.root->count, n);
+    ck_assert_str_eq(doc.root->children[7].key, "m7");
+    ck_assert_str_eq(doc.root->children[7].text, "x");
+    ck_assert_str_eq(doc.root->children[n - 1].text, "y");
+    ck_assert_str_eq(cbec__node_member(doc.root, "m123456", 7)->text, "123456");
+    free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("json-message");
@@ -388,6 +413,7 @@ int main(void)
     tcase_add_test(tc, test_json_message_size_and_node_limits);
     tcase_add_test(tc, test_json_message_reader_is_reusable_after_errors);
     tcase_add_test(tc, test_json_message_big_object_with_many_duplicates);
+    tcase_add_test(tc, test_json_message_many_distinct_names_stay_linear);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -288,6 +288,10 @@ def write_report(path, n, size, rounds, rows, notes, speedup, rss10k, rss1m, tbi
         L.append("## Notes\n")
         for note in notes:
             L.append("- " + note)
+    profile = os.path.join(HERE, "PROFILE.md")
+    if os.path.exists(profile):
+        L.append("")
+        L.append(open(profile, encoding="utf-8").read().rstrip())
     L.append("\n## Reproduce\n")
     L.append("```sh\nscripts/install-deps.sh && python3 bench/run.py   # --quick for a shorter run\n```")
     with open(path, "w") as f:

@@ -40,6 +40,16 @@ typedef struct totals {
     unsigned long messages, valid, invalid, errors, warnings, infos;
 } totals;
 
+static void add_totals(totals *into, const totals *t)
+{
+    into->messages += t->messages;
+    into->valid += t->valid;
+    into->invalid += t->invalid;
+    into->errors += t->errors;
+    into->warnings += t->warnings;
+    into->infos += t->infos;
+}
+
 static int emit(cbec_report *rep, const vopts *o, const char *source, unsigned long index, totals *t,
                 FILE *out)
 {
@@ -110,7 +120,8 @@ typedef struct job_batch {
 } job_batch;
 
 /* Worker threads made once, each with a validator of its own, woken for
- * every batch. */
+ * every batch; the main thread is the last of the N workers: it reads the
+ * next batch, then validates with the others until the batch is done. */
 typedef struct job_pool {
     pthread_mutex_t lock;
     pthread_cond_t go, done;
@@ -163,12 +174,7 @@ static void *job_worker(void *arg)
         bool failed = run_batch(p, b, v, &t);
         pthread_mutex_lock(&p->lock);
         b->failed |= failed;
-        b->t.messages += t.messages;
-        b->t.valid += t.valid;
-        b->t.invalid += t.invalid;
-        b->t.errors += t.errors;
-        b->t.warnings += t.warnings;
-        b->t.infos += t.infos;
+        add_totals(&b->t, &t);
         if (--p->busy == 0)
             pthread_cond_signal(&p->done);
     }
@@ -256,11 +262,11 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
         batches[k].msgs = calloc(JOB_BATCH, sizeof *batches[k].msgs);
     pthread_t *th = calloc(jobs, sizeof *th);
     unsigned started = 0;
-    while (th && started < jobs && pthread_create(&th[started], NULL, job_worker, &pool) == 0)
+    while (th && started + 1 < jobs && pthread_create(&th[started], NULL, job_worker, &pool) == 0)
         started++;
     int result = 0;
     unsigned long lineno = 0;
-    bool oom = !th || !started || !batches[0].msgs || !batches[1].msgs;
+    bool oom = !th || !batches[0].msgs || !batches[1].msgs;
     bool more = !oom && read_batch(&batches[0], in, o, &lineno, read_error, &oom);
     for (int cur = 0; !oom && batches[cur].n && result >= 0; cur ^= 1) {
         job_batch *b = &batches[cur];
@@ -272,7 +278,11 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
         pthread_mutex_unlock(&pool.lock);
         if (more)
             more = read_batch(&batches[cur ^ 1], in, o, &lineno, read_error, &oom);
+        totals mine = {0};
+        bool failed = run_batch(&pool, b, templ, &mine);
         pthread_mutex_lock(&pool.lock);
+        b->failed |= failed;
+        add_totals(&b->t, &mine);
         while (pool.busy)
             pthread_cond_wait(&pool.done, &pool.lock);
         pthread_mutex_unlock(&pool.lock);
@@ -296,12 +306,7 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
     for (int k = 0; k < 2; k++) {
         job_batch *b = &batches[k];
         flush_batch(b);
-        t->messages += b->t.messages;
-        t->valid += b->t.valid;
-        t->invalid += b->t.invalid;
-        t->errors += b->t.errors;
-        t->warnings += b->t.warnings;
-        t->infos += b->t.infos;
+        add_totals(t, &b->t);
         free(b->msgs);
         free(b->buf);
     }

@@ -339,6 +339,23 @@ void cbec__buf_add_visible(cbec_buf *b, const char *s, size_t n, size_t max_byte
     }
 }
 
+size_t cbec__utf8_count(const char *s, size_t n)
+{
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* a continuation byte is 10xxxxxx: bit 7 set, bit 6 clear; at most
+           one flag per byte, and multiplying gathers their count in the
+           top byte */
+        uint64_t c = w & ~(w << 1) & 0x8080808080808080ULL;
+        cont += (size_t)(((c >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return n - cont;
+}
+
 void cbec__buf_add_pointer_token(cbec_buf *b, const char *s, size_t n)
 {
     size_t start = 0;

@@ -812,14 +812,6 @@ static void problem(mctx *m, int p, const cbec_node *seg, unsigned el, unsigned 
         m->report(m->ctx, p, seg, el, comp, en, zh);
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 static void pos_text(char *buf, size_t cap, const char *tag, unsigned el, unsigned comp)
 {
     if (comp)
@@ -846,7 +838,7 @@ static void check_value(mctx *m, const edi_elemdef *e, const cbec_node *v, const
             bad = cbec__is_digit(s[i]);
         why_en = "alphabetic data may not hold digits";
         why_zh = "字母型数据不能包含数字";
-        length = utf8_chars(s, n);
+        length = cbec__utf8_count(s, n);
         break;
     case ET_N: {
         /* digits, an optional leading minus and one decimal mark; the
@@ -913,7 +905,7 @@ static void check_value(mctx *m, const edi_elemdef *e, const cbec_node *v, const
         }
         break;
     default:
-        length = utf8_chars(s, n);
+        length = cbec__utf8_count(s, n);
         break;
     }
     if (bad) {

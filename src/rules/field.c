@@ -32,22 +32,6 @@ static COLD bool wrong_kind(cbec_vctx *v, const cbec_rule *r, const cbec_node *n
 /* Characters (code points) in valid UTF-8: the bytes that are not
  * continuation bytes (10xxxxxx), counted eight at a time (a byte's bit 6
  * shifted left lands on its own bit 7). */
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t cont = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t c = w & ~(w << 1) & 0x8080808080808080ULL;
-        /* at most one bit per byte: multiplying gathers their count in
-         * the top byte */
-        cont += (size_t)(((c >> 7) * 0x0101010101010101ULL) >> 56);
-    }
-    for (; i < n; i++)
-        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
-    return n - cont;
-}
-
 static bool get_count(cbec_compiler *c, const cbec_node *n, unsigned long *out)
 {
     if (n->kind != CBEC_NODE_NUMBER)
@@ -543,7 +527,7 @@ static bool len_run(const void *st, cbec_vctx *v, const cbec_rule *r, const cbec
          * maximum without counting */
         if (s->op == LEN_MAX_CHARS && n->len <= s->bound)
             return true;
-        have = bytes ? n->len : utf8_chars(n->text, n->len);
+        have = bytes ? n->len : cbec__utf8_count(n->text, n->len);
     }
     bool min = s->op == LEN_MIN_CHARS || s->op == LEN_MIN_BYTES || s->op == LEN_MIN_ITEMS;
     if (!(min ? have >= s->bound : have <= s->bound))

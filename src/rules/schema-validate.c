@@ -409,20 +409,6 @@ static bool silent_eval(js_vc *vc, const js_node *j, const cbec_node *inst, cons
 /* Code points: the bytes that are not continuation bytes (10xxxxxx),
  * counted eight at a time (a byte's bit 6 shifted left lands on its own
  * bit 7; the product gathers the count in the top byte). */
-static size_t utf8_len(const char *s, size_t n)
-{
-    size_t cont = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t c = w & ~(w << 1) & 0x8080808080808080ULL;
-        cont += (size_t)(((c >> 7) * 0x0101010101010101ULL) >> 56);
-    }
-    for (; i < n; i++)
-        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
-    return n - cont;
-}
-
 static const js_node *dynamic_target(const js_node *j, const js_scope *scope)
 {
     if (!j->dyn_name)
@@ -488,7 +474,7 @@ static bool eval_string(js_vc *vc, const js_node *j, const cbec_node *inst)
      * without counting */
     if ((j->has & (JS_HAS_MINLEN | JS_HAS_MAXLEN)) &&
         ((j->has & JS_HAS_MINLEN) || (uint64_t)inst->len > j->maxlen)) {
-        size_t len = utf8_len(inst->text, inst->len);
+        size_t len = cbec__utf8_count(inst->text, inst->len);
         if ((j->has & JS_HAS_MINLEN) && len < j->minlen) {
             cbec__u64_text(j->minlen, num);
             reports(vc, CBEC_SF_MIN_LENGTH, inst, j, "minLength", num);

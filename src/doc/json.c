@@ -597,7 +597,13 @@ static void skip_value(scanner *sc)
         return;
     }
     if (c != '{' && c != '[') {
+        /* always move on: a byte the scanner does not expect here (json-c
+           reads single-quoted strings, this scanner does not) must not
+           leave the callers' loops where they were */
+        size_t at = sc->i;
         skip_scalar(sc);
+        if (sc->i == at)
+            sc->i++;
         return;
     }
     size_t depth = 0;

@@ -168,8 +168,12 @@ cbec_dec_status cbec__dec_add(const cbec_dec *a, const cbec_dec *b, cbec_dec *ou
     cbec_dec_status st = align(a, b, &ca, &cb, &exp);
     if (st)
         return st;
+    return cbec__dec_add_aligned(ca, a->neg && a->coef, cb, b->neg && b->coef, exp, out);
+}
+
+cbec_dec_status cbec__dec_add_aligned(cbec_u128 ca, bool an, cbec_u128 cb, bool bn, int32_t exp, cbec_dec *out)
+{
     cbec_dec r = {0, exp, false};
-    bool an = a->neg && a->coef, bn = b->neg && b->coef;
     if (an == bn) {
         r.coef = ca + cb;
         if (r.coef >= COEF_LIMIT)

@@ -51,6 +51,9 @@ bool cbec__dec_is_integer(const cbec_dec *d);
 /* -1, 0, 1 by numeric value ("1.0" == "1"). */
 int cbec__dec_cmp(const cbec_dec *a, const cbec_dec *b);
 cbec_dec_status cbec__dec_add(const cbec_dec *a, const cbec_dec *b, cbec_dec *out);
+/* Sum of two coefficients already brought to exponent exp (each below
+ * 10^38) with their signs: CBEC_DEC_RANGE when it reaches 10^38. */
+cbec_dec_status cbec__dec_add_aligned(cbec_u128 ca, bool an, cbec_u128 cb, bool bn, int32_t exp, cbec_dec *out);
 cbec_dec_status cbec__dec_sub(const cbec_dec *a, const cbec_dec *b, cbec_dec *out);
 cbec_dec_status cbec__dec_mul(const cbec_dec *a, const cbec_dec *b, cbec_dec *out);
 /* a / b rounded to scale fraction digits. */

@@ -122,25 +122,7 @@ static cbec_dec_status dec_add_core(const cbec_dec *a, const cbec_dec *b, cbec_d
     /* each scaled coefficient below 10^38, their sum too: what core/decimal.c accepts */
     if (ca >= COEF_LIMIT_U128 || cb >= COEF_LIMIT_U128)
         return cbec__dec_add(a, b, out);
-    bool an = a->neg && a->coef, bn = b->neg && b->coef;
-    cbec_dec r;
-    r.exp = exp;
-    if (an == bn) {
-        r.coef = ca + cb;
-        if (r.coef >= COEF_LIMIT_U128)
-            return cbec__dec_add(a, b, out);
-        r.neg = an;
-    } else if (ca >= cb) {
-        r.coef = ca - cb;
-        r.neg = an;
-    } else {
-        r.coef = cb - ca;
-        r.neg = bn;
-    }
-    if (r.coef == 0)
-        r.neg = false;
-    *out = r;
-    return CBEC_DEC_OK;
+    return cbec__dec_add_aligned(ca, a->neg && a->coef, cb, b->neg && b->coef, exp, out);
 }
 
 /* cbec__dec_mul when both coefficients fit in 64 bits (the product cannot

@@ -4,8 +4,10 @@
  * members, in source order), arrays, and scalars that keep their exact
  * source text (a number is never converted to binary floating point).
  * Every node can carry its source span; readers that know positions fill
- * them while parsing (XML, EDI), the JSON reader fills them on demand
- * (cbec__json_positions) because json-c keeps none.  Nodes are never
+ * them while parsing (XML, EDI); the JSON readers fill them on demand:
+ * json-message.c (messages and the files of packs) from the byte offsets
+ * it records, json.c (json-c: JSON Logic rules given to the API, unusual
+ * iso-codes files) by a scan of the text, because json-c keeps none.  Nodes are never
  * modified once the tree is handed to the rules. */
 #ifndef CBEC_DOC_H
 #define CBEC_DOC_H
@@ -105,7 +107,7 @@ static inline bool cbec__node_is_scalar(const cbec_node *n)
     return n->kind != CBEC_NODE_OBJECT && n->kind != CBEC_NODE_ARRAY;
 }
 
-/* ---- JSON reader (json-c) ---- */
+/* ---- JSON readers ---- */
 
 typedef struct cbec_json_reader cbec_json_reader;
 
@@ -132,7 +134,7 @@ void cbec__json_reader_free(cbec_json_reader *r);
 bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                      const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
                      cbec_read_error *e, bool *oom);
-/* Parse a message: the same tree as cbec__json_read, in one pass without
+/* Parse a message or a file of a pack: the same tree as cbec__json_read, in one pass without
  * json-c (json-message.c; strict RFC 8259: no NaN/Infinity, no "1.", no raw
  * control characters in strings).  Spans get their byte offsets; lines and
  * columns come from cbec__json_message_positions.  Nothing to release. */

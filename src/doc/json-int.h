@@ -1,5 +1,6 @@
-/* json-int.h - what the two JSON readers (json.c: json-c, for the files a
- * pack is made of; json-message.c: messages) share.  Private to src/doc. */
+/* json-int.h - what the two JSON readers (json.c: json-c, for JSON Logic
+ * rules given to the API and unusual iso-codes files; json-message.c:
+ * messages and the files of packs) share.  Private to src/doc. */
 #ifndef CBEC_JSON_INT_H
 #define CBEC_JSON_INT_H
 

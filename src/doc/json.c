@@ -1,8 +1,9 @@
-/* json.c - the JSON reader of the files a pack is made of (packs, schemas,
- * code tables): json-c parses, this file turns json-c's tree into the
- * document model and finds source positions when a finding needs them.
- * Messages are read by json-message.c.  The only file of the library that
- * includes json-c. */
+/* json.c - the json-c JSON reader: JSON Logic rules given to the API
+ * (cbec_logic_compile) and iso-codes files of an unusual shape.  json-c
+ * parses, this file turns json-c's tree into the document model and finds
+ * source positions when they are needed.  Messages and the files a pack is
+ * made of (packs, schemas, code tables, bindings, EDI definitions) are read
+ * by json-message.c.  The only file of the library that includes json-c. */
 #include "doc/json-int.h"
 
 #include <json-c/json.h>

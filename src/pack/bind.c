@@ -396,14 +396,14 @@ bool cbec__binding_compile(cbec_compiler *c, const cbec_node *n, const cbec_bind
         cbec_read_limits lim = {len + 1, FILE_MAX_DEPTH, 0};
         if (!rd) {
             ok = cbec__compile_oom(c);
-        } else if (!cbec__json_read(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+        } else if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
             unsigned long line = 0, col = 0;
             if (re.has_offset)
                 cbec__text_position(data, len, re.offset, &line, &col);
             ok = oom ? cbec__compile_oom(c)
                      : cbec__compile_error(c, n, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
         } else {
-            cbec__json_positions(&doc);
+            cbec__json_message_positions(&doc);
             s.file = rel;
             s.text = data;
             s.len = len;

@@ -565,14 +565,14 @@ static bool add_json_file(cbec_compiler *c, const source *s, cbec_codelist *l, c
     cbec_read_error re;
     bool oom = false, ok;
     cbec_read_limits lim = {len + 1, FILE_MAX_DEPTH, 0};
-    if (!cbec__json_read(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+    if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
         unsigned long line = 0, col = 0;
         if (re.has_offset)
             cbec__text_position(data, len, re.offset, &line, &col);
         ok = oom ? cbec__compile_oom(c)
                  : cbec__compile_error(c, s->at, "%s:%lu:%lu: %s", s->file, line, col, re.message_en);
     } else {
-        cbec__json_positions(&doc);
+        cbec__json_message_positions(&doc);
         const cbec_node *codes = doc.root, *bad = NULL;
         if (codes->kind == CBEC_NODE_OBJECT) {
             for (uint32_t i = 0; i < codes->count; i++) {

@@ -613,7 +613,7 @@ CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len
     bool oom;
     cbec_read_limits lim = {PACK_MAX_BYTES, PACK_MAX_DEPTH, 0};
     int status = CBEC_OK;
-    if (!cbec__json_read(rd, data ? data : "", len, &lim, &arena, &doc, &re, &oom)) {
+    if (!cbec__json_read_message(rd, data ? data : "", len, &lim, &arena, &doc, &re, &oom)) {
         if (oom) {
             status = CBEC_ENOMEM;
         } else {
@@ -624,7 +624,7 @@ CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len
                                      line, col, re.message_en);
         }
     } else {
-        cbec__json_positions(&doc);
+        cbec__json_message_positions(&doc);
         cbec_options defaults = {0};
         cbec_compiler c = {p, &doc, name, base_dir, opts ? opts : &defaults, err, CBEC_OK, {0}};
         cbec__buf_init(&c.where);

@@ -612,13 +612,13 @@ static bool with_json_file(dctx *x, const cbec_node *at, const char *rel, bool (
         cbec_read_error re;
         bool oom = false;
         cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
-        if (!cbec__json_read(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+        if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
             unsigned long line = 0, col = 0;
             if (re.has_offset)
                 cbec__text_position(data, len, re.offset, &line, &col);
             ok = oom ? cbec__compile_oom(c) : cbec__compile_error(c, at, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
         } else {
-            cbec__json_positions(&doc);
+            cbec__json_message_positions(&doc);
             const char *saved = x->file;
             const cbec_node *saved_at = x->at;
             x->file = rel;
@@ -772,13 +772,13 @@ cbec_edidef *cbec__edidef_load(cbec_compiler *c, const cbec_node *at, const char
         cbec_read_error re;
         bool oom = false;
         cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
-        if (!cbec__json_read(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+        if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
             unsigned long line = 0, col = 0;
             if (re.has_offset)
                 cbec__text_position(data, len, re.offset, &line, &col);
             ok = oom ? cbec__compile_oom(c) : cbec__compile_error(c, at, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
         } else {
-            cbec__json_positions(&doc);
+            cbec__json_message_positions(&doc);
             dctx x = {c, at, rel, d};
             ok = compile_def(&x, doc.root);
             cbec__json_release(rd, &doc);

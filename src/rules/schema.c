@@ -557,7 +557,7 @@ static bool parse_doc(js_cc *cc, js_doc *d, char *text, size_t len)
     cbec_read_limits lim = {DOC_MAX_BYTES, DOC_MAX_DEPTH, DOC_MAX_NODES};
     cbec_read_error re;
     bool oom = false;
-    if (!cbec__json_read(cc->s->reader, text, len, &lim, &d->arena, &d->doc, &re, &oom)) {
+    if (!cbec__json_read_message(cc->s->reader, text, len, &lim, &d->arena, &d->doc, &re, &oom)) {
         if (oom)
             return cc_oom(cc);
         cc->failed = true;
@@ -568,7 +568,7 @@ static bool parse_doc(js_cc *cc, js_doc *d, char *text, size_t len)
             cbec__text_position(text, len, re.offset, &cc->e->line, &cc->e->column);
         return false;
     }
-    cbec__json_positions(&d->doc);
+    cbec__json_message_positions(&d->doc);
     d->root = d->doc.root;
     return true;
 }

@@ -3,10 +3,14 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- errors ---- */
 
@@ -571,38 +575,54 @@ bool cbec__streq(const char *a, size_t an, const char *b)
 
 int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s: %s", path,
                                strerror(errno));
-    cbec_buf b;
-    cbec__buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (b.len + n > max) {
-            fclose(f);
-            cbec__buf_free(&b);
-            return cbec__error_set(err, CBEC_ELIMIT, path, NULL, 0, 0,
-                                   "%s is larger than the limit of %zu bytes", path, max);
+    /* At most max + 1 bytes are read (one more than allowed tells a file
+     * over the limit), plus room for the NUL: a regular file straight into
+     * a buffer of its size, anything else (a pipe, a file growing
+     * meanwhile) in doubling steps. */
+    size_t limit = max < SIZE_MAX - 2 ? max + 2 : SIZE_MAX;
+    struct stat sb;
+    size_t cap = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size < limit - 1
+                     ? (size_t)sb.st_size + 2
+                     : 65536;
+    if (cap > limit)
+        cap = limit;
+    char *data = malloc(cap);
+    size_t n = 0;
+    int st = data ? CBEC_OK : CBEC_ENOMEM;
+    while (!st && n <= max) {
+        if (n + 1 == cap) {
+            size_t grown = cap > limit / 2 ? limit : cap * 2;
+            char *more = realloc(data, grown);
+            if (!more) {
+                st = CBEC_ENOMEM;
+                break;
+            }
+            data = more;
+            cap = grown;
         }
-        cbec__buf_add(&b, tmp, n);
+        ssize_t r = read(fd, data + n, cap - 1 - n);
+        if (r > 0)
+            n += (size_t)r;
+        else if (r == 0)
+            break;
+        else if (errno != EINTR)
+            st = cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot read %s: %s", path, strerror(errno));
     }
-    bool failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        cbec__buf_free(&b);
-        return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot read %s: %s", path,
-                               strerror(saved));
+    close(fd);
+    if (!st && n > max)
+        st = cbec__error_set(err, CBEC_ELIMIT, path, NULL, 0, 0, "%s is larger than the limit of %zu bytes",
+                             path, max);
+    if (st) {
+        free(data);
+        return st;
     }
-    if (b.oom || !cbec__buf_reserve(&b, 0)) {
-        cbec__buf_free(&b);
-        return CBEC_ENOMEM;
-    }
-    b.data[b.len] = '\0';
-    *out = b.data;
-    *len = b.len;
+    data[n] = '\0';
+    *out = data;
+    *len = n;
     return CBEC_OK;
 }
 

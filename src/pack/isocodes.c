@@ -440,6 +440,60 @@ static cbec_isotable *cache_find_locked(const char *path, const char *data, size
     return NULL;
 }
 
+/* ---- batches ----
+ *
+ * While a thread loads a set of packs (one registry load), each file is
+ * read once: the packs of one load all see the same bytes, and the ten
+ * packs that import the same table do not read it ten times. */
+
+#define BATCH_MAX 16
+
+static _Thread_local unsigned tl_batch_depth;
+static _Thread_local cbec_isotable *tl_batch[BATCH_MAX];   /* each holds a reference */
+static _Thread_local size_t tl_batch_count;
+
+void cbec__isocodes_batch_begin(void) { tl_batch_depth++; }
+
+void cbec__isocodes_batch_end(void)
+{
+    if (!tl_batch_depth || --tl_batch_depth)
+        return;
+    cbec_isotable *dead[BATCH_MAX];
+    size_t ndead = 0;
+    pthread_mutex_lock(&cache_lock);
+    for (size_t i = 0; i < tl_batch_count; i++)
+        if ((dead[ndead] = unref_locked(tl_batch[i])))
+            ndead++;
+    pthread_mutex_unlock(&cache_lock);
+    tl_batch_count = 0;
+    for (size_t i = 0; i < ndead; i++)
+        table_free(dead[i]);
+}
+
+/* The table this thread's batch already read from path, with a new
+ * reference; NULL when there is none. */
+static cbec_isotable *batch_find(const char *path)
+{
+    for (size_t i = 0; i < tl_batch_count; i++)
+        if (strcmp(tl_batch[i]->path, path) == 0) {
+            pthread_mutex_lock(&cache_lock);
+            tl_batch[i]->refs++;
+            pthread_mutex_unlock(&cache_lock);
+            return tl_batch[i];
+        }
+    return NULL;
+}
+
+static void batch_keep(cbec_isotable *tab)
+{
+    if (!tl_batch_depth || tl_batch_count == BATCH_MAX)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    tab->refs++;
+    pthread_mutex_unlock(&cache_lock);
+    tl_batch[tl_batch_count++] = tab;
+}
+
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
@@ -453,6 +507,9 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
     }
     snprintf(t->standard, sizeof t->standard, "%s", standard);
     snprintf(t->path, sizeof t->path, "%s/iso_%s.json", dir, standard);
+    cbec_isotable *tab = tl_batch_depth ? batch_find(t->path) : NULL;
+    if (tab)
+        goto opened;
     char *data;
     size_t len;
     cbec_error *e = NULL;
@@ -465,7 +522,7 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         return st == CBEC_ENOMEM ? st : CBEC_EIO;
     }
     pthread_mutex_lock(&cache_lock);
-    cbec_isotable *tab = cache_find_locked(t->path, data, len);
+    tab = cache_find_locked(t->path, data, len);
     pthread_mutex_unlock(&cache_lock);
     if (tab) {
         free(data);
@@ -514,6 +571,8 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         for (size_t i = 0; i < ndead; i++)
             table_free(dead[i]);
     }
+    batch_keep(tab);
+opened:
     t->table = tab;
     t->entries = tab->entries;
     t->count = tab->count;

@@ -33,7 +33,8 @@ typedef struct cbec_isotable cbec_isotable;
 /* One opened standard, e.g. "3166-1" (file iso_3166-1.json).  The table is
  * read and converted once per process and shared, immutable, by every
  * handle opened on a file of the same path and the same bytes: each open
- * still reads the file, so a changed file is never served stale. */
+ * still reads the file (once per batch, below), so a changed file is
+ * never served stale. */
 typedef struct cbec_isocodes {
     cbec_isotable *table;
     const cbec_isoentry *entries;
@@ -52,6 +53,12 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
                         char *err, size_t errlen);
 /* Release the handle (safe on a zeroed handle).  Thread-safe. */
 void cbec__isocodes_close(cbec_isocodes *t);
+
+/* Between begin and end (nested pairs count once), the opens of this
+ * thread read each file once: later opens of the same path get the table
+ * the first one read.  A registry load is one batch. */
+void cbec__isocodes_batch_begin(void);
+void cbec__isocodes_batch_end(void);
 
 /* The string value of field in entry (the last member of that name, as
  * cbec__node_member finds it; NULL when absent or not a string). */

@@ -3,6 +3,7 @@
  * validations in flight; and the choice of pack version for a message. */
 #define _DEFAULT_SOURCE
 #include "pack/registry.h"
+#include "pack/isocodes.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -187,7 +188,9 @@ CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const c
     if (!r || !path)
         return CBEC_EINVAL;
     pack_list l = {NULL, 0};
+    cbec__isocodes_batch_begin();
     int st = load_path(&l, path, opts, err);
+    cbec__isocodes_batch_end();
     if (!st)
         st = extend_with(r, l.items, l.count, false, err);
     list_free(&l);
@@ -201,8 +204,10 @@ CBEC_API int cbec_registry_reload(cbec_registry *r, const char *const *paths, si
         return CBEC_EINVAL;
     pack_list l = {NULL, 0};
     int st = CBEC_OK;
+    cbec__isocodes_batch_begin();
     for (size_t i = 0; i < npaths && !st; i++)
         st = paths[i] ? load_path(&l, paths[i], opts, err) : CBEC_EINVAL;
+    cbec__isocodes_batch_end();
     if (!st)
         st = extend_with(r, l.items, l.count, true, err);
     list_free(&l);

@@ -417,6 +417,14 @@ int cli_cmd_validate(int argc, char **argv)
     }
     if ((rc = cli_schema_options(&so)) != EXIT_VALID)
         goto out;
+    /* XSDs compiled when an XML message first needs them: a JSON or EDI run
+     * never pays for them ("cbecstd pack lint" compiles everything) */
+    if (!so.opts && cbec_options_new(&so.opts) != CBEC_OK) {
+        fprintf(stderr, "%s: out of memory\n", cli_progname);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    cbec_options_set_string(so.opts, CBEC_OPT_DEFER_COMPILE, "1");
     char defbuf[PATH_MAX + 64];
     /* with --schema the bundled packs are not wanted, only named ones */
     if (!npacks && !so.schema)

@@ -801,6 +801,9 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
     case CBEC_OPT_SCHEMA_FORMAT_ASSERT:
         o->schema_format_assert = value && strcmp(value, "1") == 0;
         return CBEC_OK;
+    case CBEC_OPT_DEFER_COMPILE:
+        o->defer_compile = value && strcmp(value, "1") == 0;
+        return CBEC_OK;
     }
     return CBEC_EINVAL;
 }

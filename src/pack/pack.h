@@ -293,6 +293,7 @@ struct cbec_options {
     /* JSON Schema (src/rules/schema-pack.c) */
     int schema_draft;               /* CBEC_OPT_SCHEMA_DRAFT: 7 or 2020 (0: 2020) */
     bool schema_format_assert;      /* CBEC_OPT_SCHEMA_FORMAT_ASSERT */
+    bool defer_compile;             /* CBEC_OPT_DEFER_COMPILE: XSDs compiled on first use */
     char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
     char **resource_dirs;           /* ... served from this directory */
     size_t nresources;

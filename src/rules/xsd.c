@@ -72,34 +72,40 @@ static bool compile_root(cbec_compiler *c, const cbec_node *n, cbec_format_spec 
 
 /* ---- XSD ---- */
 
-/* A file a schema compile read, with its content. */
+/* A file of a schema: the XSD or one it includes or imports, by the name
+ * libxml2 asks for it (relative to the pack), with its content. */
 typedef struct xsd_dep {
-    char *url;            /* as libxml2 asked for it, relative to the pack */
+    char *url;
     char *data;
     size_t len;
 } xsd_dep;
 
-/* A compiled schema.  Immutable after compile; libxml2 validates many
- * documents against one schema at once as long as each has its own
- * context.  Compiling the customs XSDs is most of the work of loading the
- * reference packs, so a compiled schema is shared by every message type,
- * pack and registry of the process that names the same file set: the
- * same files, by the same names, with the same content, which a pack
- * checks by reading them again (they belong to its digest anyway) - a
- * reload of unchanged packs compiles nothing, and a changed or broken
- * file is compiled (and its errors reported) as if nothing were shared. */
+enum { XSD_PENDING = 0, XSD_READY = 1, XSD_BROKEN = 2 };
+
+/* A schema: its file set, read at load (they belong to the pack's digest),
+ * and what libxml2 compiles from exactly those bytes - at load, or on
+ * first use when the pack was loaded with CBEC_OPT_DEFER_COMPILE.
+ * Compiling the customs XSDs is most of the work of loading the reference
+ * packs, so a schema is shared by every message type, pack and registry of
+ * the process that names the same file set: the same files, by the same
+ * names, with the same content - a reload of unchanged packs compiles
+ * nothing, and a changed or broken file makes a schema of its own.
+ * libxml2 validates many documents against one compiled schema at once as
+ * long as each has its own context. */
 typedef struct xsd_schema {
-    xmlSchemaPtr schema;
-    char *file;
-    unsigned long id;     /* tells validation contexts of schemas apart */
-    int refs;             /* message types using it, under cache_lock */
-    xsd_dep *deps;        /* every file the compile read, in the order read */
+    pthread_mutex_t lock;       /* held while compiling */
+    atomic_int state;           /* XSD_*: set once, under lock */
+    xmlSchemaPtr schema;        /* when XSD_READY */
+    char error[300];            /* why it does not compile, when XSD_BROKEN */
+    unsigned long id;           /* tells validation contexts of schemas apart */
+    int refs;                   /* message types using it, under cache_lock */
+    xsd_dep *deps;              /* deps[0] is the XSD the pack names */
     size_t ndeps;
     struct xsd_schema *next;
 } xsd_schema;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static xsd_schema *cache;          /* compiled schemas in use, under cache_lock */
+static xsd_schema *cache;          /* schemas in use, under cache_lock */
 static atomic_ulong compiles;      /* schemas compiled, for the tests */
 
 unsigned long cbec__xsd_compile_count(void) { return atomic_load(&compiles); }
@@ -132,7 +138,7 @@ static void schema_free(xsd_schema *s)
     if (s->schema)
         xmlSchemaFree(s->schema);
     deps_free(s->deps, s->ndeps);
-    free(s->file);
+    pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
@@ -176,33 +182,395 @@ static void xsd_free(void *p)
     free(s);
 }
 
-/* Files libxml2 asked for while a schema compiled: read through the pack
- * compiler (inside the pack's directory only, part of its digest) and kept
- * until the compile ends. */
-typedef struct fetch_ctx {
-    cbec_compiler *c;
-    const cbec_node *at;
-    xsd_dep *deps;
-    size_t ndeps;
+/* ---- the file set, found without compiling ----
+ *
+ * The files a schema reads are its XSD and, recursively, what the
+ * schemaLocation of its include, import, redefine and override elements
+ * name.  They are found by a scan of the markup (comments, CDATA,
+ * processing instructions and declarations skipped; prefixes bound to the
+ * XML Schema namespace anywhere in the file count), resolved against the
+ * including file's name as libxml2 resolves them (RFC 3986), and read at
+ * load through the pack compiler.  The compile is served these bytes
+ * only: a file it asks for that the scan did not find is refused. */
+
+#define XSD_NS "http://www.w3.org/2001/XMLSchema"
+#define MAX_SCHEMA_FILES 64
+
+typedef struct markup {
+    const char *s;
+    size_t n, i;
+} markup;
+
+static bool skip_past(markup *m, const char *end)
+{
+    size_t k = strlen(end);
+    for (; m->i + k <= m->n; m->i++)
+        if (memcmp(m->s + m->i, end, k) == 0) {
+            m->i += k;
+            return true;
+        }
+    m->i = m->n;
+    return false;
+}
+
+static bool contains(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    for (const char *p = s; (size_t)(p - s) + k <= n; p++) {
+        p = memchr(p, lit[0], n - k + 1 - (size_t)(p - s));
+        if (!p)
+            return false;
+        if (memcmp(p, lit, k) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static bool at(const markup *m, const char *lit)
+{
+    size_t k = strlen(lit);
+    return m->i + k <= m->n && memcmp(m->s + m->i, lit, k) == 0;
+}
+
+/* Prefixes bound to the XML Schema namespace ("" for the default
+ * namespace), from every namespace declaration of the file. */
+typedef struct xsd_prefixes {
+    const char *name[16];
+    size_t len[16];
+    size_t count;
+} xsd_prefixes;
+
+static bool prefix_is_xsd(const xsd_prefixes *p, const char *name, size_t len)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (p->len[i] == len && memcmp(p->name[i], name, len) == 0)
+            return true;
+    return false;
+}
+
+/* Visit every start tag: its name and attributes. */
+typedef void (*tag_fn)(void *ctx, const char *name, size_t nlen, const char **an, const size_t *anl,
+                       const char **av, const size_t *avl, size_t nattrs);
+
+#define MAX_TAG_ATTRS 32
+
+static void scan_tags(const char *data, size_t len, tag_fn fn, void *ctx)
+{
+    markup m = {data, len, 0};
+    while (m.i < m.n) {
+        const char *lt = memchr(m.s + m.i, '<', m.n - m.i);
+        if (!lt)
+            return;
+        m.i = (size_t)(lt - m.s);
+        if (at(&m, "<!--")) {
+            skip_past(&m, "-->");
+        } else if (at(&m, "<![CDATA[")) {
+            skip_past(&m, "]]>");
+        } else if (at(&m, "<?")) {
+            skip_past(&m, "?>");
+        } else if (at(&m, "<!")) {
+            /* a declaration, with an internal subset in brackets */
+            int depth = 0;
+            for (m.i += 2; m.i < m.n; m.i++) {
+                char c = m.s[m.i];
+                if (c == '[')
+                    depth++;
+                else if (c == ']')
+                    depth--;
+                else if (c == '>' && depth <= 0)
+                    break;
+            }
+            m.i++;
+        } else if (at(&m, "</")) {
+            skip_past(&m, ">");
+        } else {
+            m.i++;
+            size_t name = m.i;
+            while (m.i < m.n && !is_space(m.s[m.i]) && m.s[m.i] != '>' && m.s[m.i] != '/')
+                m.i++;
+            size_t nlen = m.i - name;
+            const char *an[MAX_TAG_ATTRS], *av[MAX_TAG_ATTRS];
+            size_t anl[MAX_TAG_ATTRS], avl[MAX_TAG_ATTRS], na = 0;
+            for (;;) {
+                while (m.i < m.n && is_space(m.s[m.i]))
+                    m.i++;
+                if (m.i >= m.n || m.s[m.i] == '>' || m.s[m.i] == '/')
+                    break;
+                size_t a = m.i;
+                while (m.i < m.n && !is_space(m.s[m.i]) && m.s[m.i] != '=' && m.s[m.i] != '>')
+                    m.i++;
+                size_t alen = m.i - a;
+                while (m.i < m.n && is_space(m.s[m.i]))
+                    m.i++;
+                if (m.i >= m.n || m.s[m.i] != '=')
+                    continue;
+                m.i++;
+                while (m.i < m.n && is_space(m.s[m.i]))
+                    m.i++;
+                if (m.i >= m.n || (m.s[m.i] != '"' && m.s[m.i] != '\''))
+                    continue;
+                const char *q = memchr(m.s + m.i + 1, m.s[m.i], m.n - m.i - 1);
+                if (!q)
+                    return;
+                if (na < MAX_TAG_ATTRS) {
+                    an[na] = m.s + a;
+                    anl[na] = alen;
+                    av[na] = m.s + m.i + 1;
+                    avl[na] = (size_t)(q - (m.s + m.i + 1));
+                    na++;
+                }
+                m.i = (size_t)(q - m.s) + 1;
+            }
+            if (nlen)
+                fn(ctx, m.s + name, nlen, an, anl, av, avl, na);
+            skip_past(&m, ">");
+        }
+    }
+}
+
+static void collect_prefixes(void *ctx, const char *name, size_t nlen, const char **an, const size_t *anl,
+                             const char **av, const size_t *avl, size_t na)
+{
+    xsd_prefixes *p = ctx;
+    (void)name;
+    (void)nlen;
+    for (size_t i = 0; i < na && p->count < CBEC_ARRAY_LEN(p->name); i++) {
+        if (avl[i] != strlen(XSD_NS) || memcmp(av[i], XSD_NS, avl[i]) != 0)
+            continue;
+        if (anl[i] == 5 && memcmp(an[i], "xmlns", 5) == 0) {
+            p->name[p->count] = "";
+            p->len[p->count++] = 0;
+        } else if (anl[i] > 6 && memcmp(an[i], "xmlns:", 6) == 0) {
+            p->name[p->count] = an[i] + 6;
+            p->len[p->count++] = anl[i] - 6;
+        }
+    }
+}
+
+typedef struct locations {
+    xsd_prefixes prefixes;
+    char *found[MAX_SCHEMA_FILES];  /* schemaLocation values, as written */
+    size_t count;
+    bool too_many, oom;
+} locations;
+
+/* An attribute value with its predefined entities and character
+ * references replaced (a reference to a character outside ASCII, or one
+ * that is not well-formed, stays as written: reading that name is refused
+ * as a path). */
+static char *unescape(const char *v, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        const char *semi = v[i] == '&' ? memchr(v + i, ';', n - i) : NULL;
+        size_t rl = semi ? (size_t)(semi - (v + i)) + 1 : 0;
+        static const struct { const char *ref; char c; } named[] = {
+            {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+        int c = -1;
+        for (size_t e = 0; semi && e < CBEC_ARRAY_LEN(named) && c < 0; e++)
+            if (rl == strlen(named[e].ref) && memcmp(v + i, named[e].ref, rl) == 0)
+                c = named[e].c;
+        if (semi && c < 0 && rl > 3 && v[i + 1] == '#') {
+            bool hex = v[i + 2] == 'x';
+            unsigned long cp = 0;
+            size_t d = i + 2 + hex;
+            for (; d < i + rl - 1 && cp < 0x80; d++) {
+                char h = v[d];
+                int dv = cbec__is_digit(h) ? h - '0'
+                       : hex && h >= 'a' && h <= 'f' ? h - 'a' + 10
+                       : hex && h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                if (dv < 0)
+                    break;
+                cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
+            }
+            if (d == i + rl - 1 && d > i + 2 + hex && cp > 0 && cp < 0x80)
+                c = (int)cp;
+        }
+        if (c >= 0) {
+            out[k++] = (char)c;
+            i += rl;
+        } else {
+            out[k++] = v[i++];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static void collect_locations(void *ctx, const char *name, size_t nlen, const char **an, const size_t *anl,
+                              const char **av, const size_t *avl, size_t na)
+{
+    locations *l = ctx;
+    const char *colon = memchr(name, ':', nlen);
+    size_t plen = colon ? (size_t)(colon - name) : 0;
+    const char *local = colon ? colon + 1 : name;
+    size_t llen = nlen - (colon ? plen + 1 : 0);
+    if (!prefix_is_xsd(&l->prefixes, name, plen))
+        return;
+    if (!cbec__streq(local, llen, "include") && !cbec__streq(local, llen, "import") &&
+        !cbec__streq(local, llen, "redefine") && !cbec__streq(local, llen, "override"))
+        return;
+    for (size_t i = 0; i < na; i++) {
+        if (!cbec__streq(an[i], anl[i], "schemaLocation"))
+            continue;
+        /* an anyURI: surrounding white space is not part of it */
+        const char *v = av[i];
+        size_t vl = avl[i];
+        while (vl && is_space(*v))
+            v++, vl--;
+        while (vl && is_space(v[vl - 1]))
+            vl--;
+        if (!vl)
+            return;
+        if (l->count == MAX_SCHEMA_FILES) {
+            l->too_many = true;
+            return;
+        }
+        if (!(l->found[l->count] = unescape(v, vl)))
+            l->oom = true;
+        else
+            l->count++;
+        return;
+    }
+}
+
+/* ref resolved against base, both relative references without a scheme
+ * (RFC 3986 5.2: merge, then remove dot segments).  A reference with a
+ * scheme, a "//" authority, a query, a fragment or a character reference
+ * is kept as it is: reading it will be refused.  NULL when out of memory. */
+static char *resolve(const char *base, const char *ref)
+{
+    if (strpbrk(ref, ":?#&") || ref[0] == '/')
+        return cbec__strdup(ref);
+    const char *slash = strrchr(base, '/');
+    size_t blen = slash ? (size_t)(slash - base) + 1 : 0;
+    size_t rlen = strlen(ref);
+    char *merged = malloc(blen + rlen + 1);
+    char *out = malloc(blen + rlen + 1);
+    if (!merged || !out) {
+        free(merged);
+        free(out);
+        return NULL;
+    }
+    memcpy(merged, base, blen);
+    memcpy(merged + blen, ref, rlen + 1);
+    size_t k = 0, floor = 0;    /* out[0..floor) is "../" segments */
+    for (const char *p = merged; *p;) {
+        size_t seg = strcspn(p, "/");
+        bool last = p[seg] == '\0';
+        if (seg == 1 && p[0] == '.') {
+            /* "." */
+        } else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+            if (k == floor) {
+                /* above the pack: kept, and refused when read */
+                memcpy(out + k, "../", 3);
+                k += 3;
+                floor = k;
+            } else {
+                k--;                                   /* the slash */
+                while (k && out[k - 1] != '/')
+                    k--;
+            }
+        } else {
+            memcpy(out + k, p, seg);
+            k += seg;
+            if (!last)
+                out[k++] = '/';
+        }
+        p += seg + !last;
+    }
+    if (k && out[k - 1] == '/' && merged[strlen(merged) - 1] != '/')
+        k--;
+    out[k] = '\0';
+    free(merged);
+    return out;
+}
+
+/* Read the schema rel names and every file it leads to, through the pack
+ * compiler (inside the pack's directory, counted in its digest). */
+static bool read_file_set(cbec_compiler *c, const cbec_node *at_node, const char *rel, xsd_dep **out,
+                          size_t *nout)
+{
+    xsd_dep *deps = cbec__calloc(MAX_SCHEMA_FILES, sizeof *deps);
+    if (!deps)
+        return cbec__compile_oom(c);
+    size_t n = 0;
+    bool ok = (deps[0].url = cbec__strdup(rel)) != NULL || cbec__compile_oom(c);
+    if (ok)
+        n = 1;
+    for (size_t k = 0; ok && k < n; k++) {
+        if (!cbec__compile_read_file(c, at_node, deps[k].url, &deps[k].data, &deps[k].len)) {
+            ok = false;
+            break;
+        }
+        locations l = {{{0}, {0}, 0}, {0}, 0, false, false};
+        if (contains(deps[k].data, deps[k].len, "schemaLocation")) {
+            scan_tags(deps[k].data, deps[k].len, collect_prefixes, &l.prefixes);
+            scan_tags(deps[k].data, deps[k].len, collect_locations, &l);
+        }
+        for (size_t i = 0; ok && i < l.count; i++) {
+            char *url = resolve(deps[k].url, l.found[i]);
+            if (!url) {
+                ok = cbec__compile_oom(c);
+                break;
+            }
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strcmp(deps[j].url, url) == 0;
+            if (seen) {
+                free(url);
+            } else if (n == MAX_SCHEMA_FILES) {
+                free(url);
+                l.too_many = true;
+            } else {
+                deps[n++].url = url;
+            }
+        }
+        for (size_t i = 0; i < l.count; i++)
+            free(l.found[i]);
+        if (ok && l.oom)
+            ok = cbec__compile_oom(c);
+        if (ok && l.too_many)
+            ok = cbec__compile_error(c, at_node, "XSD \"%s\" leads to more than %d schema files", rel,
+                                     MAX_SCHEMA_FILES);
+    }
+    if (!ok) {
+        deps_free(deps, n);
+        return false;
+    }
+    *out = deps;
+    *nout = n;
+    return true;
+}
+
+/* ---- compiling ---- */
+
+typedef struct compile_ctx {
+    xsd_schema *s;
+    char refused[200];
     char first_error[300];
-} fetch_ctx;
+} compile_ctx;
 
 static bool fetch(void *ctx, const char *url, char **data, size_t *len)
 {
-    fetch_ctx *f = ctx;
-    xsd_dep *deps = realloc(f->deps, (f->ndeps + 1) * sizeof *deps);
-    if (!deps)
-        return cbec__compile_oom(f->c);
-    f->deps = deps;
-    char *u = cbec__strdup(url);
-    if (!u)
-        return cbec__compile_oom(f->c);
-    if (!cbec__compile_read_file(f->c, f->at, url, data, len)) {
-        free(u);
-        return false;
-    }
-    f->deps[f->ndeps++] = (xsd_dep){u, *data, *len};
-    return true;
+    compile_ctx *f = ctx;
+    char *norm = resolve("", url);
+    for (size_t i = 0; i < f->s->ndeps; i++)
+        if (strcmp(f->s->deps[i].url, url) == 0 || (norm && strcmp(f->s->deps[i].url, norm) == 0)) {
+            *data = f->s->deps[i].data;
+            *len = f->s->deps[i].len;
+            free(norm);
+            return true;
+        }
+    free(norm);
+    if (!f->refused[0])
+        snprintf(f->refused, sizeof f->refused, "it reads \"%.120s\", which no schemaLocation names", url);
+    return false;
 }
 
 static void tidy(const char *msg, char *out, size_t cap)
@@ -215,7 +583,7 @@ static void tidy(const char *msg, char *out, size_t cap)
 
 static void on_parse_error(void *ctx, xmlErrorPtr err)
 {
-    fetch_ctx *f = ctx;
+    compile_ctx *f = ctx;
     if (!err || err->level < XML_ERR_ERROR || f->first_error[0])
         return;
     char msg[240];
@@ -226,54 +594,41 @@ static void on_parse_error(void *ctx, xmlErrorPtr err)
         snprintf(f->first_error, sizeof f->first_error, "%s", msg);
 }
 
-static xsd_schema *schema_compile(cbec_compiler *c, const cbec_node *at, const char *rel)
+/* Compile s from its files, once: true when it is ready.  Any thread. */
+static bool schema_ready(xsd_schema *s)
 {
-    cbec__xml_init();
-    xsd_schema *s = cbec__calloc(1, sizeof *s);
-    if (!s || !(s->file = cbec__strdup(rel))) {
-        free(s);
-        cbec__compile_oom(c);
-        return NULL;
-    }
-    s->refs = 1;
-    s->id = atomic_fetch_add(&next_schema_id, 1);
-    atomic_fetch_add(&compiles, 1);
-    fetch_ctx f = {c, at, NULL, 0, ""};
-    cbec_xml_quiet q;
-    cbec__xml_quiet_begin(&q);
-    cbec__xml_set_fetch(fetch, &f);
-    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(rel);
-    if (pc) {
-        xmlSchemaSetParserStructuredErrors(pc, on_parse_error, &f);
-        s->schema = xmlSchemaParse(pc);
-        xmlSchemaFreeParserCtxt(pc);
-    }
-    cbec__xml_set_fetch(NULL, NULL);
-    cbec__xml_quiet_end(&q);
-    /* the files stay with the schema: the next pack naming them compares */
-    s->deps = f.deps;
-    s->ndeps = f.ndeps;
-    if (!s->schema) {
-        if (!c->status) {
-            if (!pc)
-                cbec__compile_oom(c);
-            else
-                cbec__compile_error(c, at, "XSD \"%s\" does not compile: %s", rel,
-                                    f.first_error[0] ? f.first_error : "libxml2 gave no reason");
+    int st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (st != XSD_PENDING)
+        return st == XSD_READY;
+    pthread_mutex_lock(&s->lock);
+    if (atomic_load_explicit(&s->state, memory_order_relaxed) == XSD_PENDING) {
+        cbec__xml_init();
+        atomic_fetch_add(&compiles, 1);
+        compile_ctx f = {s, "", ""};
+        cbec_xml_quiet q;
+        cbec__xml_quiet_begin(&q);
+        cbec__xml_set_fetch(fetch, &f);
+        xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(s->deps[0].url);
+        if (pc) {
+            xmlSchemaSetParserStructuredErrors(pc, on_parse_error, &f);
+            s->schema = xmlSchemaParse(pc);
+            xmlSchemaFreeParserCtxt(pc);
         }
-        schema_free(s);
-        return NULL;
+        cbec__xml_set_fetch(NULL, NULL);
+        cbec__xml_quiet_end(&q);
+        if (!s->schema)
+            snprintf(s->error, sizeof s->error, "%s",
+                     !pc ? "out of memory" : f.refused[0] ? f.refused
+                                         : f.first_error[0] ? f.first_error : "libxml2 gave no reason");
+        atomic_store_explicit(&s->state, s->schema ? XSD_READY : XSD_BROKEN, memory_order_release);
     }
-    if (!s->ndeps)
-        return s; /* libxml2 read nothing through us: nothing to compare */
-    pthread_mutex_lock(&cache_lock);
-    s->next = cache;
-    cache = s;
-    pthread_mutex_unlock(&cache_lock);
-    return s;
+    pthread_mutex_unlock(&s->lock);
+    return atomic_load_explicit(&s->state, memory_order_acquire) == XSD_READY;
 }
 
-/* The pack's earlier message types may already have compiled this file. */
+/* ---- sharing ---- */
+
+/* The pack's earlier message types may already name this file. */
 static xsd_schema *schema_shared(cbec_compiler *c, const char *rel)
 {
     for (size_t i = 0; i < c->pack->ntypes; i++) {
@@ -281,7 +636,7 @@ static xsd_schema *schema_shared(cbec_compiler *c, const char *rel)
         if (fs->structure_free != xsd_free || !fs->structure)
             continue;
         xsd_schema *s = ((xsd_state *)fs->structure)->schema;
-        if (s && strcmp(s->file, rel) == 0) {
+        if (s && strcmp(s->deps[0].url, rel) == 0) {
             schema_retain(s);
             return s;
         }
@@ -289,61 +644,47 @@ static xsd_schema *schema_shared(cbec_compiler *c, const char *rel)
     return NULL;
 }
 
-/* Forget the files read since the compiler had kept nfiles of them. */
-static void unread_files(cbec_compiler *c, size_t nfiles)
+static bool same_files(const xsd_schema *s, const xsd_dep *deps, size_t n)
 {
-    while (c->nfiles > nfiles)
-        free(c->files[--c->nfiles]);
+    if (s->ndeps != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s->deps[i].url, deps[i].url) != 0 || s->deps[i].len != deps[i].len ||
+            memcmp(s->deps[i].data, deps[i].data, deps[i].len) != 0)
+            return false;
+    return true;
 }
 
-#define CACHE_TRIES 4
-
-/* A schema another pack compiled from the same file set.  The files are
- * read again, in the order the compile read them, through the pack
- * compiler (so they count in this pack's digest, exactly as a compile of
- * its own would count them) and compared with what that compile saw.  A
- * file that cannot be read is reported just as the compile would report
- * it, the files before it being the same.  NULL: compile. */
-static xsd_schema *schema_cached(cbec_compiler *c, const cbec_node *at, const char *rel, bool *failed)
+/* The schema of this file set: one another pack made from the same files,
+ * or a new one (not compiled yet) that takes the files.  NULL when out of
+ * memory (the files are freed). */
+static xsd_schema *schema_for(xsd_dep *deps, size_t n)
 {
-    xsd_schema *cand[CACHE_TRIES];
-    size_t n = 0;
     pthread_mutex_lock(&cache_lock);
-    for (xsd_schema *s = cache; s && n < CACHE_TRIES; s = s->next)
-        if (s->ndeps && strcmp(s->deps[0].url, rel) == 0) {
+    for (xsd_schema *s = cache; s; s = s->next)
+        if (same_files(s, deps, n)) {
             s->refs++;
-            cand[n++] = s;
+            pthread_mutex_unlock(&cache_lock);
+            deps_free(deps, n);
+            return s;
         }
     pthread_mutex_unlock(&cache_lock);
-    xsd_schema *hit = NULL;
-    for (size_t k = 0; k < n; k++) {
-        xsd_schema *s = cand[k];
-        if (hit || *failed) {
-            schema_release(s);
-            continue;
-        }
-        size_t nfiles = c->nfiles;
-        bool same = true;
-        for (size_t i = 0; i < s->ndeps && same; i++) {
-            char *data = NULL;
-            size_t len = 0;
-            if (!cbec__compile_read_file(c, at, s->deps[i].url, &data, &len)) {
-                *failed = true;
-                same = false;
-                break;
-            }
-            same = len == s->deps[i].len && memcmp(data, s->deps[i].data, len) == 0;
-            free(data);
-        }
-        if (same) {
-            hit = s;
-        } else {
-            if (!*failed)
-                unread_files(c, nfiles);
-            schema_release(s);
-        }
+    xsd_schema *s = cbec__calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        deps_free(deps, n);
+        return NULL;
     }
-    return hit;
+    atomic_init(&s->state, XSD_PENDING);
+    s->refs = 1;
+    s->id = atomic_fetch_add(&next_schema_id, 1);
+    s->deps = deps;
+    s->ndeps = n;
+    pthread_mutex_lock(&cache_lock);
+    s->next = cache;
+    cache = s;
+    pthread_mutex_unlock(&cache_lock);
+    return s;
 }
 
 /* "{uri}name" in libxml2's messages becomes "prefix:name" with the prefix
@@ -406,6 +747,17 @@ static void xsd_run(const void *st, cbec_vctx *v, const cbec_doc *wire)
     xmlDocPtr tree = cbec__xml_tree(wire);
     if (!tree)
         return;
+    if (!schema_ready(s->schema)) {
+        /* compiled on first use (CBEC_OPT_DEFER_COMPILE): a broken schema
+         * fails every message that needs it */
+        char en[480], zh[480];
+        snprintf(en, sizeof en, "XSD \"%s\" of pack %s does not compile: %s", s->schema->deps[0].url,
+                 s->rule.pack->label, s->schema->error);
+        snprintf(zh, sizeof zh, "规则包 %s 的 XSD \"%s\" 无法编译：%s", s->rule.pack->label,
+                 s->schema->deps[0].url, s->schema->error);
+        cbec__vctx_fail(v, "CBEC-XSD", en, zh);
+        return;
+    }
     xmlSchemaValidCtxtPtr vc = cbec__xml_valid_ctxt(wire, s->schema->id, s->schema->schema);
     if (!vc) {
         cbec__vctx_fail(v, "CBEC-XSD", "out of memory while checking the message against its XSD",
@@ -488,14 +840,24 @@ static bool compile_xsd(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, c
     char *rel = cbec__compile_strdup(c, file);
     if (!rel)
         return false;
-    bool failed = false;
     s->schema = schema_shared(c, rel);
-    if (!s->schema)
-        s->schema = schema_cached(c, file, rel, &failed);
-    if (!s->schema && !failed)
-        s->schema = schema_compile(c, file, rel);
+    if (!s->schema) {
+        xsd_dep *deps;
+        size_t ndeps;
+        if (!read_file_set(c, file, rel, &deps, &ndeps)) {
+            free(rel);
+            return false;
+        }
+        if (!(s->schema = schema_for(deps, ndeps))) {
+            free(rel);
+            return cbec__compile_oom(c);
+        }
+    }
+    bool ok = true;
+    if (!c->opts->defer_compile && !schema_ready(s->schema))
+        ok = cbec__compile_error(c, file, "XSD \"%s\" does not compile: %s", rel, s->schema->error);
     free(rel);
-    return s->schema != NULL;
+    return ok;
 }
 
 /* ---- wire paths of an XML binding ---- */

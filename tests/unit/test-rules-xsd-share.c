@@ -4,6 +4,8 @@
  * what it includes) compiled and reported at load as if nothing were
  * shared. */
 #include <check.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,15 +90,20 @@ static void write_pack(const char *dir, int maxlen)
     write_file(dir, "x/types.xsd", types_xsd(maxlen));
 }
 
-/* Load dir/t.pack.json; on failure *msg gets the error text (static). */
-static cbec_pack *load(const char *dir, const char **msg)
+/* Load dir/t.pack.json (XSDs compiled on first use when defer); on
+ * failure *msg gets the error text (static). */
+static cbec_pack *load_with(const char *dir, bool defer, const char **msg)
 {
     static char text[1024];
     char path[256];
     snprintf(path, sizeof path, "%s/%s/t.pack.json", top, dir);
+    cbec_options *o = NULL;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, defer ? "1" : "0"), CBEC_OK);
     cbec_pack *p = NULL;
     cbec_error *err = NULL;
-    int st = cbec_pack_load_file(&p, path, NULL, &err);
+    int st = cbec_pack_load_file(&p, path, o, &err);
+    cbec_options_free(o);
     text[0] = '\0';
     if (st) {
         snprintf(text, sizeof text, "%s", err ? cbec_error_message(err) : "?");
@@ -108,6 +115,23 @@ static cbec_pack *load(const char *dir, const char **msg)
     if (msg)
         *msg = text;
     return st ? NULL : p;
+}
+
+static cbec_pack *load(const char *dir, const char **msg) { return load_with(dir, false, msg); }
+
+/* The report of msg (XML) against pack p alone. */
+static cbec_report *validate_xml(cbec_pack *p, const char *msg)
+{
+    cbec_registry *reg;
+    cbec_validator *v;
+    ck_assert_int_eq(cbec_registry_new(&reg), CBEC_OK);
+    ck_assert_int_eq(cbec_validator_new(&v), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_add(reg, p, NULL), CBEC_OK);
+    cbec_report *r = NULL;
+    ck_assert_int_eq(cbec_validate(v, reg, NULL, CBEC_FORMAT_XML, msg, strlen(msg), &r), CBEC_OK);
+    cbec_validator_free(v);
+    cbec_registry_free(reg);
+    return r;
 }
 
 /* Findings of rule T-XSD (or B-XSD) for msg against pack p. */
@@ -238,6 +262,164 @@ START_TEST(test_shared_schema_outlives_the_pack_that_compiled_it)
 }
 END_TEST
 
+START_TEST(test_deferred_schema_compiles_on_first_use_with_the_same_digest)
+{
+    write_pack("one", 8);
+    write_pack("two", 8);
+    cbec_pack *eager = load("one", NULL);
+    ck_assert_ptr_nonnull(eager);
+    char digest[80];
+    snprintf(digest, sizeof digest, "%s", cbec_pack_digest(eager));
+    cbec_pack_free(eager);
+    unsigned long before = cbec__xsd_compile_count();
+    cbec_pack *p = load_with("two", true, NULL);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(cbec__xsd_compile_count(), before);
+    /* the files were read at load: the digest is the one of a compile */
+    ck_assert_str_eq(cbec_pack_digest(p), digest);
+    ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><t:no>ABCDEFGHIJ</t:no></t:M>"), 1);
+    ck_assert_uint_eq(cbec__xsd_compile_count(), before + 1);
+    ck_assert_uint_eq(xsd_findings(p, MSG), 0);
+    ck_assert_uint_eq(cbec__xsd_compile_count(), before + 1);
+    /* the files changed on disk after the load: the compile uses the bytes
+     * the digest was made of */
+    write_file("two", "x/types.xsd", types_xsd(2));
+    cbec_pack *q = load_with("one", true, NULL);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_uint_eq(xsd_findings(q, MSG), 0);
+    ck_assert_uint_eq(cbec__xsd_compile_count(), before + 1);
+    cbec_pack_free(p);
+    cbec_pack_free(q);
+}
+END_TEST
+
+START_TEST(test_deferred_broken_schema_fails_the_messages_that_need_it)
+{
+    write_pack("one", 8);
+    break_xsd();
+    const char *msg;
+    ck_assert_ptr_null(load("one", &msg));
+    ck_assert_ptr_nonnull(strstr(msg, "does not compile"));
+    cbec_pack *p = load_with("one", true, &msg);
+    ck_assert_msg(p != NULL, "%s", msg);
+    for (int round = 0; round < 2; round++) {
+        cbec_report *r = validate_xml(p, MSG);
+        ck_assert(!cbec_report_valid(r));
+        ck_assert_uint_eq(cbec_report_count(r), 1);
+        ck_assert_str_eq(cbec_finding_rule(r, 0), "CBEC-XSD");
+        ck_assert_int_eq(cbec_finding_severity(r, 0), CBEC_SEVERITY_ERROR);
+        const char *text = cbec_finding_message(r, 0, "en");
+        ck_assert_msg(strstr(text, "XSD \"x/s.xsd\" of pack T-SHARE@1.0.0 does not compile") != NULL, "%s", text);
+        ck_assert_ptr_nonnull(strstr(cbec_finding_message(r, 0, "zh-CN"), "无法编译"));
+        cbec_report_free(r);
+    }
+    cbec_pack_free(p);
+    /* a missing file is still a load error: files are read at load */
+    write_pack("one", 8);
+    lose_include();
+    ck_assert_ptr_null(load_with("one", true, &msg));
+    ck_assert_ptr_nonnull(strstr(msg, "types.xsd"));
+}
+END_TEST
+
+typedef struct racer {
+    cbec_pack *pack;
+    size_t findings;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *r = arg;
+    r->findings = xsd_findings(r->pack, "<t:M xmlns:t=\"urn:t\"><t:no>ABCDEFGHIJ</t:no></t:M>");
+    return NULL;
+}
+
+START_TEST(test_deferred_schema_compiles_once_when_threads_race)
+{
+    write_pack("one", 8);
+    cbec_pack *p = load_with("one", true, NULL);
+    ck_assert_ptr_nonnull(p);
+    unsigned long before = cbec__xsd_compile_count();
+    racer r[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        r[i] = (racer){p, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_uint_eq(r[i].findings, 1);
+    }
+    ck_assert_uint_eq(cbec__xsd_compile_count(), before + 1);
+    cbec_pack_free(p);
+}
+END_TEST
+
+/* The files a schema reads are found by its schemaLocations, the way
+ * libxml2 resolves them, and nothing else. */
+START_TEST(test_file_set_follows_schema_locations_only)
+{
+    write_file("one", "t.pack.json", PACK);
+    write_file("one", "x/s.xsd",
+               "<?xml version=\"1.0\"?>\n"
+               "<!-- <xs:include schemaLocation=\"missing-in-comment.xsd\"/> -->\n"
+               "<xsd:schema xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:o=\"urn:other\""
+               " targetNamespace=\"urn:t\" xmlns=\"urn:t\" elementFormDefault=\"qualified\">\n"
+               "  <xsd:annotation><xsd:documentation><![CDATA[ <xsd:include schemaLocation=\"cdata.xsd\"/> ]]>"
+               "</xsd:documentation><xsd:appinfo><o:include schemaLocation=\"other-ns.xsd\"/></xsd:appinfo>"
+               "</xsd:annotation>\n"
+               "  <xsd:include\n     schemaLocation = 'common/../sub/./types&#46;xsd'/>\n"
+               "  <xsd:element name=\"M\"><xsd:complexType><xsd:sequence>\n"
+               "    <xsd:element name=\"no\" type=\"Short\"/>\n"
+               "  </xsd:sequence></xsd:complexType></xsd:element>\n"
+               "  <xsd:element name=\"N\" type=\"xsd:string\"/>\n"
+               "</xsd:schema>\n");
+    /* an include of the include, relative to its own directory */
+    write_file("one", "x/sub/types.xsd",
+               "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" xmlns=\"urn:t\">\n"
+               "  <xs:include schemaLocation=\"../more.xsd\"/>\n"
+               "  <xs:simpleType name=\"Short\"><xs:restriction base=\"Tiny\"/></xs:simpleType>\n"
+               "</xs:schema>\n");
+    write_file("one", "x/more.xsd",
+               "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\">\n"
+               "  <xs:simpleType name=\"Tiny\"><xs:restriction base=\"xs:string\">"
+               "<xs:maxLength value=\"3\"/></xs:restriction></xs:simpleType>\n"
+               "</xs:schema>\n");
+    for (int defer = 0; defer < 2; defer++) {
+        const char *msg;
+        cbec_pack *p = load_with("one", defer, &msg);
+        ck_assert_msg(p != NULL, "%s", msg);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><t:no>ABC</t:no></t:M>"), 0);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><t:no>ABCD</t:no></t:M>"), 1);
+        cbec_pack_free(p);
+    }
+    /* every file found counts in the digest */
+    cbec_pack *a = load("one", NULL);
+    ck_assert_ptr_nonnull(a);
+    write_file("one", "x/more.xsd",
+               "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\">\n"
+               "  <xs:simpleType name=\"Tiny\"><xs:restriction base=\"xs:string\">"
+               "<xs:maxLength value=\"4\"/></xs:restriction></xs:simpleType>\n"
+               "</xs:schema>\n");
+    cbec_pack *b = load("one", NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_ne(cbec_pack_digest(a), cbec_pack_digest(b));
+    ck_assert_uint_eq(xsd_findings(b, "<t:M xmlns:t=\"urn:t\"><t:no>ABCD</t:no></t:M>"), 0);
+    cbec_pack_free(a);
+    cbec_pack_free(b);
+    /* a location leading out of the pack is refused at load either way */
+    write_file("one", "x/more.xsd",
+               "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\">\n"
+               "  <xs:include schemaLocation=\"../../../outside.xsd\"/>\n"
+               "</xs:schema>\n");
+    for (int defer = 0; defer < 2; defer++) {
+        const char *msg;
+        ck_assert_ptr_null(load_with("one", defer, &msg));
+        ck_assert_msg(strstr(msg, "../outside.xsd") != NULL && strstr(msg, "relative path inside") != NULL, "%s", msg);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xsd-share");
@@ -248,6 +430,10 @@ int main(void)
     tcase_add_test(tc, test_changed_included_file_is_compiled_anew);
     tcase_add_test(tc, test_broken_xsd_is_reported_at_load_even_when_an_edition_is_shared);
     tcase_add_test(tc, test_shared_schema_outlives_the_pack_that_compiled_it);
+    tcase_add_test(tc, test_deferred_schema_compiles_on_first_use_with_the_same_digest);
+    tcase_add_test(tc, test_deferred_broken_schema_fails_the_messages_that_need_it);
+    tcase_add_test(tc, test_deferred_schema_compiles_once_when_threads_race);
+    tcase_add_test(tc, test_file_set_follows_schema_locations_only);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

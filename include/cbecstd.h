@@ -246,8 +246,11 @@ CBEC_API void cbec_registry_free(cbec_registry *r);
  * a message type on the same dates; CBEC_ENOTFOUND when a base it extends
  * is not loaded; CBEC_EPACK when it loosens a base rule.  @since 0.1 */
 CBEC_API int cbec_registry_add(cbec_registry *r, cbec_pack *p, cbec_error **err);
-/* Load a pack file, or every "*.pack.json" file of a directory (in name
- * order), and add them all at once (all or nothing).  @since 0.1 */
+/* Load a pack file, or every "*.pack.json" file of a directory, and add
+ * them all at once (all or nothing).  The files of a directory compile on
+ * up to one thread per processor (at most 8); the result is that of
+ * loading them in name order: the packs in that order, or the error of
+ * the first failing file in that order.  @since 0.1 */
 CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path,
                                      const cbec_options *opts, cbec_error **err);
 /* Hot reload: load the packs of paths (files or directories) and replace all

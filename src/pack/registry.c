@@ -6,10 +6,14 @@
 #include "pack/isocodes.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 CBEC_API int cbec_registry_new(cbec_registry **out)
 {
@@ -137,6 +141,102 @@ static int list_load(pack_list *l, const char *path, const cbec_options *opts, c
     return CBEC_OK;
 }
 
+/* ---- loading the packs of a directory on several threads ----
+ *
+ * Packs compile independently (they are linked afterwards, in
+ * extend_with), and what they share - iso-codes tables, compiled XSDs,
+ * code-list imports - is locked, so the files of a directory are loaded
+ * by up to one thread per processor.  The result is the one of loading
+ * them in name order: the packs in that order, or the error of the first
+ * file in that order that fails. */
+
+#define LOAD_THREADS_MAX 8
+
+typedef struct load_job {
+    char *const *names;
+    size_t n;
+    const cbec_options *opts;
+    cbec_pack **packs;
+    int *status;
+    cbec_error **errs;
+    bool want_err;
+    atomic_size_t next;
+    atomic_size_t first_failed;   /* files after it need not load */
+} load_job;
+
+static void *load_worker(void *arg)
+{
+    load_job *j = arg;
+    cbec__isocodes_batch_begin();
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->n || i > atomic_load(&j->first_failed))
+            break;
+        j->status[i] = cbec_pack_load_file(&j->packs[i], j->names[i], j->opts, j->want_err ? &j->errs[i] : NULL);
+        if (j->status[i]) {
+            size_t seen = atomic_load(&j->first_failed);
+            while (i < seen && !atomic_compare_exchange_weak(&j->first_failed, &seen, i))
+                ;
+        }
+    }
+    cbec__isocodes_batch_end();
+    return NULL;
+}
+
+static size_t load_threads(size_t nfiles)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t t = cpus > 1 ? (size_t)cpus : 1;
+    if (t > LOAD_THREADS_MAX)
+        t = LOAD_THREADS_MAX;
+    return t < nfiles ? t : nfiles;
+}
+
+static int load_files(pack_list *l, char *const *names, size_t n, const cbec_options *opts, cbec_error **err)
+{
+    cbec_pack **grown = realloc(l->items, (l->count + n) * sizeof *grown);
+    if (!grown)
+        return CBEC_ENOMEM;
+    l->items = grown;
+    load_job j = {names, n, opts, cbec__calloc(n, sizeof *j.packs), cbec__calloc(n, sizeof *j.status),
+                  cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
+    if (!j.packs || !j.status || !j.errs) {
+        free(j.packs);
+        free(j.status);
+        free(j.errs);
+        return CBEC_ENOMEM;
+    }
+    atomic_init(&j.next, 0);
+    atomic_init(&j.first_failed, SIZE_MAX);
+    pthread_t tids[LOAD_THREADS_MAX];
+    size_t started = 0;
+    for (size_t k = 1; k < load_threads(n); k++)
+        if (pthread_create(&tids[started], NULL, load_worker, &j) == 0)
+            started++;
+    load_worker(&j); /* this thread loads too, and alone when no thread started */
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    int st = CBEC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!st && j.status[i]) {
+            st = j.status[i];
+            if (err) {
+                *err = j.errs[i];
+                j.errs[i] = NULL;
+            }
+        }
+        if (!st && j.packs[i])
+            l->items[l->count++] = j.packs[i];
+        else
+            cbec_pack_free(j.packs[i]);
+        cbec_error_free(j.errs[i]);
+    }
+    free(j.packs);
+    free(j.status);
+    free(j.errs);
+    return st;
+}
+
 /* A pack file, or every *.pack.json of a directory in name order. */
 static int load_path(pack_list *l, const char *path, const cbec_options *opts, cbec_error **err)
 {
@@ -173,8 +273,7 @@ static int load_path(pack_list *l, const char *path, const cbec_options *opts, c
         st = cbec__error_set(err, CBEC_ENOTFOUND, path, NULL, 0, 0, "no pack files (*.pack.json) in directory %s", path);
     if (!st) {
         qsort(names, n, sizeof *names, name_cmp);
-        for (size_t i = 0; i < n && !st; i++)
-            st = list_load(l, names[i], opts, err);
+        st = load_files(l, names, n, opts, err);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);

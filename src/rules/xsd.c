@@ -660,15 +660,6 @@ static bool same_files(const xsd_schema *s, const xsd_dep *deps, size_t n)
  * memory (the files are freed). */
 static xsd_schema *schema_for(xsd_dep *deps, size_t n)
 {
-    pthread_mutex_lock(&cache_lock);
-    for (xsd_schema *s = cache; s; s = s->next)
-        if (same_files(s, deps, n)) {
-            s->refs++;
-            pthread_mutex_unlock(&cache_lock);
-            deps_free(deps, n);
-            return s;
-        }
-    pthread_mutex_unlock(&cache_lock);
     xsd_schema *s = cbec__calloc(1, sizeof *s);
     if (!s || pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
@@ -677,10 +668,19 @@ static xsd_schema *schema_for(xsd_dep *deps, size_t n)
     }
     atomic_init(&s->state, XSD_PENDING);
     s->refs = 1;
-    s->id = atomic_fetch_add(&next_schema_id, 1);
     s->deps = deps;
     s->ndeps = n;
+    /* looked up and added under one lock: packs loading on several
+     * threads at once end up with one schema */
     pthread_mutex_lock(&cache_lock);
+    for (xsd_schema *c = cache; c; c = c->next)
+        if (same_files(c, deps, n)) {
+            c->refs++;
+            pthread_mutex_unlock(&cache_lock);
+            schema_free(s);
+            return c;
+        }
+    s->id = atomic_fetch_add(&next_schema_id, 1);
     s->next = cache;
     cache = s;
     pthread_mutex_unlock(&cache_lock);

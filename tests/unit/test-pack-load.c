@@ -170,6 +170,62 @@ START_TEST(test_registry_loads_reference_packs_and_rejects_conflicts)
 }
 END_TEST
 
+/* A directory loads on several threads with the outcome of loading its
+ * files in name order: the packs in that order, the first error. */
+START_TEST(test_directory_loads_as_if_in_name_order)
+{
+    char dir[] = "/tmp/cbec-loaddir-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char *const ids[] = {"T-A", "T-B", "T-C", "T-D", "T-E", "T-F"};
+    char path[128];
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "%s/%c.pack.json", dir, (char)('a' + i));
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f, "{\"cbecstd_pack\": 1, \"id\": \"%s\", \"version\": \"1.0.0\", \"status\": \"active\","
+                   " \"module\": \"compliance\", \"title\": {\"zh-CN\": \"t\", \"en\": \"t\"},"
+                   " \"messages\": {\"m%zu\": {\"rules\": [{\"id\": \"R%zu\", \"path\": \"/a\", \"required\": true}]}}}",
+                ids[i], i, i);
+        fclose(f);
+    }
+    for (int round = 0; round < 20; round++) {
+        cbec_registry *r = NULL;
+        ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+        cbec_error *err = NULL;
+        int st = cbec_registry_load_path(r, dir, NULL, &err);
+        ck_assert_msg(st == CBEC_OK, "%s", err ? cbec_error_message(err) : "");
+        ck_assert_uint_eq(cbec_registry_pack_count(r), 6);
+        for (size_t i = 0; i < 6; i++)
+            ck_assert_str_eq(cbec_pack_id(cbec_registry_pack(r, i)), ids[i]);
+        cbec_registry_free(r);
+    }
+    /* c and e broken: c's error, every time */
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%c.pack.json", dir, k ? 'e' : 'c');
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(k ? "{\"cbecstd_pack\": 1, \"id\": 5}" : "{\"cbecstd_pack\": 1,\n \"nope\"}", f);
+        fclose(f);
+    }
+    for (int round = 0; round < 20; round++) {
+        cbec_registry *r = NULL;
+        ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+        cbec_error *err = NULL;
+        ck_assert_int_eq(cbec_registry_load_path(r, dir, NULL, &err), CBEC_EPACK);
+        ck_assert_ptr_nonnull(err);
+        ck_assert_msg(strstr(cbec_error_message(err), "/c.pack.json:2:") != NULL, "%s", cbec_error_message(err));
+        ck_assert_uint_eq(cbec_registry_pack_count(r), 0);
+        cbec_error_free(err);
+        /* without an error object, the same status */
+        ck_assert_int_eq(cbec_registry_load_path(r, dir, NULL, NULL), CBEC_EPACK);
+        cbec_registry_free(r);
+    }
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_strerror_names_every_status)
 {
     for (int st = CBEC_OK; st >= CBEC_EINTERNAL; st--)
@@ -194,6 +250,7 @@ int main(void)
     tcase_add_test(tc, test_pack_load_malformed_json_has_position);
     tcase_add_test(tc, test_pack_load_file_errors);
     tcase_add_test(tc, test_registry_loads_reference_packs_and_rejects_conflicts);
+    tcase_add_test(tc, test_directory_loads_as_if_in_name_order);
     tcase_add_test(tc, test_strerror_names_every_status);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -154,6 +154,7 @@ static int list_load(pack_list *l, const char *path, const cbec_options *opts, c
 
 typedef struct load_job {
     char *const *names;
+    size_t *order;                /* indexes of names, largest file first */
     size_t n;
     const cbec_options *opts;
     cbec_pack **packs;
@@ -169,9 +170,12 @@ static void *load_worker(void *arg)
     load_job *j = arg;
     cbec__isocodes_batch_begin();
     for (;;) {
-        size_t i = atomic_fetch_add(&j->next, 1);
-        if (i >= j->n || i > atomic_load(&j->first_failed))
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k >= j->n)
             break;
+        size_t i = j->order[k];
+        if (i > atomic_load(&j->first_failed))
+            continue;
         j->status[i] = cbec_pack_load_file(&j->packs[i], j->names[i], j->opts, j->want_err ? &j->errs[i] : NULL);
         if (j->status[i]) {
             size_t seen = atomic_load(&j->first_failed);
@@ -181,6 +185,37 @@ static void *load_worker(void *arg)
     }
     cbec__isocodes_batch_end();
     return NULL;
+}
+
+typedef struct sized {
+    size_t index;
+    off_t size;
+} sized;
+
+static int larger_first(const void *a, const void *b)
+{
+    const sized *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The order to start loading in: the largest files first, so that the
+ * threads finish together rather than one waiting for the last big pack. */
+static bool load_order(char *const *names, size_t n, size_t *order)
+{
+    sized *s = cbec__calloc(n, sizeof *s);
+    if (!s)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        s[i] = (sized){i, stat(names[i], &sb) == 0 ? sb.st_size : 0};
+    }
+    qsort(s, n, sizeof *s, larger_first);
+    for (size_t i = 0; i < n; i++)
+        order[i] = s[i].index;
+    free(s);
+    return true;
 }
 
 static size_t load_threads(size_t nfiles)
@@ -198,9 +233,10 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     if (!grown)
         return CBEC_ENOMEM;
     l->items = grown;
-    load_job j = {names, n, opts, cbec__calloc(n, sizeof *j.packs), cbec__calloc(n, sizeof *j.status),
-                  cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
-    if (!j.packs || !j.status || !j.errs) {
+    load_job j = {names, cbec__calloc(n, sizeof *j.order), n, opts, cbec__calloc(n, sizeof *j.packs),
+                  cbec__calloc(n, sizeof *j.status), cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
+    if (!j.order || !j.packs || !j.status || !j.errs || !load_order(names, n, j.order)) {
+        free(j.order);
         free(j.packs);
         free(j.status);
         free(j.errs);
@@ -231,6 +267,7 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
             cbec_pack_free(j.packs[i]);
         cbec_error_free(j.errs[i]);
     }
+    free(j.order);
     free(j.packs);
     free(j.status);
     free(j.errs);

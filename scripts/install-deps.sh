@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(
   meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev binutils
   libjson-c-dev nettle-dev libxml2-dev libxml2-utils libpcre2-dev libutf8proc-dev iso-codes
-  check python3 python3-distributed valgrind
+  check python3 python3-dev python3-distributed valgrind
   python3-pip python3-jsonschema
   unicode-data bzip2
   strace

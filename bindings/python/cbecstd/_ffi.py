@@ -4,12 +4,18 @@ The one table FUNCTIONS below gives each function's restype, argtypes and
 errcheck; nothing else in the package touches ctypes prototypes.  Opaque
 handles get distinct pointer types so that passing a report where a pack
 is expected is a ctypes.ArgumentError, not a crash.
+
+It also finds the optional C accelerator, cbecstd._speedups (see
+speedups()), which the per-message path uses when it is there.
 """
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
+import sys
 from ctypes import (POINTER, c_char_p, c_int, c_size_t, c_uint, c_ulong, c_void_p)
+from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import errors
@@ -18,6 +24,8 @@ from . import errors
 REQUIRED_VERSION = (0, 1, 0)
 SONAME = "libcbecstd.so.0"
 ENV_LIBRARY = "CBECSTD_LIBRARY"
+ENV_SPEEDUPS = "CBECSTD_SPEEDUPS"        # the accelerator's file, instead of cbecstd/
+ENV_NO_SPEEDUPS = "CBECSTD_NO_SPEEDUPS"  # set (not "" or "0"): the pure-Python path only
 
 
 # Distinct opaque types: ctypes checks them on every call.
@@ -281,6 +289,8 @@ LIMIT_MESSAGE_BYTES, LIMIT_DEPTH, LIMIT_FINDINGS, LIMIT_NODES = 1, 2, 3, 4
 LOGIC_LIMIT_OPERATIONS, LOGIC_LIMIT_DEPTH, LOGIC_LIMIT_MEMORY = 1, 2, 3
 
 _LIB: Optional[ctypes.CDLL] = None
+# The accelerator module, or None for the pure-Python path; set with _LIB.
+_SPEEDUPS: Optional[ModuleType] = None
 
 
 def candidates() -> List[str]:
@@ -346,8 +356,55 @@ def load(path: Optional[str] = None) -> ctypes.CDLL:
     declare(lib)
     check_version(lib.cbec_version_number())
     if path is None:
+        global _SPEEDUPS
+        _SPEEDUPS = load_speedups(lib)
         _LIB = lib
     return lib
+
+
+def load_speedups(lib: ctypes.CDLL) -> Optional[ModuleType]:
+    """The C accelerator for lib, or None (then the binding runs its
+    pure-Python path, which gives the same results more slowly).
+
+    $CBECSTD_NO_SPEEDUPS (any value but "" and "0") turns it off.
+    $CBECSTD_SPEEDUPS names its file (a build tree's
+    bindings/python/_speedups*.so); like $CBECSTD_LIBRARY it is an explicit
+    choice, so a file that cannot be used raises LibraryError.  Otherwise
+    cbecstd/_speedups is used when it can be imported.  Either way the
+    module must be linked to the very library ctypes loaded (the binding
+    hands it that library's pointers): another copy is refused."""
+    if os.environ.get(ENV_NO_SPEEDUPS, "") not in ("", "0"):
+        return None
+    path = os.environ.get(ENV_SPEEDUPS)
+    name = __name__.rpartition(".")[0] + "._speedups"
+    try:
+        if path:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError("not a Python extension module: %s" % path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules[name] = module
+        else:
+            from . import _speedups as module  # type: ignore[attr-defined]
+    except ImportError as e:
+        if path:
+            raise errors.LibraryError("cannot load the accelerator %s=%s: %s"
+                                      % (ENV_SPEEDUPS, path, e)) from None
+        return None
+    if module.library_address() != ctypes.cast(lib.cbec_validate, ctypes.c_void_p).value:
+        if path:
+            raise errors.LibraryError(
+                "the accelerator %s is linked to another copy of libcbecstd than %s"
+                % (path, getattr(lib, "_name", "the one loaded")))
+        return None
+    return module
+
+
+def speedups() -> Optional[ModuleType]:
+    """The accelerator the process uses, or None: the pure-Python path."""
+    lib()
+    return _SPEEDUPS
 
 
 def lib() -> ctypes.CDLL:

@@ -260,6 +260,8 @@ class Pack:
         h = _ffi.RegistryP()
         lib.cbec_registry_new(ctypes.byref(h))
         self._handle: Any = h
+        # the same pointer as an int, for the accelerator (cbecstd._speedups)
+        self._address: int = ctypes.cast(h, ctypes.c_void_p).value or 0
         self._lock = threading.Lock()     # guards _handle, _busy, changes
         self._busy = 0                    # calls in flight using _handle
         self._closing = False
@@ -380,7 +382,7 @@ class Pack:
             v = self._local.validator
         except AttributeError:
             v = self._local.validator = self.validator()
-        return v.validate(data, type, format, lang, source=source, index=index)
+        return v._validate(data, type, format, lang, source, index)
 
     def redact(self, data: Any, type: Optional[str] = None,
                format: Union[Format, str, int] = "auto", *, remove: bool = False,

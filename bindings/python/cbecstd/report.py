@@ -37,7 +37,10 @@ def _edi_position(lib: Any, handle: Any, i: int) -> Optional[EdiPosition]:
 
 # Enum members by number, looked up once rather than per report.
 _SEVERITY_LEVELS = tuple((sev, sev.level) for sev in Severity)
+_SEVERITIES = tuple(sev for sev, _ in _SEVERITY_LEVELS)
+_BY_LEVEL = {level: sev for sev, level in _SEVERITY_LEVELS}
 _FORMATS = {int(f): f for f in Format}
+_NO_COUNTS = dict.fromkeys(Severity, 0)
 
 
 def _render_code(output: str) -> int:
@@ -175,12 +178,22 @@ class Report:
         h = self._handle
         if h is None:
             raise StateError("the report is closed (or was unpickled): its C report is gone")
+        if h.__class__ is int:   # made by the accelerator
+            return ctypes.cast(h, _ffi.ReportP)
         return h
 
     def close(self) -> None:
         """Free the C report now; idempotent."""
         h, self._handle = self._handle, None
-        if h is not None and _ffi._LIB is not None:
+        if h is None:
+            return
+        if h.__class__ is int:
+            speedups = _ffi._SPEEDUPS
+            if speedups is not None:
+                speedups.report_free(h)
+                return
+            h = ctypes.cast(h, _ffi.ReportP)
+        if _ffi._LIB is not None:
             _ffi._LIB.cbec_report_free(h)
 
     def __enter__(self) -> "Report":
@@ -208,6 +221,36 @@ class Report:
         return "<Report %s %s: %d findings>" % (self.message_type or "?",
                                                 "valid" if self.valid else "INVALID",
                                                 len(self.findings))
+
+
+def _finding(rule: str, level: int, path: str, line: int, column: int, message: str, pack: str,
+             ref: str, offset: int, expected: str, edi: Optional[tuple]) -> Finding:
+    """A Finding from the accelerator's tuple of its fields."""
+    severity = _BY_LEVEL.get(level)
+    return Finding(rule, severity if severity is not None else Severity.from_level(level), path,
+                   line, column, message, pack, ref, offset, expected,
+                   EdiPosition._make(edi) if edi is not None else None)
+
+
+_new_report = object.__new__   # a Report without __init__'s ctypes calls
+
+
+def report_from_fields(fields: tuple, lang: str, source: str, index: int) -> Report:
+    """A Report from what the accelerator's validate() returns: the C
+    report's address, which the Report owns from here on, and the fields
+    Report.__init__ would read through ctypes, already read."""
+    r = _new_report(Report)
+    r._handle, r.valid, code, r.message_type, r.truncated, counts, found = fields
+    r._lock = threading.Lock()
+    r.lang = lang
+    r.source = source
+    r.index = index
+    fmt = _FORMATS.get(code)
+    r.format = fmt if fmt is not None else Format(code)
+    r.counts = dict(zip(_SEVERITIES, counts)) if counts is not None else _NO_COUNTS.copy()
+    r.findings = [_finding(*f) for f in found] if found else found
+    return r
+
 
 
 class Stats:

@@ -3,8 +3,10 @@
 
     py-binding-bench.py SCHEMA PACKS_DIR ORDERS_NDJSON [--rounds R] [--limit N] [--profile]
 
-Run by bench/run.py with CBECSTD_LIBRARY naming the library and PYTHONPATH
-holding bindings/python.  The orders are read into dicts first (not
+Run by bench/run.py with CBECSTD_LIBRARY naming the library,
+CBECSTD_SPEEDUPS the binding's C accelerator built beside it (when it was
+built) and PYTHONPATH holding bindings/python.  The orders are read into
+dicts first (not
 timed; the first 10000 by default).  Then, in R rounds side by side
 (binding, binding on bytes, jsonschema, binding, ...), the binding
 validates every dict with the reference packs (every rule: structure,
@@ -15,9 +17,11 @@ from SCHEMA's directory) validates a slice of the same dicts (it is much
 slower).  Rates are medians over the rounds, the speed-up the median of
 the per-round ratios.  The last line of stdout is the result as JSON:
 {"binding_per_s": X, "jsonschema_per_s": Y, "binding_bytes_per_s": Z,
-"speedup": S}, jsonschema_per_s and speedup null when jsonschema is not
-installed.  --profile prints a cProfile of one binding pass to stderr
-instead.
+"speedup": S, "bytes_speedup": B, "accelerator": A, "rounds": R},
+jsonschema_per_s and the speed-ups null when jsonschema is not installed,
+A true when the binding ran its C accelerator (cbecstd._speedups), false
+when it ran its pure-Python path.  --profile prints a cProfile of one
+binding pass to stderr instead.
 """
 import argparse
 import json
@@ -76,6 +80,7 @@ def main():
     a = ap.parse_args()
 
     import cbecstd
+    from cbecstd import _ffi
 
     with open(a.schema, encoding="utf-8") as f:
         schema = json.load(f)
@@ -97,7 +102,8 @@ def main():
             prof.disable()
             pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
             return
-        dict_rates, byte_rates, js_rates, ratios = [], [], [], []
+        accelerated = _ffi.speedups() is not None
+        dict_rates, byte_rates, js_rates, ratios, byte_ratios = [], [], [], [], []
         valid = 0
         for k in range(max(1, a.rounds)):
             t, valid = binding_pass(validate, orders)
@@ -109,17 +115,25 @@ def main():
                 part = (orders[start:] + orders[:start])[:JSONSCHEMA_SLICE]
                 js_rates.append(len(part) / jsonschema_pass(validator, part))
                 ratios.append(dict_rates[-1] / js_rates[-1])
+                byte_ratios.append(byte_rates[-1] / js_rates[-1])
     binding = statistics.median(dict_rates)
     on_bytes = statistics.median(byte_rates)
     js = statistics.median(js_rates) if js_rates else None
     speedup = statistics.median(ratios) if ratios else None
-    print("%d orders (%d valid for the packs); binding on dicts %.0f/s, on their JSON bytes %.0f/s; "
-          "jsonschema %s" % (len(orders), valid, binding, on_bytes,
-                             "%.0f/s; speed-up %.1fx" % (js, speedup) if js else "not installed"))
+    bytes_speedup = statistics.median(byte_ratios) if byte_ratios else None
+    print("%d orders (%d valid for the packs), %s, %d rounds; binding on dicts %.0f/s, "
+          "on their JSON bytes %.0f/s; jsonschema %s"
+          % (len(orders), valid, "C accelerator" if accelerated else "pure Python (no accelerator)",
+             len(dict_rates), binding, on_bytes,
+             "%.0f/s; speed-up %.1fx (bytes %.1fx)" % (js, speedup, bytes_speedup) if js
+             else "not installed"))
     print(json.dumps({"binding_per_s": round(binding, 1),
                       "jsonschema_per_s": round(js, 1) if js else None,
                       "binding_bytes_per_s": round(on_bytes, 1),
-                      "speedup": round(speedup, 2) if speedup else None}))
+                      "speedup": round(speedup, 2) if speedup else None,
+                      "bytes_speedup": round(bytes_speedup, 2) if bytes_speedup else None,
+                      "accelerator": accelerated,
+                      "rounds": len(dict_rates)}))
 
 
 if __name__ == "__main__":

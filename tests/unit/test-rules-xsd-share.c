@@ -15,6 +15,8 @@
 #include "cbecstd.h"
 #include "rules/xsd.h"
 
+#define CBEC_TEST_LEN(a) (sizeof(a) / sizeof *(a))
+
 static char top[64];
 
 static void write_file(const char *dir, const char *name, const char *content)
@@ -412,6 +414,56 @@ START_TEST(test_file_set_follows_schema_locations_only)
 }
 END_TEST
 
+/* Cycles, markup cut short and too many files: a clear outcome each. */
+START_TEST(test_file_set_scan_of_odd_schemas)
+{
+    static const char *const head =
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" xmlns=\"urn:t\">\n";
+    char buf[4096];
+    write_file("one", "t.pack.json", PACK);
+    /* s.xsd and types.xsd include each other */
+    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"types.xsd\"/>\n%s", head,
+             "<xs:element name=\"M\"><xs:complexType><xs:sequence><xs:element name=\"no\" type=\"Short\"/>"
+             "</xs:sequence></xs:complexType></xs:element><xs:element name=\"N\" type=\"xs:string\"/></xs:schema>");
+    write_file("one", "x/s.xsd", buf);
+    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"./s.xsd\"/>\n%s", head,
+             "<xs:simpleType name=\"Short\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"3\"/>"
+             "</xs:restriction></xs:simpleType></xs:schema>");
+    write_file("one", "x/types.xsd", buf);
+    for (int defer = 0; defer < 2; defer++) {
+        const char *msg;
+        cbec_pack *p = load_with("one", defer, &msg);
+        ck_assert_msg(p != NULL, "%s", msg);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><t:no>ABCD</t:no></t:M>"), 1);
+        cbec_pack_free(p);
+    }
+    /* markup cut short anywhere: the scan ends, libxml2 says what is wrong */
+    static const char *const cut[] = {"<!-- open", "<![CDATA[ open", "<? open", "<!DOCTYPE x [ <!ELEMENT",
+                                      "<xs:include schemaLocation=\"types.xsd", "<xs:include schemaLocation=",
+                                      "<xs:include a b c", "<", "</xs:sch"};
+    for (size_t i = 0; i < CBEC_TEST_LEN(cut); i++) {
+        snprintf(buf, sizeof buf, "%s%s", head, cut[i]);
+        write_file("one", "x/s.xsd", buf);
+        const char *msg;
+        ck_assert_ptr_null(load_with("one", false, &msg));
+        ck_assert_msg(strstr(msg, "does not compile") != NULL, "%s: %s", cut[i], msg);
+        cbec_pack *p = load_with("one", true, &msg);
+        ck_assert_msg(p != NULL, "%s: %s", cut[i], msg);
+        cbec_pack_free(p);
+    }
+    /* a chain of 70 files: more than a schema may lead to */
+    for (int k = 0; k < 70; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "x/c%d.xsd", k);
+        snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"c%d.xsd\"/></xs:schema>", head, k + 1);
+        write_file("one", k ? name : "x/s.xsd", buf);
+    }
+    const char *msg;
+    ck_assert_ptr_null(load_with("one", true, &msg));
+    ck_assert_msg(strstr(msg, "leads to more than 64 schema files") != NULL, "%s", msg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xsd-share");
@@ -426,6 +478,7 @@ int main(void)
     tcase_add_test(tc, test_deferred_broken_schema_fails_the_messages_that_need_it);
     tcase_add_test(tc, test_deferred_schema_compiles_once_when_threads_race);
     tcase_add_test(tc, test_file_set_follows_schema_locations_only);
+    tcase_add_test(tc, test_file_set_scan_of_odd_schemas);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -286,10 +286,13 @@ static void fail_sub(cbec_langtag_error *e, const char *en_fmt, const char *zh_f
     snprintf(e->zh, sizeof e->zh, zh_fmt, part);
 }
 
-/* Copy a subtag into a part field in the given case. */
-static void copy_case(char *dst, const char *s, size_t n, int how /* 0 lower, 1 title, 2 upper */)
+/* Copy a subtag into a part field of cap bytes in the given case (cut to
+ * fit, which the callers' length checks never need). */
+static void copy_case(char *dst, size_t cap, const char *s, size_t n, int how /* 0 lower, 1 title, 2 upper */)
 {
     size_t len = 0;
+    if (n >= cap)
+        n = cap - 1;
     for (size_t i = 0; i < n; i++) {
         int c = lower(s[i]);
         if (how == 2 || (how == 1 && i == 0))
@@ -411,7 +414,7 @@ bool cbec__langtag_check(const cbec_langtab *t, const char *s, size_t n, bool al
             return false;
         }
         canon_add(out->canon, &cl, sub[0], 4, 0);
-        copy_case(out->script, sub[0], 4, 1);
+        copy_case(out->script, sizeof out->script, sub[0], 4, 1);
         return true;
     }
     if (len[0] == 1 && (sub[0][0] == 'x' || sub[0][0] == 'X')) {
@@ -436,7 +439,7 @@ bool cbec__langtag_check(const cbec_langtab *t, const char *s, size_t n, bool al
     if (!language_known(t, sub[0], len[0], e))
         return false;
     canon_add(out->canon, &cl, sub[0], len[0], 0);
-    copy_case(out->language, sub[0], len[0], 0);
+    copy_case(out->language, sizeof out->language, sub[0], len[0], 0);
     p = 1;
     /* extended language subtags: up to three of 3 letters (zh-yue) */
     for (int x = 0; x < 3 && p < k && len[p] == 3 && letters_index(sub[p], 3) >= 0; x++, p++) {
@@ -453,7 +456,7 @@ bool cbec__langtag_check(const cbec_langtab *t, const char *s, size_t n, bool al
             return false;
         }
         canon_add(out->canon, &cl, sub[p], 4, 1);
-        copy_case(out->script, sub[p], 4, 1);
+        copy_case(out->script, sizeof out->script, sub[p], 4, 1);
         p++;
     }
     if (p < k && ((len[p] == 2 && letters_index(sub[p], 2) >= 0) || (len[p] == 3 && is_digit_run(sub[p], 3)))) {
@@ -463,7 +466,7 @@ bool cbec__langtag_check(const cbec_langtab *t, const char *s, size_t n, bool al
             return false;
         }
         canon_add(out->canon, &cl, sub[p], len[p], 2);
-        copy_case(out->region, sub[p], len[p], 2);
+        copy_case(out->region, sizeof out->region, sub[p], len[p], 2);
         p++;
     }
     /* variants: 5-8 alphanumerics, or a digit and 3 alphanumerics; no repeats */

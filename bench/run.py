@@ -150,10 +150,11 @@ def main():
     tf, tc, r = versus(floor, cb, rounds)
     rows.append(("JSON orders, full reference packs, 1 thread", "cbecstd validate --ndjson -q", n / tc, r, "≤ 1.25", r <= 1.25))
     rows.insert(0, ("json-c parse only (the floor)", "bench/jsonc-floor", n / tf, 1.0, "", None))
-    tj1, tj2, rj = versus(cb, [*cb[:-1], "--jobs", "2", orders], rounds)
+    # the two-core comparison is the noisiest on a shared machine: twice the rounds
+    tj1, tj2, rj = versus(cb, [*cb[:-1], "--jobs", "2", orders], 2 * rounds)
+    speedup = 1 / rj  # the median of the per-round speed-ups, as everywhere else
     rows.append(("JSON orders, --jobs 2 (2 cores)", "cbecstd validate --ndjson -q --jobs 2", n / tj2, None,
-                 "speed-up ≥ 1.8", tj1 / tj2 >= 1.8))
-    speedup = tj1 / tj2
+                 "speed-up ≥ 1.8", speedup >= 1.8))
     if have_ajv():
         _, ta, ra = versus(floor, ["node", os.path.join(HERE, "ajv-bench.js"), SCHEMA, orders], rounds)
         rows.append(("ajv 8, structure only", "node bench/ajv-bench.js", n / ta, ra, "(peer)", None))

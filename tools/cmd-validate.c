@@ -98,6 +98,7 @@ static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, c
 /* ---- --jobs: NDJSON over several threads, output in input order ---- */
 
 #define JOB_BATCH 4096
+#define JOB_CHUNK 8
 
 typedef struct job_msg {
     size_t off, len;  /* the line, in the batch's buffer */
@@ -135,21 +136,29 @@ typedef struct job_pool {
     const char *source;
 } job_pool;
 
-/* Validate messages of b until none is left; true when one failed to run. */
+/* Validate messages of b until none is left; true when one failed to run.
+ * Messages are taken a few at a time: one atomic step, and one cache line
+ * of msgs written by one thread, for several messages. */
 static bool run_batch(job_pool *p, job_batch *b, cbec_validator *v, totals *t)
 {
     bool failed = !v;
-    for (size_t i; !failed && (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
-        job_msg *m = &b->msgs[i];
-        FILE *mem = NULL;
-        if (!p->o->quiet && !(mem = open_memstream(&m->out, &m->outlen))) {
-            failed = true;
+    while (!failed) {
+        size_t first = atomic_fetch_add(&b->next, JOB_CHUNK);
+        if (first >= b->n)
             break;
+        size_t end = first + JOB_CHUNK < b->n ? first + JOB_CHUNK : b->n;
+        for (size_t i = first; i < end && !failed; i++) {
+            job_msg *m = &b->msgs[i];
+            FILE *mem = NULL;
+            if (!p->o->quiet && !(mem = open_memstream(&m->out, &m->outlen))) {
+                failed = true;
+                break;
+            }
+            m->valid = validate_one(v, p->reg, p->o, b->buf + m->off, m->len, p->source, m->line, t, mem);
+            if (mem)
+                fclose(mem);
+            failed |= m->valid < 0;
         }
-        m->valid = validate_one(v, p->reg, p->o, b->buf + m->off, m->len, p->source, m->line, t, mem);
-        if (mem)
-            fclose(mem);
-        failed |= m->valid < 0;
     }
     return failed;
 }
@@ -183,14 +192,14 @@ static void *job_worker(void *arg)
     return NULL;
 }
 
-/* Read up to JOB_BATCH non-blank lines into b; false at end of input. */
-static bool read_batch(job_batch *b, cli_input *in, const vopts *o, unsigned long *lineno, bool *read_error,
-                       bool *oom)
+/* Read up to max (at most JOB_BATCH) non-blank lines into b; false at end of input. */
+static bool read_batch(job_batch *b, size_t max, cli_input *in, const vopts *o, unsigned long *lineno,
+                       bool *read_error, bool *oom)
 {
     b->n = 0;
     b->used = 0;
     atomic_store(&b->next, 0);
-    while (b->n < JOB_BATCH) {
+    while (b->n < max) {
         size_t len;
         int got = cli_read_line(in, o->max_bytes, &len);
         if (got <= 0) {
@@ -267,7 +276,10 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
     int result = 0;
     unsigned long lineno = 0;
     bool oom = !th || !batches[0].msgs || !batches[1].msgs;
-    bool more = !oom && read_batch(&batches[0], in, o, &lineno, read_error, &oom);
+    /* the workers wait while the first batch is read: it is small, and the
+     * batches grow to JOB_BATCH from there */
+    size_t size = JOB_BATCH / 16;
+    bool more = !oom && read_batch(&batches[0], size, in, o, &lineno, read_error, &oom);
     for (int cur = 0; !oom && batches[cur].n && result >= 0; cur ^= 1) {
         job_batch *b = &batches[cur];
         pthread_mutex_lock(&pool.lock);
@@ -276,8 +288,10 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
         pool.generation++;
         pthread_cond_broadcast(&pool.go);
         pthread_mutex_unlock(&pool.lock);
+        if (size < JOB_BATCH)
+            size *= 2;
         if (more)
-            more = read_batch(&batches[cur ^ 1], in, o, &lineno, read_error, &oom);
+            more = read_batch(&batches[cur ^ 1], size, in, o, &lineno, read_error, &oom);
         totals mine = {0};
         bool failed = run_batch(&pool, b, templ, &mine);
         pthread_mutex_lock(&pool.lock);

@@ -1,5 +1,5 @@
 /* core.c - errors, buffers, arenas and string maps used by every layer. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_PATH, syscall() */
 #include "core/core.h"
 
 #include <errno.h>
@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -573,12 +576,10 @@ bool cbec__streq(const char *a, size_t an, const char *b)
     return an == bn && memcmp(a, b, an) == 0;
 }
 
-int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err)
+/* Read all of fd (at most max bytes) into a new NUL-terminated buffer;
+ * path names it in messages.  Closes fd. */
+static int read_fd(int fd, const char *path, size_t max, char **out, size_t *len, cbec_error **err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s: %s", path,
-                               strerror(errno));
     /* At most max + 1 bytes are read (one more than allowed tells a file
      * over the limit), plus room for the NUL: a regular file straight into
      * a buffer of its size, anything else (a pipe, a file growing
@@ -624,6 +625,80 @@ int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_
     *out = data;
     *len = n;
     return CBEC_OK;
+}
+
+int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s: %s", path,
+                               strerror(errno));
+    return read_fd(fd, path, max, out, len, err);
+}
+
+/* dir/rel opened by the kernel without leaving dir (openat2 with
+ * RESOLVE_BENEATH: no "..", absolute or symbolic link leading out).  -1
+ * with errno: ENOENT and the like, EXDEV (it would leave dir, or a link
+ * is absolute), ENOSYS when the kernel or a sandbox has no openat2. */
+static int open_beneath(const char *dir, const char *rel)
+{
+#ifdef SYS_openat2
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof how);
+    int saved = errno;
+    close(dfd);
+    errno = saved;
+    if (fd < 0 && (errno == EPERM || errno == E2BIG || errno == EINVAL))
+        errno = ENOSYS; /* a seccomp filter, or an older interface */
+    return fd;
+#else
+    (void)dir;
+    (void)rel;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int cbec__read_inside(const char *dir, const char *rel, size_t max, char **out, size_t *len, cbec_inside *why,
+                      cbec_error **err)
+{
+    *out = NULL;
+    *len = 0;
+    *why = CBEC_INSIDE_OK;
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *full = malloc(n);
+    if (!full)
+        return CBEC_ENOMEM;
+    snprintf(full, n, "%s/%s", dir, rel);
+    int fd = open_beneath(dir, rel);
+    if (fd < 0 && (errno == EXDEV || errno == ENOSYS || errno == ELOOP)) {
+        /* refused or not possible: decide by the resolved paths (a link
+         * with an absolute target inside dir is allowed) */
+        char rdir[PATH_MAX], rfull[PATH_MAX];
+        if (!realpath(dir, rdir) || !realpath(full, rfull)) {
+            *why = CBEC_INSIDE_MISSING;
+        } else {
+            size_t dl = strlen(rdir);
+            if (strncmp(rfull, rdir, dl) != 0 || (rfull[dl] != '/' && !(dl == 1 && rdir[0] == '/')))
+                *why = CBEC_INSIDE_OUTSIDE;
+            else if ((fd = open(rfull, O_RDONLY | O_CLOEXEC)) < 0)
+                *why = CBEC_INSIDE_MISSING;
+        }
+    } else if (fd < 0) {
+        *why = CBEC_INSIDE_MISSING;
+    }
+    if (*why) {
+        free(full);
+        return CBEC_EIO;
+    }
+    int st = read_fd(fd, full, max, out, len, err);
+    if (st && st != CBEC_ENOMEM)
+        *why = CBEC_INSIDE_UNREADABLE;
+    free(full);
+    return st;
 }
 
 bool cbec__is_date(const char *s, size_t n)

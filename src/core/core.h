@@ -115,6 +115,20 @@ void cbec__strmap_free(cbec_strmap *m);
 bool cbec__streq(const char *a, size_t an, const char *b);  /* b NUL-terminated */
 /* Read a whole file (at most max bytes) into a new NUL-terminated buffer. */
 int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err);
+/* Read dir/rel (at most max bytes) like cbec__read_file, but only a file
+ * that resolves inside dir: no "..", absolute path or symbolic link
+ * leading out (rel is expected relative).  On failure *why says which:
+ * CBEC_INSIDE_MISSING (no such file, or it cannot be opened),
+ * CBEC_INSIDE_OUTSIDE, CBEC_INSIDE_UNREADABLE (read error or over max: *err
+ * says which); CBEC_ENOMEM leaves *why CBEC_INSIDE_OK. */
+typedef enum cbec_inside {
+    CBEC_INSIDE_OK = 0,
+    CBEC_INSIDE_MISSING,
+    CBEC_INSIDE_OUTSIDE,
+    CBEC_INSIDE_UNREADABLE
+} cbec_inside;
+int cbec__read_inside(const char *dir, const char *rel, size_t max, char **out, size_t *len, cbec_inside *why,
+                      cbec_error **err);
 /* True for a calendar-valid date "YYYY-MM-DD". */
 bool cbec__is_date(const char *s, size_t n);
 /* Today's date in UTC as "YYYY-MM-DD". */

@@ -182,35 +182,26 @@ bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *
         return cbec__compile_error(c, at, "a pack loaded from memory without a base directory cannot refer to \"%s\"", rel);
     if (!safe_relpath(rel))
         return cbec__compile_error(c, at, "\"%s\" must be a relative path inside the pack's directory (letters, digits, . _ - / + @; no \"..\")", rel);
-    size_t n = strlen(c->base_dir) + strlen(rel) + 2;
-    char *full = malloc(n);
-    if (!full)
-        return cbec__compile_oom(c);
-    snprintf(full, n, "%s/%s", c->base_dir, rel);
-    char rbase[PATH_MAX], rfull[PATH_MAX];
-    if (!realpath(c->base_dir, rbase) || !realpath(full, rfull)) {
-        cbec__compile_error(c, at, "cannot open \"%s\" (looked for %s)", rel, full);
-        free(full);
-        return false;
-    }
-    size_t bl = strlen(rbase);
-    if (strncmp(rfull, rbase, bl) != 0 || rfull[bl] != '/') {
-        cbec__compile_error(c, at, "\"%s\" leads outside the pack's directory", rel);
-        free(full);
-        return false;
-    }
+    cbec_inside why;
     cbec_error *e = NULL;
-    int st = cbec__read_file(rfull, 64u << 20, data, len, &e);
-    free(full);
+    int st = cbec__read_inside(c->base_dir, rel, 64u << 20, data, len, &why, &e);
     if (st) {
         if (st == CBEC_ENOMEM)
-            return cbec__compile_oom(c);
-        cbec__compile_error(c, at, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
+            cbec__compile_oom(c);
+        else if (why == CBEC_INSIDE_OUTSIDE)
+            cbec__compile_error(c, at, "\"%s\" leads outside the pack's directory", rel);
+        else if (why == CBEC_INSIDE_MISSING)
+            cbec__compile_error(c, at, "cannot open \"%s\" (looked for %s/%s)", rel, c->base_dir, rel);
+        else
+            cbec__compile_error(c, at, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
         cbec_error_free(e);
         return false;
     }
-    char hex[65];
-    cbec__sha256_file_hex(rfull, *data, *len, hex);
+    /* remembered by the pack's directory and the name in it: the bytes
+     * are compared anyway */
+    char hex[65], key[PATH_MAX + 1];
+    snprintf(key, sizeof key, "%s/%s", c->base_dir, rel);
+    cbec__sha256_file_hex(key, *data, *len, hex);
     char **files = realloc(c->files, (c->nfiles + 1) * sizeof *files);
     char *rec = malloc(strlen(rel) + 66);
     if (!files || !rec) {

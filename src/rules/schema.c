@@ -627,33 +627,19 @@ static char *read_inside(js_cc *cc, const char *dir, const char *rel, size_t *le
         cc_error(cc, from, at, "%s: \"%s\" is not a relative path inside the resource directory", uri, rel);
         return NULL;
     }
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *full = malloc(n);
-    if (!full) {
-        cc_oom(cc);
-        return NULL;
-    }
-    snprintf(full, n, "%s/%s", dir, rel);
-    char rdir[PATH_MAX], rfull[PATH_MAX];
-    if (!realpath(dir, rdir) || !realpath(full, rfull)) {
-        cc_error(cc, from, at, "cannot resolve %s: no file %s", uri, full);
-        free(full);
-        return NULL;
-    }
-    free(full);
-    size_t dl = strlen(rdir);
-    if (strncmp(rfull, rdir, dl) != 0 || (rfull[dl] != '/' && !(dl == 1 && rdir[0] == '/'))) {
-        cc_error(cc, from, at, "%s leads outside its directory", uri);
-        return NULL;
-    }
     char *data = NULL;
     cbec_error *err = NULL;
-    int st = cbec__read_file(rfull, DOC_MAX_BYTES, &data, len, &err);
+    cbec_inside why;
+    int st = cbec__read_inside(dir, rel, DOC_MAX_BYTES, &data, len, &why, &err);
     if (st) {
         if (st == CBEC_ENOMEM)
             cc_oom(cc);
+        else if (why == CBEC_INSIDE_OUTSIDE)
+            cc_error(cc, from, at, "%s leads outside its directory", uri);
+        else if (why == CBEC_INSIDE_MISSING)
+            cc_error(cc, from, at, "cannot resolve %s: no file %s/%s", uri, dir, rel);
         else
-            cc_error(cc, from, at, "cannot read %s: %s", rfull, err ? cbec_error_message(err) : cbec_strerror(st));
+            cc_error(cc, from, at, "cannot read %s/%s: %s", dir, rel, err ? cbec_error_message(err) : cbec_strerror(st));
         cbec_error_free(err);
         return NULL;
     }

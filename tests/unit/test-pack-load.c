@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cbecstd.h"
+#include "core/core.h"
 
 #define HEAD "{\"cbecstd_pack\": 1, \"id\": \"T\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"compliance\",\n" \
              " \"title\": {\"zh-CN\": \"测试\", \"en\": \"Test\"},\n"
@@ -226,6 +229,86 @@ START_TEST(test_directory_loads_as_if_in_name_order)
 }
 END_TEST
 
+/* Files a pack names are read only from inside its directory: links may
+ * point anywhere inside it, never out. */
+START_TEST(test_read_inside_stays_inside)
+{
+    char top[] = "/tmp/cbec-inside-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(top));
+    char dir[128], path[256], target[256];
+    snprintf(dir, sizeof dir, "%s/pack", top);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof path, "%s/sub", dir);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/sub/in.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("inside", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/secret.json", top);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("outside", f);
+    fclose(f);
+    /* links: relative inside, absolute inside, relative out, absolute out,
+     * and a directory link leading out */
+    snprintf(path, sizeof path, "%s/rel-in.json", dir);
+    ck_assert_int_eq(symlink("sub/in.json", path), 0);
+    snprintf(path, sizeof path, "%s/abs-in.json", dir);
+    snprintf(target, sizeof target, "%s/sub/in.json", dir);
+    ck_assert_int_eq(symlink(target, path), 0);
+    snprintf(path, sizeof path, "%s/rel-out.json", dir);
+    ck_assert_int_eq(symlink("../secret.json", path), 0);
+    snprintf(path, sizeof path, "%s/abs-out.json", dir);
+    snprintf(target, sizeof target, "%s/secret.json", top);
+    ck_assert_int_eq(symlink(target, path), 0);
+    snprintf(path, sizeof path, "%s/updir", dir);
+    ck_assert_int_eq(symlink("..", path), 0);
+    static const struct {
+        const char *rel;
+        cbec_inside why;
+    } cases[] = {
+        {"sub/in.json", CBEC_INSIDE_OK},        {"rel-in.json", CBEC_INSIDE_OK},
+        {"abs-in.json", CBEC_INSIDE_OK},        {"sub/../sub/in.json", CBEC_INSIDE_OK},
+        {"rel-out.json", CBEC_INSIDE_OUTSIDE},  {"abs-out.json", CBEC_INSIDE_OUTSIDE},
+        {"updir/secret.json", CBEC_INSIDE_OUTSIDE}, {"../secret.json", CBEC_INSIDE_OUTSIDE},
+        {"missing.json", CBEC_INSIDE_MISSING},  {"sub", CBEC_INSIDE_UNREADABLE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        cbec_inside why;
+        cbec_error *err = NULL;
+        int st = cbec__read_inside(dir, cases[i].rel, 1024, &data, &len, &why, &err);
+        ck_assert_msg(why == cases[i].why, "%s: why %d, expected %d", cases[i].rel, (int)why, (int)cases[i].why);
+        if (cases[i].why == CBEC_INSIDE_OK) {
+            ck_assert_int_eq(st, CBEC_OK);
+            ck_assert_str_eq(data, "inside");
+            ck_assert_uint_eq(len, 6);
+        } else {
+            ck_assert_int_ne(st, CBEC_OK);
+            ck_assert_ptr_null(data);
+        }
+        free(data);
+        cbec_error_free(err);
+    }
+    /* the size limit */
+    char *data = NULL;
+    size_t len = 0;
+    cbec_inside why;
+    cbec_error *err = NULL;
+    ck_assert_int_eq(cbec__read_inside(dir, "sub/in.json", 5, &data, &len, &why, &err), CBEC_ELIMIT);
+    ck_assert_int_eq(why, CBEC_INSIDE_UNREADABLE);
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(err), "larger than the limit of 5 bytes"));
+    cbec_error_free(err);
+    ck_assert_int_eq(cbec__read_inside(dir, "sub/in.json", 6, &data, &len, &why, &err), CBEC_OK);
+    free(data);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_strerror_names_every_status)
 {
     for (int st = CBEC_OK; st >= CBEC_EINTERNAL; st--)
@@ -251,6 +334,7 @@ int main(void)
     tcase_add_test(tc, test_pack_load_file_errors);
     tcase_add_test(tc, test_registry_loads_reference_packs_and_rejects_conflicts);
     tcase_add_test(tc, test_directory_loads_as_if_in_name_order);
+    tcase_add_test(tc, test_read_inside_stays_inside);
     tcase_add_test(tc, test_strerror_names_every_status);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -33,6 +33,8 @@ LOAD_OPTIONS = {
     "schema_draft": 'JSON Schema dialect of schemas without $schema: "2020-12" or "7"',
     "schema_format_assert": 'True makes JSON Schema "format" an assertion',
     "resource_dirs": '{"https://uri/prefix/": "dir"}: where referenced schemas are read from',
+    "defer_compile": "True compiles XSDs when an XML message first needs them (files still read and "
+                     "hashed at load; a schema that does not compile fails its messages with CBEC-XSD)",
 }
 
 
@@ -42,7 +44,8 @@ class _Options:
     def __init__(self, iso_codes_dir: Optional[PathLike] = None, allow_inactive: bool = False,
                  pins: Optional[Mapping[str, str]] = None, schema_draft: Optional[str] = None,
                  schema_format_assert: bool = False,
-                 resource_dirs: Optional[Mapping[str, PathLike]] = None) -> None:
+                 resource_dirs: Optional[Mapping[str, PathLike]] = None,
+                 defer_compile: bool = False) -> None:
         lib = _ffi.lib()
         self.handle = _ffi.OptionsP()
         lib.cbec_options_new(ctypes.byref(self.handle))
@@ -58,6 +61,8 @@ class _Options:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_SCHEMA_DRAFT, schema_draft.encode("ascii"))
             if schema_format_assert:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_SCHEMA_FORMAT_ASSERT, b"1")
+            if defer_compile:
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_DEFER_COMPILE, b"1")
             for prefix, directory in (resource_dirs or {}).items():
                 lib.cbec_options_add_resource_dir(self.handle, prefix.encode("utf-8"),
                                                   os.fsencode(directory))

@@ -568,6 +568,44 @@ class SchemaTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             cbecstd.Pack.load(support.PACKS, iso_code_dir="/x")
         self.assertIn("resource_dirs", cbecstd.pack.LOAD_OPTIONS)
+        self.assertIn("defer_compile", cbecstd.pack.LOAD_OPTIONS)
+
+    def test_defer_compile(self):
+        """defer_compile: a broken XSD loads, and fails the XML messages that need it"""
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "x"))
+            with open(os.path.join(d, "x", "s.xsd"), "w") as f:
+                f.write('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">'
+                        '<xs:element name="M" type="Nope"/></xs:schema>')
+            pack_json = {
+                "cbecstd_pack": 1, "id": "T-DEFER", "version": "1.0.0", "status": "active",
+                "module": "compliance", "title": {"zh-CN": "测", "en": "t"},
+                "messages": {"m": {"xml": {"root": {"name": "M", "namespace": "urn:t"}, "xsd": "x/s.xsd"}}}}
+            path = os.path.join(d, "t.pack.json")
+            with open(path, "w") as f:
+                json.dump(pack_json, f)
+            with self.assertRaises(cbecstd.PackError) as e:
+                cbecstd.Pack.load(path)
+            self.assertIn("does not compile", str(e.exception))
+            eager_digest = None
+            with cbecstd.Pack.load(path, defer_compile=True) as pack:
+                r = pack.validate(b'<t:M xmlns:t="urn:t"/>', format="xml")
+                self.assertFalse(r.valid)
+                self.assertEqual([f.rule for f in r.findings], ["CBEC-XSD"])
+                self.assertIn('XSD "x/s.xsd" of pack T-DEFER@1.0.0 does not compile', r.findings[0].message)
+                r.close()
+                deferred_digest = pack.packs[0].digest
+            # fixed, it loads either way with the same digest
+            with open(os.path.join(d, "x", "s.xsd"), "w") as f:
+                f.write('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">'
+                        '<xs:element name="M" type="xs:string"/></xs:schema>')
+            with cbecstd.Pack.load(path) as pack:
+                eager_digest = pack.packs[0].digest
+                self.assertTrue(pack.validate(b'<t:M xmlns:t="urn:t">a</t:M>', format="xml").valid)
+            with cbecstd.Pack.load(path, defer_compile=True) as pack:
+                self.assertEqual(pack.packs[0].digest, eager_digest)
+                self.assertTrue(pack.validate(b'<t:M xmlns:t="urn:t">a</t:M>', format="xml").valid)
+            self.assertNotEqual(deferred_digest, eager_digest)
 
 
 PRIVATE_PACK = {

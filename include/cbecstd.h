@@ -132,7 +132,12 @@ typedef enum cbec_option {
      * times faster; a schema that does not compile fails the messages that
      * need it with a CBEC-XSD error instead of failing the load.  "0" (the
      * default): compiled at load.  See doc/xml.md.  @since 0.1 */
-    CBEC_OPT_DEFER_COMPILE = 5
+    CBEC_OPT_DEFER_COMPILE = 5,
+    /* How many threads load the pack files of a directory, the calling
+     * thread included: "0" (the default) one per processor, at most 8;
+     * "1" the calling thread alone (no thread is created); "2" to "8".
+     * @since 0.1 */
+    CBEC_OPT_LOAD_THREADS = 6
 } cbec_option;
 
 /* Create an options object with every setting at its safe default.  The

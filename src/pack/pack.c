@@ -795,6 +795,15 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
     case CBEC_OPT_DEFER_COMPILE:
         o->defer_compile = value && strcmp(value, "1") == 0;
         return CBEC_OK;
+    case CBEC_OPT_LOAD_THREADS:
+        if (!value) {
+            o->load_threads = 0;
+            return CBEC_OK;
+        }
+        if (value[0] < '0' || value[0] > '8' || value[1])
+            return CBEC_EINVAL;
+        o->load_threads = (unsigned)(value[0] - '0');
+        return CBEC_OK;
     }
     return CBEC_EINVAL;
 }

@@ -294,6 +294,7 @@ struct cbec_options {
     int schema_draft;               /* CBEC_OPT_SCHEMA_DRAFT: 7 or 2020 (0: 2020) */
     bool schema_format_assert;      /* CBEC_OPT_SCHEMA_FORMAT_ASSERT */
     bool defer_compile;             /* CBEC_OPT_DEFER_COMPILE: XSDs compiled on first use */
+    unsigned load_threads;          /* CBEC_OPT_LOAD_THREADS: 0 one per processor */
     char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
     char **resource_dirs;           /* ... served from this directory */
     size_t nresources;

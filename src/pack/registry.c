@@ -218,10 +218,13 @@ static bool load_order(char *const *names, size_t n, size_t *order)
     return true;
 }
 
-static size_t load_threads(size_t nfiles)
+static size_t load_threads(size_t nfiles, const cbec_options *opts)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t t = cpus > 1 ? (size_t)cpus : 1;
+    size_t t = opts ? opts->load_threads : 0;
+    if (!t) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (size_t)cpus : 1;
+    }
     if (t > LOAD_THREADS_MAX)
         t = LOAD_THREADS_MAX;
     return t < nfiles ? t : nfiles;
@@ -246,7 +249,7 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     atomic_init(&j.first_failed, SIZE_MAX);
     pthread_t tids[LOAD_THREADS_MAX];
     size_t started = 0;
-    for (size_t k = 1; k < load_threads(n); k++)
+    for (size_t k = 1; k < load_threads(n, opts); k++)
         if (pthread_create(&tids[started], NULL, load_worker, &j) == 0)
             started++;
     load_worker(&j); /* this thread loads too, and alone when no thread started */

@@ -191,11 +191,20 @@ START_TEST(test_directory_loads_as_if_in_name_order)
                 ids[i], i, i);
         fclose(f);
     }
-    for (int round = 0; round < 20; round++) {
+    /* threads: one per processor, the calling one alone, three */
+    cbec_options *opts[3] = {NULL, NULL, NULL};
+    ck_assert_int_eq(cbec_options_new(&opts[1]), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(opts[1], CBEC_OPT_LOAD_THREADS, "1"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_new(&opts[2]), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(opts[2], CBEC_OPT_LOAD_THREADS, "3"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(opts[2], CBEC_OPT_LOAD_THREADS, "9"), CBEC_EINVAL);
+    ck_assert_int_eq(cbec_options_set_string(opts[2], CBEC_OPT_LOAD_THREADS, "12"), CBEC_EINVAL);
+    ck_assert_int_eq(cbec_options_set_string(opts[2], CBEC_OPT_LOAD_THREADS, ""), CBEC_EINVAL);
+    for (int round = 0; round < 30; round++) {
         cbec_registry *r = NULL;
         ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
         cbec_error *err = NULL;
-        int st = cbec_registry_load_path(r, dir, NULL, &err);
+        int st = cbec_registry_load_path(r, dir, opts[round % 3], &err);
         ck_assert_msg(st == CBEC_OK, "%s", err ? cbec_error_message(err) : "");
         ck_assert_uint_eq(cbec_registry_pack_count(r), 6);
         for (size_t i = 0; i < 6; i++)
@@ -210,11 +219,11 @@ START_TEST(test_directory_loads_as_if_in_name_order)
         fputs(k ? "{\"cbecstd_pack\": 1, \"id\": 5}" : "{\"cbecstd_pack\": 1,\n \"nope\"}", f);
         fclose(f);
     }
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 30; round++) {
         cbec_registry *r = NULL;
         ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
         cbec_error *err = NULL;
-        ck_assert_int_eq(cbec_registry_load_path(r, dir, NULL, &err), CBEC_EPACK);
+        ck_assert_int_eq(cbec_registry_load_path(r, dir, opts[round % 3], &err), CBEC_EPACK);
         ck_assert_ptr_nonnull(err);
         ck_assert_msg(strstr(cbec_error_message(err), "/c.pack.json:2:") != NULL, "%s", cbec_error_message(err));
         ck_assert_uint_eq(cbec_registry_pack_count(r), 0);
@@ -223,6 +232,8 @@ START_TEST(test_directory_loads_as_if_in_name_order)
         ck_assert_int_eq(cbec_registry_load_path(r, dir, NULL, NULL), CBEC_EPACK);
         cbec_registry_free(r);
     }
+    cbec_options_free(opts[1]);
+    cbec_options_free(opts[2]);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);

@@ -35,6 +35,8 @@ LOAD_OPTIONS = {
     "resource_dirs": '{"https://uri/prefix/": "dir"}: where referenced schemas are read from',
     "defer_compile": "True compiles XSDs when an XML message first needs them (files still read and "
                      "hashed at load; a schema that does not compile fails its messages with CBEC-XSD)",
+    "load_threads": "threads loading the pack files of a directory, the calling one included: "
+                    "0 (default) one per processor, 1 the calling thread alone, up to 8",
 }
 
 
@@ -45,7 +47,7 @@ class _Options:
                  pins: Optional[Mapping[str, str]] = None, schema_draft: Optional[str] = None,
                  schema_format_assert: bool = False,
                  resource_dirs: Optional[Mapping[str, PathLike]] = None,
-                 defer_compile: bool = False) -> None:
+                 defer_compile: bool = False, load_threads: int = 0) -> None:
         lib = _ffi.lib()
         self.handle = _ffi.OptionsP()
         lib.cbec_options_new(ctypes.byref(self.handle))
@@ -63,6 +65,8 @@ class _Options:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_SCHEMA_FORMAT_ASSERT, b"1")
             if defer_compile:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_DEFER_COMPILE, b"1")
+            if load_threads:
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_LOAD_THREADS, str(int(load_threads)).encode("ascii"))
             for prefix, directory in (resource_dirs or {}).items():
                 lib.cbec_options_add_resource_dir(self.handle, prefix.encode("utf-8"),
                                                   os.fsencode(directory))

@@ -569,6 +569,10 @@ class SchemaTest(unittest.TestCase):
             cbecstd.Pack.load(support.PACKS, iso_code_dir="/x")
         self.assertIn("resource_dirs", cbecstd.pack.LOAD_OPTIONS)
         self.assertIn("defer_compile", cbecstd.pack.LOAD_OPTIONS)
+        with cbecstd.Pack.load(support.PACKS, load_threads=1) as one, cbecstd.Pack.load(support.PACKS) as many:
+            self.assertEqual([(p.label, p.digest) for p in one.packs], [(p.label, p.digest) for p in many.packs])
+        with self.assertRaises(cbecstd.InvalidArgumentError):
+            cbecstd.Pack.load(support.PACKS, load_threads=9)
 
     def test_defer_compile(self):
         """defer_compile: a broken XSD loads, and fails the XML messages that need it"""

@@ -127,20 +127,6 @@ static void list_free(pack_list *l)
     l->count = 0;
 }
 
-static int list_load(pack_list *l, const char *path, const cbec_options *opts, cbec_error **err)
-{
-    cbec_pack **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
-    if (!grown)
-        return CBEC_ENOMEM;
-    l->items = grown;
-    cbec_pack *p;
-    int st = cbec_pack_load_file(&p, path, opts, err);
-    if (st)
-        return st;
-    l->items[l->count++] = p;
-    return CBEC_OK;
-}
-
 /* ---- loading the packs of a directory on several threads ----
  *
  * Packs compile independently (they are linked afterwards, in
@@ -284,7 +270,7 @@ static int load_path(pack_list *l, const char *path, const cbec_options *opts, c
     if (stat(path, &sb) != 0)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s", path);
     if (!S_ISDIR(sb.st_mode))
-        return list_load(l, path, opts, err);
+        return load_files(l, (char *const *)&path, 1, opts, err);
     DIR *d = opendir(path);
     if (!d)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot read directory %s", path);

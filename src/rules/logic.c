@@ -2747,6 +2747,15 @@ static NOINLINE bool try_rest(ectx *x, const lnode *n, const cbec_lval *data, cb
     return false;
 }
 
+/* A "var" that found nothing: its default, else null. */
+static NOINLINE bool var_default(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
+{
+    if (n->nargs > 1)
+        return ev(x, n->args[1], data, out);
+    *out = LV_NULL_V;
+    return true;
+}
+
 /* "var" with a path known at compile time.  The paths of rules in packs
  * start at the rule's node, its item or the root: those walk the document
  * nodes here, everything else goes through resolve. */
@@ -2781,23 +2790,7 @@ static NOINLINE bool op_var_const(ectx *x, const lnode *n, const cbec_lval *data
     }
     ok = !nd || walk_nodes(x, nd, p, out, &found);
 done:
-    if (!ok)
-        return false;
-    if (!found) {
-        if (n->nargs > 1)
-            return ev(x, n->args[1], data, out);
-        *out = LV_NULL_V;
-    }
-    return true;
-}
-
-/* A "var" that found nothing: its default, else null. */
-static NOINLINE bool var_default(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)
-{
-    if (n->nargs > 1)
-        return ev(x, n->args[1], data, out);
-    *out = LV_NULL_V;
-    return true;
+    return ok && (found || var_default(x, n, data, out));
 }
 
 /* What node nd becomes as the value of a "var". */
@@ -2930,12 +2923,7 @@ static NOINLINE bool op_var(ectx *x, const lnode *n, const cbec_lval *data, cbec
     }
     if (usable && !resolve(x, p, data, out, &found, n->depth))
         return false;
-    if (!found) {
-        if (n->nargs > 1)
-            return ev(x, n->args[1], data, out);
-        *out = LV_NULL_V;
-    }
-    return true;
+    return found || var_default(x, n, data, out);
 }
 
 static NOINLINE bool op_if(ectx *x, const lnode *n, const cbec_lval *data, cbec_lval *out)

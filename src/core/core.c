@@ -346,6 +346,27 @@ void cbec__buf_add_visible(cbec_buf *b, const char *s, size_t n, size_t max_byte
     }
 }
 
+/* Copy text that quotes rule or data text into a fixed buffer, with
+ * control characters and invalid UTF-8 shown as escapes (a hostile rule
+ * or value must not put terminal escapes or fake lines into an error),
+ * cut at a character boundary when it does not fit. */
+void cbec__visible_copy(char *dst, size_t cap, const char *src)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    cbec__buf_add_visible(&b, src, strlen(src), 0);
+    size_t n = b.oom ? 0 : b.len;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+            n--; /* never end inside a UTF-8 sequence */
+    }
+    if (n)
+        memcpy(dst, b.data, n);
+    dst[n] = '\0';
+    cbec__buf_free(&b);
+}
+
 size_t cbec__utf8_count(const char *s, size_t n)
 {
     size_t cont = 0, i = 0;

@@ -55,6 +55,8 @@ void cbec__buf_add_json_escaped(cbec_buf *b, const char *s, size_t n);
 /* Append s for a person: control characters and invalid UTF-8 become
  * visible escapes (\n, \u001b, \xff), so a value cannot forge output. */
 void cbec__buf_add_visible(cbec_buf *b, const char *s, size_t n, size_t max_bytes);
+/* The same into dst of cap bytes, cut at a character boundary. */
+void cbec__visible_copy(char *dst, size_t cap, const char *src);
 /* Characters of well-formed UTF-8 text s (bytes that do not continue a
  * character), eight bytes at a time. */
 size_t cbec__utf8_count(const char *s, size_t n);

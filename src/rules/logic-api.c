@@ -183,7 +183,11 @@ CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const 
     if (!cbec__logic_eval(l->expr, &env, &v, &e)) {
         snprintf(l->error_type, sizeof l->error_type, "%s", e.type);
         st = strcmp(e.type, "Limit") == 0 ? CBEC_ELIMIT : strcmp(e.type, "Memory") == 0 ? CBEC_ENOMEM : CBEC_EINVAL;
-        cbec__error_set(err, st, NULL, NULL, 0, 0, "%s: %s", e.type[0] ? e.type : "error", e.message);
+        /* a thrown type is rule or data text: escaped in the message,
+         * as thrown from cbec_logic_error_type() */
+        char type[sizeof e.type * 4];
+        cbec__visible_copy(type, sizeof type, e.type[0] ? e.type : "error");
+        cbec__error_set(err, st, NULL, NULL, 0, 0, "%s: %s", type, e.message);
     } else {
         cbec__logic_to_json(&v, &l->result);
         if (l->result.oom)

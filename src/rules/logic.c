@@ -286,26 +286,6 @@ typedef struct cctx {
 
 static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
     CBEC_PRINTF(4, 5);
-/* Copy a message that quotes rule or data text, with control characters
- * and invalid UTF-8 shown as escapes: a hostile rule must not put terminal
- * escapes or fake lines into an error (found by the logic fuzz target). */
-static void visible_copy(char *dst, size_t cap, const char *src)
-{
-    cbec_buf b;
-    cbec__buf_init(&b);
-    cbec__buf_add_visible(&b, src, strlen(src), 0);
-    size_t n = b.oom ? 0 : b.len;
-    if (n >= cap) {
-        n = cap - 1;
-        while (n && ((unsigned char)b.data[n] & 0xC0) == 0x80)
-            n--; /* never end inside a UTF-8 sequence */
-    }
-    if (n)
-        memcpy(dst, b.data, n);
-    dst[n] = '\0';
-    cbec__buf_free(&b);
-}
-
 static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fmt, ...)
 {
     va_list ap;
@@ -313,7 +293,7 @@ static bool cfail(cctx *c, const cbec_node *at, const char *type, const char *fm
     va_start(ap, fmt);
     vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    visible_copy(c->e->message, sizeof c->e->message, raw);
+    cbec__visible_copy(c->e->message, sizeof c->e->message, raw);
     snprintf(c->e->type, sizeof c->e->type, "%s", type);
     c->e->at = at;
     return false;
@@ -744,7 +724,7 @@ static COLD bool efail(ectx *x, const char *type, const char *zh, const char *fm
     va_start(ap, fmt);
     vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    visible_copy(x->e->message, sizeof x->e->message, raw);
+    cbec__visible_copy(x->e->message, sizeof x->e->message, raw);
     snprintf(x->e->type, sizeof x->e->type, "%s", type);
     snprintf(x->e->zh, sizeof x->e->zh, "%s", zh);
     x->e->fatal = false;
@@ -2689,6 +2669,9 @@ static NOINLINE bool op_throw(ectx *x, const lnode *n, const cbec_lval *data)
     efail(x, "", "规则抛出错误", "the rule threw \"%.*s\"", (int)(name->u.str.len > 60 ? 60 : name->u.str.len),
           name->u.str.s);
     size_t k = name->u.str.len < sizeof x->e->type - 1 ? name->u.str.len : sizeof x->e->type - 1;
+    if (k < name->u.str.len)
+        while (k && ((unsigned char)name->u.str.s[k] & 0xC0) == 0x80)
+            k--; /* never cut a UTF-8 sequence */
     memcpy(x->e->type, name->u.str.s, k);
     x->e->type[k] = '\0';
     return false;

@@ -488,6 +488,40 @@ START_TEST(test_logic_public_api)
 }
 END_TEST
 
+/* A thrown type is rule or data text: the accessor gives it as thrown, the
+ * error message shows its control characters escaped (found by the logic
+ * fuzz target), and a long type is cut between characters. */
+START_TEST(test_logic_thrown_type_is_escaped_in_the_message)
+{
+    cbec_logic *l = NULL;
+    cbec_error *err = NULL;
+    const char *rule = "{\"throw\": {\"var\": \"t\"}}";
+    ck_assert_int_eq(cbec_logic_compile(&l, rule, strlen(rule), &err), CBEC_OK);
+    const char *res = NULL;
+    const char *d1 = "{\"t\": \"Bad\\u001b[2J\\nline\"}";
+    ck_assert_int_eq(cbec_logic_eval(l, d1, strlen(d1), &res, NULL, &err), CBEC_EINVAL);
+    ck_assert_ptr_null(res);
+    ck_assert_str_eq(cbec_logic_error_type(l), "Bad\x1b[2J\nline");
+    const char *m = cbec_error_message(err);
+    for (const char *c = m; *c; c++)
+        ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "control character in \"%s\"", m);
+    ck_assert_ptr_nonnull(strstr(m, "Bad\\u001b[2J\\nline: "));
+    cbec_error_free(err);
+    err = NULL;
+    /* 30 three-byte characters: 90 bytes, cut to 63 = 21 whole ones */
+    char d2[200] = "{\"t\": \"";
+    for (int i = 0; i < 30; i++)
+        strcat(d2, "错");
+    strcat(d2, "\"}");
+    ck_assert_int_eq(cbec_logic_eval(l, d2, strlen(d2), &res, NULL, &err), CBEC_EINVAL);
+    ck_assert_uint_eq(strlen(cbec_logic_error_type(l)), 63);
+    ck_assert_int_eq(strncmp(cbec_logic_error_type(l), d2 + 7, 63), 0);
+    ck_assert_ptr_null(strstr(cbec_error_message(err), "\\x"));
+    cbec_error_free(err);
+    cbec_logic_free(l);
+}
+END_TEST
+
 /* ---- rules in packs ---- */
 
 static const char *pack_text =
@@ -594,6 +628,7 @@ int main(void)
     tcase_add_test(tc, test_logic_depth_limits_compile_and_run);
     tcase_add_test(tc, test_logic_compile_errors_name_the_operator);
     tcase_add_test(tc, test_logic_public_api);
+    tcase_add_test(tc, test_logic_thrown_type_is_escaped_in_the_message);
     tcase_add_test(tc, test_logic_rules_in_a_pack);
     tcase_add_test(tc, test_logic_bad_rule_is_a_pack_error_with_position);
     suite_add_tcase(s, tc);

@@ -509,8 +509,8 @@ CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const 
 
 /* The class of the last evaluation's failure, "" after a success; borrowed
  * from the handle.  A thrown type comes back as thrown, up to 63 bytes cut
- * at a character boundary; the error's message shows it with control
- * characters escaped.  @since 0.1 */
+ * at a character boundary ("Unknown" when empty); the error's message
+ * shows it with control characters escaped.  @since 0.1 */
 CBEC_API const char *cbec_logic_error_type(const cbec_logic *l);
 
 /* Free a handle (NULL is fine).  @since 0.1 */

@@ -181,12 +181,14 @@ CBEC_API int cbec_logic_eval(cbec_logic *l, const char *data, size_t len, const 
     cbec_lval v;
     cbec_logic_error e;
     if (!cbec__logic_eval(l->expr, &env, &v, &e)) {
-        snprintf(l->error_type, sizeof l->error_type, "%s", e.type);
+        /* an empty thrown type reads as "Unknown", like a thrown value
+         * that is not a string: "" means success */
+        snprintf(l->error_type, sizeof l->error_type, "%s", e.type[0] ? e.type : "Unknown");
         st = strcmp(e.type, "Limit") == 0 ? CBEC_ELIMIT : strcmp(e.type, "Memory") == 0 ? CBEC_ENOMEM : CBEC_EINVAL;
         /* a thrown type is rule or data text: escaped in the message,
          * as thrown from cbec_logic_error_type() */
         char type[sizeof e.type * 4];
-        cbec__visible_copy(type, sizeof type, e.type[0] ? e.type : "error");
+        cbec__visible_copy(type, sizeof type, l->error_type);
         cbec__error_set(err, st, NULL, NULL, 0, 0, "%s: %s", type, e.message);
     } else {
         cbec__logic_to_json(&v, &l->result);

@@ -518,6 +518,13 @@ START_TEST(test_logic_thrown_type_is_escaped_in_the_message)
     ck_assert_int_eq(strncmp(cbec_logic_error_type(l), d2 + 7, 63), 0);
     ck_assert_ptr_null(strstr(cbec_error_message(err), "\\x"));
     cbec_error_free(err);
+    err = NULL;
+    /* an empty type still classifies the failure (found by the fuzzer) */
+    const char *d3 = "{\"t\": \"\"}";
+    ck_assert_int_eq(cbec_logic_eval(l, d3, strlen(d3), &res, NULL, &err), CBEC_EINVAL);
+    ck_assert_str_eq(cbec_logic_error_type(l), "Unknown");
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(err), "Unknown: "));
+    cbec_error_free(err);
     cbec_logic_free(l);
 }
 END_TEST

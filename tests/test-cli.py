@@ -178,6 +178,42 @@ def _():
     check(r.returncode == 0 and b"id:        CBEC-ORDER" in r.stdout and b"message:   order" in r.stdout, r.stdout)
 
 
+@case("every command that validates compiles a broken XSD only for an XML message; pack lint refuses it")
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "broken.xsd"), "w") as f:
+            f.write('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+                    '<xs:element name="x" type="xs:noSuchType"/></xs:schema>')
+        with open(os.path.join(d, "t.pack.json"), "w") as f:
+            f.write('{"cbecstd_pack": 1, "id": "T-DEFER", "version": "1.0.0", "status": "active", "module": "data",'
+                    ' "title": {"zh-CN": "x", "en": "x"}, "messages": {'
+                    ' "m": {"json": {"detect": {"path": "/t", "equals": "m"}},'
+                    '       "classification": {"/name": "personal"},'
+                    '       "rules": [{"id": "M-1", "path": "/n", "required": true}]},'
+                    ' "x": {"xml": {"root": {"name": "x"}, "xsd": {"file": "broken.xsd"}}, "rules": []}}}')
+        msg = os.path.join(d, "m.json")
+        with open(msg, "w") as f:
+            f.write('{"t": "m", "n": 1, "name": "Zhang"}\n')
+        xml = os.path.join(d, "x.xml")
+        with open(xml, "w") as f:
+            f.write("<x/>")
+        r = run("pack", "lint", d)
+        check(r.returncode == 2 and b"broken.xsd" in r.stderr, (r.returncode, r.stderr))
+        r = run("validate", "-p", d, msg)
+        check(r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+        r = run("validate", "-p", d, "-o", "json", xml)
+        check(r.returncode == 1, (r.returncode, r.stdout, r.stderr))
+        f = json.loads(r.stdout)["findings"]
+        check(len(f) == 1 and f[0]["rule"] == "CBEC-XSD" and "does not compile" in f[0]["message"], f)
+        r = run("redact", "-p", d, msg)
+        check(r.returncode == 0 and b"Zhang" not in r.stdout and b'"t":"m"' in r.stdout.replace(b" ", b""),
+              (r.returncode, r.stdout, r.stderr))
+        r = run("impact", "--old", d, "--new", d, msg)
+        check(r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+        r = run("pack", "diff", d, d)
+        check(r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+
+
 @case("--version and --help")
 def _():
     r = run("--version")

@@ -65,6 +65,26 @@ const char *cli_default_packs(char *buf, size_t cap)
     return buf;
 }
 
+int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts)
+{
+    cbec_options *own = NULL;
+    if (!opts && cbec_options_new(&own) != CBEC_OK) {
+        fprintf(stderr, "%s: out of memory\n", cli_progname);
+        return EXIT_USAGE;
+    }
+    /* a JSON or EDI run never pays for XSDs ("pack lint" compiles all) */
+    cbec_options_set_string(opts ? opts : own, CBEC_OPT_DEFER_COMPILE, "1");
+    cbec_error *err = NULL;
+    int st = cbec_registry_reload(reg, packs, n, opts ? opts : own, &err);
+    cbec_options_free(own);
+    if (st) {
+        cli_print_error(n ? packs[0] : "", st, err);
+        cbec_error_free(err);
+        return EXIT_USAGE;
+    }
+    return EXIT_VALID;
+}
+
 /* ---- reading input ---- */
 
 /* Read everything (at most max+1 bytes, so an oversized message is still

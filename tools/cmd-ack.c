@@ -86,15 +86,8 @@ int cli_cmd_ack(int argc, char **argv)
     char defbuf[PATH_MAX + 64];
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    for (size_t i = 0; i < npacks; i++) {
-        cbec_error *err = NULL;
-        int st = cbec_registry_load_path(reg, packs[i], NULL, &err);
-        if (st) {
-            cli_print_error(packs[i], st, err);
-            cbec_error_free(err);
-            goto out;
-        }
-    }
+    if (cli_load_packs(reg, packs, npacks, NULL) != EXIT_VALID)
+        goto out;
     bool is_stdin = !strcmp(name, "-");
     in.f = is_stdin ? stdin : fopen(name, "rb");
     in.name = is_stdin ? "<stdin>" : name;

@@ -17,11 +17,7 @@ static cbec_registry *load_all(const char *const *paths, size_t n)
     cbec_registry *reg = NULL;
     if (cbec_registry_new(&reg))
         return NULL;
-    cbec_error *err = NULL;
-    int st = cbec_registry_reload(reg, paths, n, NULL, &err);
-    if (st) {
-        cli_print_error(n ? paths[0] : "", st, err);
-        cbec_error_free(err);
+    if (cli_load_packs(reg, paths, n, NULL) != EXIT_VALID) {
         cbec_registry_free(reg);
         return NULL;
     }

@@ -96,16 +96,8 @@ int cli_cmd_redact(int argc, char **argv)
     }
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    {
-        cbec_error *err = NULL;
-        int st = cbec_registry_reload(reg, packs, npacks, NULL, &err);
-        if (st) {
-            cli_print_error(packs[0], st, err);
-            cbec_error_free(err);
-            rc = EXIT_USAGE;
-            goto out;
-        }
-    }
+    if ((rc = cli_load_packs(reg, packs, npacks, NULL)) != EXIT_VALID)
+        goto out;
     char *stdin_only[] = {"-"};
     char **files = argv + optind;
     int nfiles = argc - optind;

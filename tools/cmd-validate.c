@@ -431,29 +431,12 @@ int cli_cmd_validate(int argc, char **argv)
     }
     if ((rc = cli_schema_options(&so)) != EXIT_VALID)
         goto out;
-    /* XSDs compiled when an XML message first needs them: a JSON or EDI run
-     * never pays for them ("cbecstd pack lint" compiles everything) */
-    if (!so.opts && cbec_options_new(&so.opts) != CBEC_OK) {
-        fprintf(stderr, "%s: out of memory\n", cli_progname);
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    cbec_options_set_string(so.opts, CBEC_OPT_DEFER_COMPILE, "1");
     char defbuf[PATH_MAX + 64];
     /* with --schema the bundled packs are not wanted, only named ones */
     if (!npacks && !so.schema)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    if (npacks) {
-        /* all packs at once, so layered packs find their bases */
-        cbec_error *err = NULL;
-        int st = cbec_registry_reload(reg, packs, npacks, so.opts, &err);
-        if (st) {
-            cli_print_error(packs[0], st, err);
-            cbec_error_free(err);
-            rc = EXIT_USAGE;
-            goto out;
-        }
-    }
+    if (npacks && (rc = cli_load_packs(reg, packs, npacks, so.opts)) != EXIT_VALID)
+        goto out;
     if (so.schema && (rc = cli_schema_load(&so, reg, &o.type)) != EXIT_VALID)
         goto out;
     const char *stdin_only[] = {"-"};

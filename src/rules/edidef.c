@@ -745,13 +745,8 @@ static bool compile_def(dctx *x, const cbec_node *root)
 
 cbec_edidef *cbec__edidef_load(cbec_compiler *c, const cbec_node *at, const char *rel, int format)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (!cbec__compile_read_file(c, at, rel, &data, &len))
-        return NULL;
     cbec_edidef *d = cbec__calloc(1, sizeof *d);
     if (!d) {
-        free(data);
         cbec__compile_oom(c);
         return NULL;
     }
@@ -759,35 +754,8 @@ cbec_edidef *cbec__edidef_load(cbec_compiler *c, const cbec_node *at, const char
     cbec__strmap_init(&d->elements);
     cbec__strmap_init(&d->composites);
     cbec__strmap_init(&d->segments);
-    bool ok = true;
-    if (len > DEF_MAX_BYTES)
-        ok = cbec__compile_error(c, at, "message definition \"%s\" is larger than %u bytes", rel, DEF_MAX_BYTES);
-    cbec_json_reader *rd = ok ? cbec__json_reader_new(DEF_MAX_DEPTH) : NULL;
-    cbec_arena arena;
-    cbec__arena_init(&arena);
-    if (ok && !rd)
-        ok = cbec__compile_oom(c);
-    if (ok) {
-        cbec_doc doc;
-        cbec_read_error re;
-        bool oom = false;
-        cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
-        if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
-            unsigned long line = 0, col = 0;
-            if (re.has_offset)
-                cbec__text_position(data, len, re.offset, &line, &col);
-            ok = oom ? cbec__compile_oom(c) : cbec__compile_error(c, at, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
-        } else {
-            cbec__json_message_positions(&doc);
-            dctx x = {c, at, rel, d};
-            ok = compile_def(&x, doc.root);
-            cbec__json_release(rd, &doc);
-        }
-    }
-    cbec__arena_free(&arena);
-    cbec__json_reader_free(rd);
-    free(data);
-    if (!ok) {
+    dctx x = {c, at, rel, d};
+    if (!with_json_file(&x, at, rel, compile_def)) {
         cbec__edidef_free(d);
         return NULL;
     }

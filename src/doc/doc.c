@@ -1,6 +1,7 @@
 /* doc.c - navigation helpers over the format-neutral document tree. */
 #include "doc/doc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,4 +148,22 @@ void cbec__node_canonical(const cbec_node *n, cbec_buf *b)
         return;
     }
     }
+}
+
+void cbec__read_error_set(cbec_read_error *e, const char *rule, size_t offset, bool has_offset, const char *en,
+                          const char *zh)
+{
+    e->rule = rule;
+    e->offset = offset;
+    e->has_offset = has_offset;
+    snprintf(e->message_en, sizeof e->message_en, "%s", en);
+    snprintf(e->message_zh, sizeof e->message_zh, "%s", zh);
+}
+
+void cbec__read_error_nodes(cbec_read_error *e, size_t max_nodes)
+{
+    char en[160], zh[160];
+    snprintf(en, sizeof en, "more than %zu values in the message", max_nodes);
+    snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", max_nodes);
+    cbec__read_error_set(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
 }

@@ -126,6 +126,12 @@ typedef struct cbec_read_error {
     bool has_offset;
 } cbec_read_error;
 
+/* Fill e: every reader reports its failures this way. */
+void cbec__read_error_set(cbec_read_error *e, const char *rule, size_t offset, bool has_offset, const char *en,
+                          const char *zh);
+/* The message held more than max_nodes values (CBEC-LIMIT-NODES). */
+void cbec__read_error_nodes(cbec_read_error *e, size_t max_nodes);
+
 cbec_json_reader *cbec__json_reader_new(unsigned max_depth);
 void cbec__json_reader_free(cbec_json_reader *r);
 /* Parse src into doc (nodes from arena).  Returns true on success; on a

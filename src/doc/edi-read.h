@@ -113,8 +113,5 @@ const char *edi_keep(cbec_edi_reader *r, const char *s, size_t n);
 bool edi_set_repertoire(cbec_edi_reader *r, const char *id, size_t n);
 /* Assemble the tree into doc.  false with *oom, or with *e at a limit. */
 bool edi_finish(cbec_edi_reader *r, cbec_doc *doc, cbec_read_error *e, bool *oom);
-/* Fill a read error. */
-void edi_fail(cbec_read_error *e, const char *rule, size_t offset, bool has_offset, const char *en,
-              const char *zh);
 
 #endif /* CBEC_EDI_READ_H */

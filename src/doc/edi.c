@@ -157,16 +157,6 @@ void edi_begin(cbec_edi_reader *r, int format, const char *src, size_t len, cons
     r->nservice = 0;
 }
 
-void edi_fail(cbec_read_error *e, const char *rule, size_t offset, bool has_offset, const char *en,
-              const char *zh)
-{
-    e->rule = rule;
-    e->offset = offset;
-    e->has_offset = has_offset;
-    snprintf(e->message_en, sizeof e->message_en, "%s", en);
-    snprintf(e->message_zh, sizeof e->message_zh, "%s", zh);
-}
-
 void edi_set_sep(cbec_edi_reader *r, int which, const char *p, size_t n)
 {
     int first = n ? (unsigned char)p[0] : -1;
@@ -1199,10 +1189,7 @@ bool edi_finish(cbec_edi_reader *r, cbec_doc *doc, cbec_read_error *e, bool *oom
     return true;
 fail:
     if (r->limit) {
-        char en[160], zh[160];
-        snprintf(en, sizeof en, "more than %zu values in the message", r->max_nodes);
-        snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", r->max_nodes);
-        edi_fail(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
+        cbec__read_error_nodes(e, r->max_nodes);
         return false;
     }
     *oom = true;

@@ -490,14 +490,14 @@ static bool read_una(cbec_edi_reader *r, const char *s, cbec_read_error *e, size
             char en[160], zh[160];
             snprintf(en, sizeof en, "UNA: character 0x%02X cannot be a separator", (unsigned)set[i]);
             snprintf(zh, sizeof zh, "UNA：字符 0x%02X 不能用作分隔符", (unsigned)set[i]);
-            edi_fail(e, "CBEC-EDI-SEPARATORS", at + 3, true, en, zh);
+            cbec__read_error_set(e, "CBEC-EDI-SEPARATORS", at + 3, true, en, zh);
             return false;
         }
         for (int j = 0; j < i; j++)
             if (set[j] == set[i]) {
-                edi_fail(e, "CBEC-EDI-SEPARATORS", at + 3, true,
-                         "UNA: the same character is given for two service characters",
-                         "UNA：两个服务字符使用了同一个字符");
+                cbec__read_error_set(e, "CBEC-EDI-SEPARATORS", at + 3, true,
+                                     "UNA: the same character is given for two service characters",
+                                     "UNA：两个服务字符使用了同一个字符");
                 return false;
             }
     }
@@ -584,18 +584,18 @@ bool cbec__edifact_read(cbec_edi_reader *r, const char *src, size_t len, const c
         char en[160], zh[160];
         snprintf(en, sizeof en, "the message is larger than %zu bytes", lim->max_bytes);
         snprintf(zh, sizeof zh, "报文超过 %zu 字节", lim->max_bytes);
-        edi_fail(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
+        cbec__read_error_set(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
         return false;
     }
     size_t i = edi_skip_space(r, 0);
     if (i >= len) {
-        edi_fail(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
     if (len - i < 3 || (memcmp(src + i, "UNA", 3) != 0 && memcmp(src + i, "UNB", 3) != 0 &&
                         memcmp(src + i, "UNH", 3) != 0)) {
-        edi_fail(e, "CBEC-EDI-SYNTAX", i, true, "an EDIFACT interchange starts with UNA, UNB or UNH",
-                 "EDIFACT 交换应以 UNA、UNB 或 UNH 开头");
+        cbec__read_error_set(e, "CBEC-EDI-SYNTAX", i, true, "an EDIFACT interchange starts with UNA, UNB or UNH",
+                             "EDIFACT 交换应以 UNA、UNB 或 UNH 开头");
         return false;
     }
     edifact_state st;
@@ -618,8 +618,8 @@ bool cbec__edifact_read(cbec_edi_reader *r, const char *src, size_t len, const c
                 edi_issue(r, CBEC_EDI_P_TRUNCATED, CBEC_SEVERITY_ERROR, &sp,
                           "the service string advice UNA is cut short", "服务字符串通知 UNA 不完整");
                 if (!st.seen_first) {
-                    edi_fail(e, "CBEC-EDI-TRUNCATED", i, true, "the service string advice UNA is cut short",
-                             "服务字符串通知 UNA 不完整");
+                    cbec__read_error_set(e, "CBEC-EDI-TRUNCATED", i, true, "the service string advice UNA is cut short",
+                                         "服务字符串通知 UNA 不完整");
                     return false;
                 }
                 break;
@@ -714,14 +714,11 @@ bool cbec__edifact_read(cbec_edi_reader *r, const char *src, size_t len, const c
         return false;
     }
     if (r->limit) {
-        char en[160], zh[160];
-        snprintf(en, sizeof en, "more than %zu values in the message", r->max_nodes);
-        snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", r->max_nodes);
-        edi_fail(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
+        cbec__read_error_nodes(e, r->max_nodes);
         return false;
     }
     if (!r->info.ninterchanges) {
-        edi_fail(e, "CBEC-EDI-SYNTAX", 0, false, "the input holds no EDIFACT segment", "输入中没有 EDIFACT 段");
+        cbec__read_error_set(e, "CBEC-EDI-SYNTAX", 0, false, "the input holds no EDIFACT segment", "输入中没有 EDIFACT 段");
         return false;
     }
     cbec_span end = edi_span_offset(r, len);

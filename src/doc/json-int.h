@@ -15,8 +15,6 @@ void cbec__json_scratch_free(cbec_json_scratch *s);
 cbec_json_scratch *cbec__json_reader_scratch(cbec_json_reader *r);
 unsigned cbec__json_reader_depth(const cbec_json_reader *r);
 
-void cbec__json_set_error(cbec_read_error *e, const char *rule, size_t offset, bool has_offset,
-                          const char *en, const char *zh);
 /* False (and *e filled) when len exceeds the limit. */
 bool cbec__json_check_size(size_t len, const cbec_read_limits *lim, cbec_read_error *e);
 /* True (and *e filled) when the raw text holds a NUL byte, invalid UTF-8 or

@@ -666,23 +666,21 @@ bool cbec__json_read_message(cbec_json_reader *r, const char *src, size_t len,
     if (cbec__json_prescan_error(src, len, e))
         return false;
     if (start == len) {
-        cbec__json_set_error(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
     char en[160], zh[160];
     if (strcmp(p.err.rule, "CBEC-LIMIT-NODES") == 0) {
-        snprintf(en, sizeof en, "more than %zu values in the message", p.max_nodes);
-        snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", p.max_nodes);
-        cbec__json_set_error(e, p.err.rule, 0, false, en, zh);
+        cbec__read_error_nodes(e, p.max_nodes);
     } else if (strcmp(p.err.rule, "CBEC-LIMIT-DEPTH") == 0) {
         snprintf(en, sizeof en, "nesting deeper than the limit of %u levels", p.max_depth);
         snprintf(zh, sizeof zh, "嵌套深度超过上限 %u 层", p.max_depth);
-        cbec__json_set_error(e, p.err.rule, p.err.at, true, en, zh);
+        cbec__read_error_set(e, p.err.rule, p.err.at, true, en, zh);
     } else if (p.err.cp || p.err.en == NULL) {
         snprintf(en, sizeof en, "JSON syntax error: unescaped control character U+%04X in a string", p.err.cp);
-        cbec__json_set_error(e, p.err.rule, p.err.at, true, en, "JSON 语法错误：字符串中含未转义的控制字符");
+        cbec__read_error_set(e, p.err.rule, p.err.at, true, en, "JSON 语法错误：字符串中含未转义的控制字符");
     } else {
-        cbec__json_set_error(e, p.err.rule, p.err.at, true, p.err.en, p.err.zh);
+        cbec__read_error_set(e, p.err.rule, p.err.at, true, p.err.en, p.err.zh);
     }
     return false;
 }

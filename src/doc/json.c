@@ -62,16 +62,6 @@ void cbec__json_release(cbec_json_reader *r, cbec_doc *doc)
     }
 }
 
-void cbec__json_set_error(cbec_read_error *e, const char *rule, size_t offset, bool has_offset,
-                          const char *en, const char *zh)
-{
-    e->rule = rule;
-    e->offset = offset;
-    e->has_offset = has_offset;
-    snprintf(e->message_en, sizeof e->message_en, "%s", en);
-    snprintf(e->message_zh, sizeof e->message_zh, "%s", zh);
-}
-
 static const char *tokener_error_zh(enum json_tokener_error je)
 {
     switch (je) {
@@ -304,7 +294,7 @@ bool cbec__json_check_size(size_t len, const cbec_read_limits *lim, cbec_read_er
     char en[160], zh[160];
     snprintf(en, sizeof en, "message of %zu bytes exceeds the limit of %zu bytes", len, max);
     snprintf(zh, sizeof zh, "报文大小 %zu 字节，超过上限 %zu 字节", len, max);
-    cbec__json_set_error(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
+    cbec__read_error_set(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
     return false;
 }
 
@@ -313,13 +303,13 @@ bool cbec__json_prescan_error(const char *src, size_t len, cbec_read_error *e)
     size_t bad;
     switch (prescan(src, len, &bad)) {
     case PRESCAN_NUL:
-        cbec__json_set_error(e, "CBEC-JSON-NUL", bad, true, "NUL byte in the message", "报文中含有 NUL 字节");
+        cbec__read_error_set(e, "CBEC-JSON-NUL", bad, true, "NUL byte in the message", "报文中含有 NUL 字节");
         return true;
     case PRESCAN_UTF8:
-        cbec__json_set_error(e, "CBEC-UTF8", bad, true, "invalid UTF-8 in the message", "报文含无效的 UTF-8 字节");
+        cbec__read_error_set(e, "CBEC-UTF8", bad, true, "invalid UTF-8 in the message", "报文含无效的 UTF-8 字节");
         return true;
     case PRESCAN_SURROGATE:
-        cbec__json_set_error(e, "CBEC-UTF8", bad, true, "\\u escape of a lone UTF-16 surrogate",
+        cbec__read_error_set(e, "CBEC-UTF8", bad, true, "\\u escape of a lone UTF-16 surrogate",
                              "\\u 转义为不成对的 UTF-16 代理项");
         return true;
     }
@@ -342,7 +332,7 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                            src[start] == '\r'))
         start++;
     if (start == len) {
-        cbec__json_set_error(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
     json_tokener_reset(r->tok);
@@ -364,20 +354,20 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         if (root)
             json_object_put(root);
         if (je == json_tokener_continue || je == json_tokener_success) {
-            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", len, true, "unexpected end of JSON text",
-                      "JSON 意外结束");
+            cbec__read_error_set(e, "CBEC-JSON-SYNTAX", len, true, "unexpected end of JSON text",
+                                 "JSON 意外结束");
         } else if (je == json_tokener_error_depth) {
             char en[160], zh[160];
             snprintf(en, sizeof en, "nesting deeper than the limit of %u levels", r->depth);
             snprintf(zh, sizeof zh, "嵌套深度超过上限 %u 层", r->depth);
-            cbec__json_set_error(e, "CBEC-LIMIT-DEPTH", at, true, en, zh);
+            cbec__read_error_set(e, "CBEC-LIMIT-DEPTH", at, true, en, zh);
         } else if (je == json_tokener_error_parse_utf8_string) {
-            cbec__json_set_error(e, "CBEC-UTF8", at, true, "invalid UTF-8 in the message",
-                      "报文含无效的 UTF-8 字节");
+            cbec__read_error_set(e, "CBEC-UTF8", at, true, "invalid UTF-8 in the message",
+                                 "报文含无效的 UTF-8 字节");
         } else {
             char en[160];
             snprintf(en, sizeof en, "JSON syntax error: %s", json_tokener_error_desc(je));
-            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", at, true, en, tokener_error_zh(je));
+            cbec__read_error_set(e, "CBEC-JSON-SYNTAX", at, true, en, tokener_error_zh(je));
         }
         return false;
     }
@@ -386,8 +376,8 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         char c = src[i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
             json_object_put(root);
-            cbec__json_set_error(e, "CBEC-JSON-SYNTAX", i, true, "trailing data after the JSON value",
-                      "JSON 值之后有多余内容");
+            cbec__read_error_set(e, "CBEC-JSON-SYNTAX", i, true, "trailing data after the JSON value",
+                                 "JSON 值之后有多余内容");
             return false;
         }
     }
@@ -396,10 +386,7 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
     if (!n || !convert(&cx, root, n)) {
         json_object_put(root);
         if (cx.too_many) {
-            char en[160], zh[160];
-            snprintf(en, sizeof en, "more than %zu values in the message", cx.max_nodes);
-            snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", cx.max_nodes);
-            cbec__json_set_error(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
+            cbec__read_error_nodes(e, cx.max_nodes);
             return false;
         }
         *oom = true;

@@ -215,8 +215,8 @@ static bool read_isa(x12_state *st, size_t i, size_t *next, cbec_read_error *e)
     const char *src = r->src;
     size_t len = r->len;
     if (len - i < 4) {
-        edi_fail(e, "CBEC-EDI-TRUNCATED", i, true, "the interchange header ISA is cut short",
-                 "交换头段 ISA 不完整");
+        cbec__read_error_set(e, "CBEC-EDI-TRUNCATED", i, true, "the interchange header ISA is cut short",
+                             "交换头段 ISA 不完整");
         return false;
     }
     /* a separator is one byte, or one UTF-8 character in a file that was
@@ -233,8 +233,9 @@ static bool read_isa(x12_state *st, size_t i, size_t *next, cbec_read_error *e)
         while (p < len && !(len - p >= elen && memcmp(src + p, ebytes, elen) == 0))
             p++;
         if (p >= len) {
-            edi_fail(e, "CBEC-EDI-TRUNCATED", i, true, "the interchange header ISA does not have its 16 elements",
-                     "交换头段 ISA 不足 16 个数据元");
+            cbec__read_error_set(e, "CBEC-EDI-TRUNCATED", i, true,
+                                 "the interchange header ISA does not have its 16 elements",
+                                 "交换头段 ISA 不足 16 个数据元");
             return false;
         }
         sep[k] = p;
@@ -248,8 +249,8 @@ static bool read_isa(x12_state *st, size_t i, size_t *next, cbec_read_error *e)
     if (t0 < len && !tlen)
         tlen = 1;
     if (!clen || !tlen) {
-        edi_fail(e, "CBEC-EDI-TRUNCATED", i, true, "the interchange header ISA ends before its terminator",
-                 "交换头段 ISA 在终止符前结束");
+        cbec__read_error_set(e, "CBEC-EDI-TRUNCATED", i, true, "the interchange header ISA ends before its terminator",
+                             "交换头段 ISA 在终止符前结束");
         return false;
     }
     int elem = (unsigned char)src[i + 3];
@@ -258,9 +259,9 @@ static bool read_isa(x12_state *st, size_t i, size_t *next, cbec_read_error *e)
     if ((elen == clen && memcmp(src + i + 3, src + c0, elen) == 0) ||
         (elen == tlen && memcmp(src + i + 3, src + t0, elen) == 0) ||
         (clen == tlen && memcmp(src + c0, src + t0, clen) == 0)) {
-        edi_fail(e, "CBEC-EDI-SEPARATORS", c0, true,
-                 "ISA: the element separator, component separator and segment terminator must differ",
-                 "ISA：数据元分隔符、组成数据元分隔符和段终止符必须互不相同");
+        cbec__read_error_set(e, "CBEC-EDI-SEPARATORS", c0, true,
+                             "ISA: the element separator, component separator and segment terminator must differ",
+                             "ISA：数据元分隔符、组成数据元分隔符和段终止符必须互不相同");
         return false;
     }
     /* the tokens come from the separator positions: ISA fields may hold
@@ -592,17 +593,17 @@ bool cbec__x12_read(cbec_edi_reader *r, const char *src, size_t len, const cbec_
         char en[160], zh[160];
         snprintf(en, sizeof en, "the message is larger than %zu bytes", lim->max_bytes);
         snprintf(zh, sizeof zh, "报文超过 %zu 字节", lim->max_bytes);
-        edi_fail(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
+        cbec__read_error_set(e, "CBEC-LIMIT-SIZE", 0, false, en, zh);
         return false;
     }
     size_t i = edi_skip_space(r, 0);
     if (i >= len) {
-        edi_fail(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
     if (len - i < 4 || memcmp(src + i, "ISA", 3) != 0 || cbec__is_alnum(src[i + 3])) {
-        edi_fail(e, "CBEC-EDI-SYNTAX", i, true, "an X12 interchange starts with the interchange header ISA",
-                 "X12 交换应以交换头段 ISA 开头");
+        cbec__read_error_set(e, "CBEC-EDI-SYNTAX", i, true, "an X12 interchange starts with the interchange header ISA",
+                             "X12 交换应以交换头段 ISA 开头");
         return false;
     }
     x12_state st;
@@ -658,10 +659,7 @@ bool cbec__x12_read(cbec_edi_reader *r, const char *src, size_t len, const cbec_
         return false;
     }
     if (r->limit) {
-        char en[160], zh[160];
-        snprintf(en, sizeof en, "more than %zu values in the message", r->max_nodes);
-        snprintf(zh, sizeof zh, "报文中的值超过 %zu 个", r->max_nodes);
-        edi_fail(e, "CBEC-LIMIT-NODES", 0, false, en, zh);
+        cbec__read_error_nodes(e, r->max_nodes);
         return false;
     }
     cbec_span end = edi_span_offset(r, len);

@@ -206,6 +206,16 @@ static void put_value(ack *a, const char *v, size_t max)
     }
 }
 
+/* An EDIFACT party: its identification, then ":qualifier" when it has one. */
+static void put_party(ack *a, const char *id, const char *qual)
+{
+    put_value(a, id, 35);
+    if (*qual) {
+        cbec__buf_addc(a->out, a->cs);
+        put_value(a, qual, 4);
+    }
+}
+
 static void put_fixed(ack *a, const char *v, size_t width)
 {
     size_t n = v ? strlen(v) : 0;
@@ -657,17 +667,9 @@ static void contrl_ack(ack *a, size_t ici)
     cbec__buf_addc(a->out, a->cs);
     cbec__buf_add_ulong(a->out, x->syntax_version ? x->syntax_version : 3);
     el(a);
-    put_value(a, x->recipient, 35);
-    if (*x->recipient_qual) {
-        cbec__buf_addc(a->out, a->cs);
-        put_value(a, x->recipient_qual, 4);
-    }
+    put_party(a, x->recipient, x->recipient_qual);
     el(a);
-    put_value(a, x->sender, 35);
-    if (*x->sender_qual) {
-        cbec__buf_addc(a->out, a->cs);
-        put_value(a, x->sender_qual, 4);
-    }
+    put_party(a, x->sender, x->sender_qual);
     el(a);
     cbec__buf_add(a->out, v4 ? a->date8 : a->date8 + 2, v4 ? 8 : 6);
     cbec__buf_addc(a->out, a->cs);
@@ -694,17 +696,9 @@ static void contrl_ack(ack *a, size_t ici)
     el(a);
     put_value(a, x->control, 14);
     el(a);
-    put_value(a, x->sender, 35);
-    if (*x->sender_qual) {
-        cbec__buf_addc(a->out, a->cs);
-        put_value(a, x->sender_qual, 4);
-    }
+    put_party(a, x->sender, x->sender_qual);
     el(a);
-    put_value(a, x->recipient, 35);
-    if (*x->recipient_qual) {
-        cbec__buf_addc(a->out, a->cs);
-        put_value(a, x->recipient_qual, 4);
-    }
+    put_party(a, x->recipient, x->recipient_qual);
     el(a);
     cbec__buf_adds(a->out, icerr ? "4" : "7");
     if (a->ic[ici].error && a->ic[ici].code)

@@ -10,6 +10,14 @@ package into a wheel (and an sdist, and a PEP 660 editable wheel).
 copies a built libcbecstd.so.0 into the package, where the binding's
 loader looks right after $CBECSTD_LIBRARY; such a wheel is tagged for
 this platform instead of ``py3-none-any``.
+
+A wheel that bundles the library also carries the C accelerator,
+cbecstd._speedups (_speedups.c), compiled for the running Python with its
+C compiler and linked to the bundled copy ($ORIGIN), and is then tagged
+for this Python too.  ``speedups=auto`` (the default) leaves it out when
+no compiler or no Python headers are at hand; ``speedups=yes`` makes that
+an error; ``speedups=no`` never builds it.  ``include-dir=DIR`` names the
+directory of cbecstd.h (default: the source tree's include/).
 """
 from __future__ import annotations
 
@@ -18,7 +26,12 @@ import hashlib
 import io
 import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 import sysconfig
+import tempfile
 import tarfile
 import time
 import zipfile
@@ -133,12 +146,13 @@ def _epoch() -> Tuple[int, int, int, int, int, int]:
 
 def _package_files() -> List[str]:
     """The package's files, relative to ROOT, sorted; caches and any stray
-    copy of the library are left out."""
+    copy of the library or of the accelerator are left out."""
     found = []
     for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, PACKAGE)):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or name.startswith(LIBRARY_NAME):
+            if name.endswith((".pyc", ".pyo")) or name.startswith(LIBRARY_NAME) or \
+                    (name.startswith("_speedups") and name.endswith(".so")):
                 continue
             found.append(os.path.relpath(os.path.join(dirpath, name), ROOT))
     return found
@@ -184,15 +198,82 @@ def _platform_tag() -> str:
     return re.sub(r"[-.]", "_", sysconfig.get_platform())
 
 
+def _setting(config_settings: Optional[Dict[str, Any]], key: str, default: str) -> str:
+    return str((config_settings or {}).get(key) or default)
+
+
+def _speedups_mode(config_settings: Optional[Dict[str, Any]]) -> str:
+    mode = _setting(config_settings, "speedups", "auto")
+    if mode not in ("auto", "yes", "no"):
+        raise ValueError("speedups must be auto, yes or no, not %r" % mode)
+    return mode
+
+
+def build_speedups(library: str, config_settings: Optional[Dict[str, Any]],
+                   workdir: str) -> Optional[str]:
+    """Compile _speedups.c against the library to bundle; the module's
+    path, or None (speedups=auto) when it cannot be built here."""
+    mode = _speedups_mode(config_settings)
+    if mode == "no":
+        return None
+    source = os.path.join(ROOT, "_speedups.c")
+    include = _setting(config_settings, "include-dir",
+                       os.path.join(os.path.dirname(os.path.dirname(ROOT)), "include"))
+    py_include = sysconfig.get_paths()["include"]
+    cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
+    problems = []
+    if not os.path.isfile(source):
+        problems.append("no %s" % source)
+    if not os.path.isfile(os.path.join(include, "cbecstd.h")):
+        problems.append("no cbecstd.h in %s (set include-dir)" % include)
+    if not os.path.isfile(os.path.join(py_include, "Python.h")):
+        problems.append("no Python.h in %s (Debian: python3-dev)" % py_include)
+    if not shutil.which(cc[0]):
+        problems.append("no C compiler %r" % cc[0])
+    out = os.path.join(workdir, "_speedups" + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
+    if not problems:
+        # the library by its path: the module needs libcbecstd.so.0 (its
+        # soname), found beside it through $ORIGIN
+        cmd = cc + ["-shared", "-fPIC", "-O2", "-fvisibility=hidden", "-I", py_include, "-I", include,
+                    source, library, "-Wl,-rpath,$ORIGIN", "-o", out]
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            problems.append("%s failed:\n%s" % (" ".join(cmd), r.stdout.decode(errors="replace")))
+    if problems:
+        if mode == "yes":
+            raise RuntimeError("cannot build cbecstd._speedups: " + "; ".join(problems))
+        return None
+    return out
+
+
+def _python_tag() -> str:
+    """cpXY-cpXY (or the implementation's own) for a module built here."""
+    impl = {"cpython": "cp"}.get(sys.implementation.name, sys.implementation.name)
+    ver = "%s%d%d" % (impl, sys.version_info[0], sys.version_info[1])
+    return "%s-%s" % (ver, ver)
+
+
 def _write_wheel(wheel_directory: str, config_settings: Optional[Dict[str, Any]],
                  editable: bool) -> str:
     meta = project_metadata()
     name, version = _dist_name(meta), meta["version"]
     library = None if editable else _bundled_library(config_settings)
-    tag = "py3-none-%s" % _platform_tag() if library else "py3-none-any"
-    filename = "%s-%s-%s.whl" % (name, version, tag)
+    if not library:
+        _speedups_mode(config_settings)  # a bad value is still an error
+    with tempfile.TemporaryDirectory() as work:
+        speedups = build_speedups(library, config_settings, work) if library else None
+        tag = ("%s-%s" % (_python_tag(), _platform_tag()) if speedups
+               else "py3-none-%s" % _platform_tag() if library else "py3-none-any")
+        filename = "%s-%s-%s.whl" % (name, version, tag)
+        _fill_wheel(os.path.join(wheel_directory, filename), meta, tag, editable, library, speedups)
+    return filename
+
+
+def _fill_wheel(path: str, meta: Dict[str, Any], tag: str, editable: bool, library: Optional[str],
+                speedups: Optional[str]) -> None:
+    name, version = _dist_name(meta), meta["version"]
     dist_info = "%s-%s.dist-info" % (name, version)
-    w = _Wheel(os.path.join(wheel_directory, filename))
+    w = _Wheel(path)
     try:
         if editable:
             # PEP 660: a .pth line puts the source directory on sys.path.
@@ -204,6 +285,9 @@ def _write_wheel(wheel_directory: str, config_settings: Optional[Dict[str, Any]]
             if library:
                 with open(library, "rb") as f:
                     w.add("%s/%s" % (PACKAGE, LIBRARY_NAME), f.read(), executable=True)
+            if speedups:
+                with open(speedups, "rb") as f:
+                    w.add("%s/%s" % (PACKAGE, os.path.basename(speedups)), f.read(), executable=True)
         w.add(dist_info + "/METADATA", metadata_text(meta).encode("utf-8"))
         w.add(dist_info + "/WHEEL", ("Wheel-Version: 1.0\nGenerator: cbecstd_build\n"
                                      "Root-Is-Purelib: %s\nTag: %s\n"
@@ -211,7 +295,6 @@ def _write_wheel(wheel_directory: str, config_settings: Optional[Dict[str, Any]]
         w.add(dist_info + "/top_level.txt", (PACKAGE + "\n").encode("ascii"))
     finally:
         w.close(dist_info)
-    return filename
 
 
 # ---- PEP 517 / PEP 660 hooks -----------------------------------------------
@@ -242,7 +325,7 @@ def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] 
     meta = project_metadata()
     base = "%s-%s" % (_dist_name(meta), meta["version"])
     filename = base + ".tar.gz"
-    files = ["pyproject.toml", "README.md", "build_backend/cbecstd_build.py"] + _package_files()
+    files = ["pyproject.toml", "README.md", "build_backend/cbecstd_build.py", "_speedups.c"] + _package_files()
     sde = os.environ.get("SOURCE_DATE_EPOCH", "")
     mtime = max(int(sde), 315532800) if sde.isdigit() else 315532800
     with tarfile.open(os.path.join(sdist_directory, filename), "w:gz", format=tarfile.PAX_FORMAT) as tar:

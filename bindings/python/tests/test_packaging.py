@@ -6,6 +6,7 @@ import csv
 import hashlib
 import importlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -61,7 +62,7 @@ class WheelTest(unittest.TestCase):
         lib = os.environ.get("CBECSTD_LIBRARY")
         if not lib or not os.path.isfile(lib):
             self.skipTest("CBECSTD_LIBRARY does not name a built library")
-        name = backend.build_wheel(self.tmp.name, {"bundle-library": lib})
+        name = backend.build_wheel(self.tmp.name, {"bundle-library": lib, "speedups": "no"})
         self.assertNotIn("none-any", name)
         self.assertRegex(name, r"-py3-none-linux_\w+\.whl$")
         with zipfile.ZipFile(os.path.join(self.tmp.name, name)) as z:
@@ -70,6 +71,50 @@ class WheelTest(unittest.TestCase):
                 "cbecstd-%s.dist-info/WHEEL" % cbecstd.__version__).decode())
         with self.assertRaises(FileNotFoundError):
             backend.build_wheel(self.tmp.name, {"bundle-library": "/nonexistent.so"})
+
+    def test_bundled_accelerator(self):
+        """a wheel that bundles the library carries the accelerator, linked
+        to that copy: installed alone, the binding runs the C path"""
+        lib = os.environ.get("CBECSTD_LIBRARY")
+        if not lib or not os.path.isfile(lib):
+            self.skipTest("CBECSTD_LIBRARY does not name a built library")
+        try:
+            name = backend.build_wheel(self.tmp.name, {"bundle-library": lib, "speedups": "yes"})
+        except RuntimeError as e:
+            if "Python.h" in str(e) or "C compiler" in str(e):
+                self.skipTest(str(e))
+            raise
+        tag = "cp%d%d" % sys.version_info[:2]
+        self.assertRegex(name, r"-%s-%s-linux_\w+\.whl$" % (tag, tag))
+        site = os.path.join(self.tmp.name, "site")
+        with zipfile.ZipFile(os.path.join(self.tmp.name, name)) as z:
+            mods = [n for n in z.namelist() if n.startswith("cbecstd/_speedups") and n.endswith(".so")]
+            self.assertEqual(len(mods), 1, z.namelist())
+            z.extractall(site)
+        for n in ("cbecstd/libcbecstd.so.0", mods[0]):
+            os.chmod(os.path.join(site, n), 0o755)
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("CBECSTD_LIBRARY", "CBECSTD_SPEEDUPS", "CBECSTD_NO_SPEEDUPS")}
+        env["PYTHONPATH"] = site
+        probe = ("import json, sys, cbecstd, cbecstd._ffi as f\n"
+                 "m = f.speedups()\n"
+                 "pack = cbecstd.Pack.load(sys.argv[1])\n"
+                 "order = json.load(open(sys.argv[2]))\n"
+                 "order['currency'] = 'XXX'\n"
+                 "r = pack.validate(order)\n"
+                 "print(json.dumps([m.__file__ if m else None, f.lib()._name, r.valid,\n"
+                 "                  sorted(x.rule for x in r.findings)]))\n")
+        out = subprocess.run([sys.executable, "-c", probe, os.path.join(support.SRC, "packs"),
+                              os.path.join(support.SRC, "examples", "order.json")],
+                             env=env, cwd=self.tmp.name, capture_output=True, text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        module, library, valid, rules = json.loads(out.stdout)
+        self.assertEqual(module, os.path.join(site, mods[0]))
+        self.assertEqual(library, os.path.join(site, "cbecstd", "libcbecstd.so.0"))
+        self.assertFalse(valid)
+        self.assertIn("ORD-014", rules)
+        with self.assertRaises(ValueError):
+            backend.build_wheel(self.tmp.name, {"speedups": "maybe"})
 
     def test_editable_and_sdist(self):
         """the editable wheel points at the source; the sdist can rebuild"""

@@ -334,7 +334,8 @@ int cli_cmd_impact(int argc, char **argv)
     }
     cli_input_free(&in);
     if (rc != EXIT_USAGE) {
-        qsort(im.rules, im.nrules, sizeof *im.rules, cmp_rules);
+        if (im.nrules) /* qsort's array must not be NULL, even empty */
+            qsort(im.rules, im.nrules, sizeof *im.rules, cmp_rules);
         if (im.json) {
             printf("{\"messages\":%lu,\"changed\":%lu,\"to_invalid\":%lu,\"to_valid\":%lu,\"rules\":{", im.messages,
                    im.changed, im.to_invalid, im.to_valid);

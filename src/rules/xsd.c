@@ -586,7 +586,7 @@ static void on_parse_error(void *ctx, xmlErrorPtr err)
     compile_ctx *f = ctx;
     if (!err || err->level < XML_ERR_ERROR || f->first_error[0])
         return;
-    char msg[240];
+    char msg[224]; /* with "file:line: ", fits first_error */
     tidy(err->message, msg, sizeof msg);
     if (err->file && err->line > 0)
         snprintf(f->first_error, sizeof f->first_error, "%.60s:%d: %s", err->file, err->line, msg);

@@ -115,6 +115,8 @@ void cbec__snapshot_release(cbec_snapshot *s)
     for (size_t i = 0; i < s->ntypes; i++)
         etype_free(s->types[i]);
     free(s->types);
+    for (size_t f = 0; f < CBEC_NFORMATS; f++)
+        free(s->detecting[f]);
     for (size_t i = 0; i < s->npacks; i++)
         cbec_pack_free(s->packs[i]);
     free(s->packs);
@@ -448,6 +450,29 @@ static bool periods_overlap(const cbec_pack *a, const cbec_pack *b)
     return !a_before_b && !b_before_a;
 }
 
+/* What picking an etype for each message looks at: names as numbers, and
+ * per format only the etypes that detect messages of it. */
+static bool index_types(cbec_snapshot *s)
+{
+    for (size_t i = 0; i < s->ntypes; i++) {
+        cbec_etype *t = s->types[i];
+        t->name_id = i;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(s->types[k]->name, t->name) == 0) {
+                t->name_id = k;
+                break;
+            }
+    }
+    for (size_t f = 0; f < CBEC_NFORMATS; f++) {
+        if (s->ntypes && !(s->detecting[f] = cbec__calloc(s->ntypes, sizeof *s->detecting[f])))
+            return false;
+        for (size_t i = 0; i < s->ntypes; i++)
+            if (s->types[i]->formats[f].detect_match)
+                s->detecting[f][s->ndetecting[f]++] = s->types[i];
+    }
+    return true;
+}
+
 int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, cbec_error **err)
 {
     *out = NULL;
@@ -521,6 +546,8 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
                      "message type %s is defined by %s (%s) and %s (%s), both active with overlapping effective dates",
                      x->name, x->pack->label, x->pack->file, y->pack->label, y->pack->file);
         }
+    if (!l.status && !index_types(s))
+        fail(&l, CBEC_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; i < npacks; i++) {
         if (l.bases)
             free(l.bases[i]);

@@ -399,18 +399,20 @@ int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etyp
 {
     *out = NULL;
     const char *name = pick->type;
+    size_t id = SIZE_MAX;
     if (!name) {
         /* detection: every etype that recognises the message votes for its name */
-        const char *found = NULL, *other = NULL;
-        for (size_t i = 0; i < s->ntypes; i++) {
-            const cbec_etype *t = s->types[i];
-            const cbec_format_spec *fs = &t->formats[pick->doc->format];
-            if (!fs->detect_match || !fs->detect_match(fs->detect, pick->doc))
+        const cbec_etype *found = NULL, *other = NULL;
+        int f = pick->doc->format;
+        for (size_t i = 0; i < s->ndetecting[f]; i++) {
+            const cbec_etype *t = s->detecting[f][i];
+            const cbec_format_spec *fs = &t->formats[f];
+            if (!fs->detect_match(fs->detect, pick->doc))
                 continue;
             if (!found)
-                found = t->name;
-            else if (strcmp(found, t->name) != 0)
-                other = t->name;
+                found = t;
+            else if (found->name_id != t->name_id)
+                other = t;
         }
         if (!found) {
             snprintf(pick->reason_en, sizeof pick->reason_en,
@@ -420,11 +422,18 @@ int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etyp
         }
         if (other) {
             snprintf(pick->reason_en, sizeof pick->reason_en,
-                     "the message matches more than one message type (%s, %s); name the type", found, other);
-            snprintf(pick->reason_zh, sizeof pick->reason_zh, "报文匹配多个报文类型（%s、%s），请指定类型", found, other);
+                     "the message matches more than one message type (%s, %s); name the type", found->name,
+                     other->name);
+            snprintf(pick->reason_zh, sizeof pick->reason_zh, "报文匹配多个报文类型（%s、%s），请指定类型", found->name,
+                     other->name);
             return CBEC_EAMBIGUOUS;
         }
-        name = found;
+        name = found->name;
+        id = found->name_id;
+    } else {
+        for (size_t i = 0; i < s->ntypes && id == SIZE_MAX; i++)
+            if (strcmp(s->types[i]->name, name) == 0)
+                id = s->types[i]->name_id;
     }
     pick->type_known = true;
     const cbec_etype *chosen = NULL, *second = NULL;
@@ -432,7 +441,7 @@ int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etyp
     char date[11] = "";
     for (size_t i = 0; i < s->ntypes; i++) {
         const cbec_etype *t = s->types[i];
-        if (strcmp(t->name, name) != 0 || !(pick->allow_inactive ? t->selectable : t->selectable_active))
+        if (t->name_id != id || !(pick->allow_inactive ? t->selectable : t->selectable_active))
             continue;
         if (!pick->allow_inactive && strcmp(t->pack->status, "active") != 0)
             continue;

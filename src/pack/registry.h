@@ -22,6 +22,7 @@ typedef struct cbec_etype {
     size_t nclones;
     bool selectable;                 /* not shadowed by a loaded pack extending this one */
     bool selectable_active;          /* not shadowed by an active pack extending this one */
+    size_t name_id;                  /* index in the snapshot of the first etype of this name */
 } cbec_etype;
 
 /* Everything a validation needs, immutable and reference-counted, so a
@@ -32,6 +33,9 @@ typedef struct cbec_snapshot {
     size_t npacks;
     cbec_etype **types;
     size_t ntypes;
+    /* per format, the etypes that can recognise a message of it, in order */
+    const cbec_etype **detecting[CBEC_NFORMATS];
+    size_t ndetecting[CBEC_NFORMATS];
 } cbec_snapshot;
 
 struct cbec_registry {

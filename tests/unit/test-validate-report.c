@@ -254,6 +254,63 @@ START_TEST(test_validator_is_reusable_across_types)
 }
 END_TEST
 
+/* Detection: the one type whose detector recognises the message, a
+ * finding naming both when two differently named types do; a type named
+ * by the caller is picked among all the loaded packs' types. */
+static cbec_pack *detect_pack(const char *id, const char *types)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"cbecstd_pack\": 1, \"id\": \"%s\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"data\","
+             " \"title\": {\"zh-CN\": \"测试\", \"en\": \"Test\"}, \"messages\": {%s}}",
+             id, types);
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    int st = cbec_pack_load_buffer(&p, text, strlen(text), "detect.pack.json", NULL, NULL, &err);
+    ck_assert_msg(st == CBEC_OK, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
+    return p;
+}
+
+START_TEST(test_validate_detection_picks_one_type_or_names_two)
+{
+    const char *ta = "\"a\": {\"json\": {\"detect\": {\"path\": \"/k\", \"equals\": \"x\"}},"
+                     " \"rules\": [{\"id\": \"A-1\", \"path\": \"/n\", \"required\": true}]},"
+                     "\"c\": {\"json\": {\"detect\": {\"path\": \"/k\", \"equals\": \"y\"}},"
+                     " \"rules\": [{\"id\": \"C-1\", \"path\": \"/m\", \"required\": true}]}";
+    const char *tb = "\"b\": {\"json\": {\"detect\": {\"path\": \"/k\", \"equals\": \"x\"}},"
+                     " \"rules\": [{\"id\": \"B-1\", \"path\": \"/n\", \"required\": true}]}";
+    cbec_pack *pa = detect_pack("T-A", ta), *pb = detect_pack("T-B", tb);
+    cbec_registry *r2 = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r2), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_add(r2, pa, NULL), CBEC_OK);
+    cbec_report *r = NULL;
+    /* one pack: detected, and the other type of the same pack is apart */
+    ck_assert_int_eq(cbec_validate(val, r2, NULL, CBEC_FORMAT_JSON, "{\"k\": \"y\"}", 10, &r), CBEC_OK);
+    ck_assert_str_eq(cbec_report_message_type(r), "c");
+    ck_assert_str_eq(cbec_finding_rule(r, 0), "C-1");
+    cbec_report_free(r);
+    ck_assert_int_eq(cbec_registry_add(r2, pb, NULL), CBEC_OK);
+    ck_assert_int_eq(cbec_validate(val, r2, NULL, CBEC_FORMAT_JSON, "{\"k\": \"x\"}", 10, &r), CBEC_OK);
+    ck_assert_int_eq(cbec_report_valid(r), 0);
+    ck_assert_str_eq(cbec_finding_rule(r, 0), "CBEC-TYPE");
+    const char *m = cbec_finding_message(r, 0, "en");
+    ck_assert_msg(strstr(m, "more than one message type (a, b)"), "%s", m);
+    cbec_report_free(r);
+    /* named: each of the two */
+    ck_assert_int_eq(cbec_validate(val, r2, "b", CBEC_FORMAT_JSON, "{\"k\": \"x\"}", 10, &r), CBEC_OK);
+    ck_assert_str_eq(cbec_report_message_type(r), "b");
+    ck_assert_str_eq(cbec_finding_rule(r, 0), "B-1");
+    cbec_report_free(r);
+    ck_assert_int_eq(cbec_validate(val, r2, "a", CBEC_FORMAT_JSON, "{\"k\": \"x\"}", 10, &r), CBEC_OK);
+    ck_assert_str_eq(cbec_finding_rule(r, 0), "A-1");
+    cbec_report_free(r);
+    ck_assert_int_eq(cbec_validate(val, r2, "z", CBEC_FORMAT_JSON, "{\"k\": \"x\"}", 10, &r), CBEC_ENOTFOUND);
+    cbec_registry_free(r2);
+    cbec_pack_free(pa);
+    cbec_pack_free(pb);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("validate");
@@ -270,6 +327,7 @@ int main(void)
     tcase_add_test(tc, test_validate_findings_limit_truncates);
     tcase_add_test(tc, test_validate_limits_and_arguments);
     tcase_add_test(tc, test_validator_is_reusable_across_types);
+    tcase_add_test(tc, test_validate_detection_picks_one_type_or_names_two);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

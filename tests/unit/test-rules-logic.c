@@ -640,7 +640,7 @@ int main(void)
     tcase_add_test(tc, test_logic_bad_rule_is_a_pack_error_with_position);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
+    srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? 1 : 0;

@@ -254,11 +254,29 @@ static bool prefix_is_xsd(const xsd_prefixes *p, const char *name, size_t len)
 typedef void (*tag_fn)(void *ctx, const char *name, size_t nlen, const char **an, const size_t *anl,
                        const char **av, const size_t *avl, size_t nattrs);
 
+/* A schema's includes, imports, redefines and overrides come before its
+ * first declaration (XML Schema 1.0 3.15.2, 1.1 3.17.2; libxml2 refuses
+ * one after it): a child of the root that declares something ends the
+ * part of the file worth scanning. */
+static bool declares(const char *name, size_t nlen)
+{
+    static const char *const decls[] = {"element", "attribute", "complexType", "simpleType", "group",
+                                        "attributeGroup", "notation", "defaultOpenContent"};
+    const char *colon = memchr(name, ':', nlen);
+    const char *local = colon ? colon + 1 : name;
+    size_t llen = nlen - (size_t)(local - name);
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(decls); i++)
+        if (cbec__streq(local, llen, decls[i]))
+            return true;
+    return false;
+}
+
 #define MAX_TAG_ATTRS 32
 
 static void scan_tags(const char *data, size_t len, tag_fn fn, void *ctx)
 {
     markup m = {data, len, 0};
+    size_t nesting = 0; /* elements open around the next tag */
     while (m.i < m.n) {
         const char *lt = memchr(m.s + m.i, '<', m.n - m.i);
         if (!lt)
@@ -284,6 +302,7 @@ static void scan_tags(const char *data, size_t len, tag_fn fn, void *ctx)
             }
             m.i++;
         } else if (at(&m, "</")) {
+            nesting -= nesting > 0;
             skip_past(&m, ">");
         } else {
             m.i++;
@@ -291,6 +310,8 @@ static void scan_tags(const char *data, size_t len, tag_fn fn, void *ctx)
             while (m.i < m.n && !is_space(m.s[m.i]) && m.s[m.i] != '>' && m.s[m.i] != '/')
                 m.i++;
             size_t nlen = m.i - name;
+            if (nesting == 1 && declares(m.s + name, nlen))
+                return;
             const char *an[MAX_TAG_ATTRS], *av[MAX_TAG_ATTRS];
             size_t anl[MAX_TAG_ATTRS], avl[MAX_TAG_ATTRS], na = 0;
             for (;;) {
@@ -325,6 +346,7 @@ static void scan_tags(const char *data, size_t len, tag_fn fn, void *ctx)
             }
             if (nlen)
                 fn(ctx, m.s + name, nlen, an, anl, av, avl, na);
+            nesting += m.i >= m.n || m.s[m.i] != '/'; /* not an empty-element tag */
             skip_past(&m, ">");
         }
     }

@@ -434,7 +434,9 @@ START_TEST(test_file_set_scan_of_odd_schemas)
         const char *msg;
         cbec_pack *p = load_with("one", defer, &msg);
         ck_assert_msg(p != NULL, "%s", msg);
-        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><t:no>ABCD</t:no></t:M>"), 1);
+        /* local elements are unqualified: no elementFormDefault */
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><no>ABC</no></t:M>"), 0);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><no>ABCD</no></t:M>"), 1);
         cbec_pack_free(p);
     }
     /* markup cut short anywhere: the scan ends, libxml2 says what is wrong */
@@ -450,6 +452,45 @@ START_TEST(test_file_set_scan_of_odd_schemas)
         cbec_pack *p = load_with("one", true, &msg);
         ck_assert_msg(p != NULL, "%s: %s", cut[i], msg);
         cbec_pack_free(p);
+    }
+    /* the scan ends at the schema's first declaration: a declaration
+     * inside a redefine does not end it, an include after a declaration
+     * is not read (libxml2 refuses it where it stands) */
+    snprintf(buf, sizeof buf, "%s%s", head,
+             "<xs:redefine schemaLocation=\"base.xsd\"><xs:simpleType name=\"Code\">"
+             "<xs:restriction base=\"Code\"><xs:maxLength value=\"2\"/></xs:restriction></xs:simpleType>"
+             "</xs:redefine>\n<xs:include schemaLocation=\"types.xsd\"/>\n"
+             "<xs:element name=\"M\"><xs:complexType><xs:sequence><xs:element name=\"no\" type=\"Short\"/>"
+             "<xs:element name=\"c\" type=\"Code\" minOccurs=\"0\"/></xs:sequence></xs:complexType></xs:element>"
+             "<xs:element name=\"N\" type=\"xs:string\"/></xs:schema>");
+    write_file("one", "x/s.xsd", buf);
+    snprintf(buf, sizeof buf, "%s%s", head,
+             "<xs:simpleType name=\"Code\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"5\"/>"
+             "</xs:restriction></xs:simpleType></xs:schema>");
+    write_file("one", "x/base.xsd", buf);
+    snprintf(buf, sizeof buf, "%s%s", head,
+             "<xs:simpleType name=\"Short\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"3\"/>"
+             "</xs:restriction></xs:simpleType></xs:schema>");
+    write_file("one", "x/types.xsd", buf);
+    for (int defer = 0; defer < 2; defer++) {
+        const char *msg;
+        cbec_pack *p = load_with("one", defer, &msg);
+        ck_assert_msg(p != NULL, "%s", msg);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><no>ABC</no><c>AB</c></t:M>"), 0);
+        ck_assert_uint_eq(xsd_findings(p, "<t:M xmlns:t=\"urn:t\"><no>ABCD</no><c>ABC</c></t:M>"), 2);
+        cbec_pack_free(p);
+    }
+    snprintf(buf, sizeof buf, "%s%s", head,
+             "<xs:element name=\"N\" type=\"xs:string\"/>\n<xs:include schemaLocation=\"no-such-file.xsd\"/>\n"
+             "<xs:element name=\"M\" type=\"xs:string\"/></xs:schema>");
+    write_file("one", "x/s.xsd", buf);
+    {
+        const char *msg;
+        cbec_pack *p = load_with("one", true, &msg);
+        ck_assert_msg(p != NULL, "%s", msg);
+        cbec_pack_free(p);
+        ck_assert_ptr_null(load_with("one", false, &msg));
+        ck_assert_msg(strstr(msg, "does not compile") != NULL && strstr(msg, "no-such-file") == NULL, "%s", msg);
     }
     /* a chain of 70 files: more than a schema may lead to */
     for (int k = 0; k < 70; k++) {

@@ -126,12 +126,14 @@ typedef enum cbec_option {
     /* "1": JSON Schema "format" asserts (date-time, email, uuid, ...);
      * "0" (the default): it is an annotation only, as the drafts say. */
     CBEC_OPT_SCHEMA_FORMAT_ASSERT = 4,
-    /* "1": the XSDs of XML message types are compiled when a message first
-     * needs them instead of at load (their files are still read and
-     * hashed at load, so the digest is the same).  Loading is then several
-     * times faster; a schema that does not compile fails the messages that
-     * need it with a CBEC-XSD error instead of failing the load.  "0" (the
-     * default): compiled at load.  See doc/xml.md.  @since 0.1 */
+    /* "1": the XSDs of XML message types and the message definitions of
+     * EDIFACT and X12 forms are compiled when a message first needs them
+     * instead of at load (their files are still read and hashed at load,
+     * so the digest is the same).  Loading is then several times faster;
+     * one that does not compile fails the messages that need it with a
+     * CBEC-XSD or CBEC-EDI-DEFINITION error instead of failing the load.
+     * "0" (the default): compiled at load.  See doc/xml.md, doc/edi.md.
+     * @since 0.1 */
     CBEC_OPT_DEFER_COMPILE = 5,
     /* How many threads load the pack files of a directory, the calling
      * thread included: "0" (the default) one per processor, at most 8;

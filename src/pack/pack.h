@@ -249,6 +249,13 @@ bool cbec__compile_codelists(cbec_compiler *c, const cbec_node *n);
 
 /* ---- the compiler context ---- */
 
+/* A file beside the pack, as read at load. */
+typedef struct cbec_served_file {
+    const char *rel;
+    const char *data;
+    size_t len;
+} cbec_served_file;
+
 struct cbec_compiler {
     struct cbec_pack *pack;
     const cbec_doc *doc;        /* the pack text as a document (with positions) */
@@ -260,6 +267,10 @@ struct cbec_compiler {
     cbec_buf where;             /* pack path of what is being compiled */
     char **files;               /* "relpath\nsha256" of every file the pack read */
     size_t nfiles;
+    /* files already read (CBEC_OPT_DEFER_COMPILE): served from these bytes
+     * and not counted again; without base_dir nothing else can be read */
+    const cbec_served_file *served;
+    size_t nserved;
 };
 
 /* Report a pack error at node (its position and pack path); returns false. */
@@ -272,7 +283,8 @@ char *cbec__compile_strdup(cbec_compiler *c, const cbec_node *n);
 /* Read a file the pack refers to: rel is relative to the pack's directory
  * and must stay inside it (no "..", no absolute paths, no symlink out).  The
  * file becomes part of the pack's digest.  On success *data is a new
- * NUL-terminated buffer (free() it).  Errors are reported at node at. */
+ * NUL-terminated buffer (free() it).  Errors are reported at node at.  A
+ * served file is given as a copy of its bytes instead. */
 bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *rel, char **data,
                              size_t *len);
 /* A code list of the pack by name (NULL when unknown). */

@@ -146,7 +146,8 @@ typedef struct xlate {
 
 typedef struct edi_section {
     int format;
-    cbec_edidef *def;
+    const cbec_pack *pack;
+    cbec_edidef_slot *def;               /* the definition, NULL: none */
     const edi_detect *detect;           /* owned by the format spec */
     cbec_rule rules[CBEC_EDI_P_COUNT_];  /* one built-in rule per problem, of this pack */
     bool rules_made;
@@ -162,7 +163,7 @@ static void section_release(void *p)
     edi_section *s = p;
     if (!s || --s->refs > 0)
         return;
-    cbec__edidef_free(s->def);
+    cbec__edidef_slot_free(s->def);
     for (int i = 0; i < CBEC_EDI_P_COUNT_; i++) {
         free(s->rules[i].id);
         free(s->rules[i].ref);
@@ -186,7 +187,7 @@ static const cbec_check_kind edi_kind = {
  * pack and the definition's reference. */
 static bool make_rules(cbec_compiler *c, cbec_msgtype *t, edi_section *s)
 {
-    const char *ref = s->def ? cbec__edidef_ref(s->def) : (s->format == CBEC_FORMAT_X12 ? "ASC X12" : "ISO 9735");
+    const char *ref = s->def ? cbec__edidef_slot_ref(s->def) : (s->format == CBEC_FORMAT_X12 ? "ASC X12" : "ISO 9735");
     for (int p = 1; p < CBEC_EDI_P_COUNT_; p++) {
         const cbec_edi_problem_info *pi = cbec__edi_problem(p);
         cbec_rule *r = &s->rules[p];
@@ -236,6 +237,24 @@ static char decimal_of(const cbec_edi_info *in, const cbec_edi_message_info *m)
     return m->interchange < in->ninterchanges ? in->interchanges[m->interchange].decimal : '.';
 }
 
+/* The section's definition, compiled now if it was deferred; NULL (and
+ * the validation failed with CBEC-EDI-DEFINITION) when it does not
+ * compile: every message that needs it fails. */
+static const cbec_edidef *definition(const edi_section *s, cbec_vctx *v)
+{
+    const char *why = NULL;
+    const cbec_edidef *d = cbec__edidef_slot_get(s->def, &why);
+    if (!d) {
+        char en[480], zh[480];
+        snprintf(en, sizeof en, "the %s definition of pack %s does not compile: %s",
+                 s->format == CBEC_FORMAT_X12 ? "X12" : "EDIFACT", s->pack->label, why ? why : "");
+        snprintf(zh, sizeof zh, "规则包 %s 的 %s 报文定义无法编译：%s", s->pack->label,
+                 s->format == CBEC_FORMAT_X12 ? "X12" : "EDIFACT", why ? why : "");
+        cbec__vctx_fail(v, "CBEC-EDI-DEFINITION", en, zh);
+    }
+    return d;
+}
+
 static void structure_run(const void *p, cbec_vctx *v, const cbec_doc *wire)
 {
     const edi_section *s = p;
@@ -258,7 +277,10 @@ static void structure_run(const void *p, cbec_vctx *v, const cbec_doc *wire)
         }
         if (!s->def)
             continue;
-        if (!cbec__edidef_match(s->def, m, decimal_of(in, m), cbec__vctx_scratch(v), report_problem, &x))
+        const cbec_edidef *d = definition(s, v);
+        if (!d)
+            return;
+        if (!cbec__edidef_match(d, m, decimal_of(in, m), cbec__vctx_scratch(v), report_problem, &x))
             cbec__vctx_fail(v, "CBEC-LIMIT-NODES", "out of memory while checking the message structure",
                             "检查报文结构时内存不足");
         cbec__arena_reset(cbec__vctx_scratch(v));
@@ -682,7 +704,13 @@ static bool bind(const void *p, cbec_vctx *v, const cbec_doc *wire, cbec_doc *lo
             continue;
         cbec_edi_inst *inst;
         if (s->def) {
-            inst = cbec__edidef_match(s->def, m, decimal_of(in, m), x.arena, NULL, NULL);
+            /* a definition that does not compile was reported by the
+             * structure check, which runs first */
+            const char *why;
+            const cbec_edidef *d = cbec__edidef_slot_get(s->def, &why);
+            if (!d)
+                return false;
+            inst = cbec__edidef_match(d, m, decimal_of(in, m), x.arena, NULL, NULL);
         } else {
             /* no definition: the message's segments side by side */
             inst = cbec__arena_calloc(x.arena, 1, sizeof *inst);
@@ -792,6 +820,7 @@ static bool section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_
     if (!s)
         return cbec__compile_oom(c);
     s->format = format;
+    s->pack = c->pack;
     s->refs = 1;
     out->structure = s;
     out->structure_run = structure_run;
@@ -803,7 +832,7 @@ static bool section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_
         char *rel = cbec__compile_strdup(c, def);
         if (!rel)
             return false;
-        s->def = cbec__edidef_load(c, def, rel, format);
+        s->def = cbec__edidef_slot_load(c, def, rel, format, c->opts->defer_compile);
         free(rel);
         if (!s->def)
             return false;
@@ -829,8 +858,8 @@ static bool section(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_
             return false;
     } else if (s->def) {
         detect_one *o = &d->items[d->n++];
-        if (!(o->type = cbec__strdup(cbec__edidef_message(s->def))) ||
-            !(o->versions[0] = cbec__strdup(cbec__edidef_version(s->def))))
+        if (!(o->type = cbec__strdup(cbec__edidef_slot_message(s->def))) ||
+            !(o->versions[0] = cbec__strdup(cbec__edidef_slot_version(s->def))))
             return cbec__compile_oom(c);
         o->nversions = 1;
     } else {

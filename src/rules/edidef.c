@@ -6,7 +6,9 @@
 #include "rules/edidef.h"
 #include "pack/compile.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1355,3 +1357,210 @@ bool cbec__edidef_datetime(const cbec_edi_segdef *sd, const cbec_node *seg, char
         snprintf(buf + k, cap - (size_t)k, "%s", off);
     return true;
 }
+
+/* ---- a definition compiled at load, or when a message first needs it ---- */
+
+enum { SLOT_PENDING, SLOT_READY, SLOT_BROKEN };
+
+struct cbec_edidef_slot {
+    int format;
+    cbec_edidef *def;                /* once ready */
+    char *message, *version, *ref;   /* what detection and findings need before a compile */
+    /* deferred: the pack's files as read at load, compiled on first use */
+    const cbec_pack *pack;
+    char *pack_file, *rel;
+    cbec_served_file files[2];       /* the definition and its directory */
+    size_t nfiles;
+    pthread_mutex_t lock;
+    atomic_int state;
+    char error[400];
+};
+
+void cbec__edidef_slot_free(cbec_edidef_slot *s)
+{
+    if (!s)
+        return;
+    cbec__edidef_free(s->def);
+    free(s->message);
+    free(s->version);
+    free(s->ref);
+    free(s->pack_file);
+    free(s->rel);
+    for (size_t i = 0; i < s->nfiles; i++) {
+        free((char *)s->files[i].rel);
+        free((char *)s->files[i].data);
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+static bool slot_head_text(const cbec_node *root, const char *key, char **out)
+{
+    const cbec_node *n = cbec__node_member(root, key, strlen(key));
+    if (!n)
+        return true;
+    if (n->kind != CBEC_NODE_STRING || !n->len)
+        return false;
+    return (*out = cbec__strndup(n->text, n->len)) != NULL;
+}
+
+/* What a definition file says of itself (message, version, reference,
+ * directory), without compiling it: false when its head is not plainly
+ * right (the full compile then says what is wrong). */
+static bool slot_head(cbec_edidef_slot *s, const char *data, size_t len, char **dir)
+{
+    if (len > DEF_MAX_BYTES)
+        return false;
+    cbec_json_reader *rd = cbec__json_reader_new(DEF_MAX_DEPTH);
+    if (!rd)
+        return false;
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom = false, ok = false;
+    cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
+    if (cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+        bool x12 = s->format == CBEC_FORMAT_X12;
+        const cbec_node *root = doc.root, *syn = cbec__node_member(root, "syntax", 6);
+        char *agency = NULL;
+        ok = root->kind == CBEC_NODE_OBJECT && syn && syn->kind == CBEC_NODE_STRING &&
+             cbec__streq(syn->text, syn->len, x12 ? "x12" : "edifact") &&
+             slot_head_text(root, x12 ? "transaction" : "message", &s->message) && s->message &&
+             slot_head_text(root, "version", &s->version) && s->version && slot_head_text(root, "ref", &s->ref) &&
+             slot_head_text(root, "agency", &agency) && slot_head_text(root, "directory", dir);
+        free(agency);
+        if (ok && !s->ref) {
+            char buf[160];
+            snprintf(buf, sizeof buf, x12 ? "ASC X12 %s %s" : "UN/EDIFACT %s %s", s->version, s->message);
+            ok = (s->ref = cbec__strdup(buf)) != NULL;
+        }
+        cbec__json_release(rd, &doc);
+    }
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
+    return ok;
+}
+
+/* Take over the definition's strings the slot answers with. */
+static bool slot_ready(cbec_edidef_slot *s, cbec_edidef *d)
+{
+    s->def = d;
+    free(s->message);
+    free(s->version);
+    free(s->ref);
+    s->message = cbec__strdup(d->message);
+    s->version = cbec__strdup(d->version);
+    s->ref = cbec__strdup(d->ref);
+    atomic_init(&s->state, SLOT_READY);
+    return s->message && s->version && s->ref;
+}
+
+cbec_edidef_slot *cbec__edidef_slot_load(cbec_compiler *c, const cbec_node *at, const char *rel, int format,
+                                         bool defer)
+{
+    cbec_edidef_slot *s = cbec__calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        cbec__compile_oom(c);
+        return NULL;
+    }
+    s->format = format;
+    atomic_init(&s->state, SLOT_PENDING);
+    char *data = NULL, *dir = NULL;
+    size_t len = 0;
+    if (!defer) {
+        cbec_edidef *d = cbec__edidef_load(c, at, rel, format);
+        if (!d || !slot_ready(s, d)) {
+            if (d && !s->def)
+                cbec__edidef_free(d);
+            cbec__compile_oom(c);
+            cbec__edidef_slot_free(s);
+            return NULL;
+        }
+        return s;
+    }
+    /* read what the compile will need now, as a compile would (the digest
+     * is the same); compile later */
+    if (!cbec__compile_read_file(c, at, rel, &data, &len)) {
+        cbec__edidef_slot_free(s);
+        return NULL;
+    }
+    s->files[0] = (cbec_served_file){cbec__strdup(rel), data, len};
+    s->nfiles = 1;
+    if (!s->files[0].rel) {
+        cbec__compile_oom(c);
+        cbec__edidef_slot_free(s);
+        return NULL;
+    }
+    if (!slot_head(s, data, len, &dir)) {
+        /* not plainly right: the compile now, on the bytes just read,
+         * reports it as it would without deferring */
+        free(dir);
+        c->served = s->files;
+        c->nserved = 1;
+        cbec_edidef *d = cbec__edidef_load(c, at, rel, format);
+        c->served = NULL;
+        c->nserved = 0;
+        if (d && slot_ready(s, d))
+            return s;
+        if (d && !s->def)
+            cbec__edidef_free(d);
+        if (!c->status)
+            cbec__compile_oom(c);
+        cbec__edidef_slot_free(s);
+        return NULL;
+    }
+    if (dir) {
+        char *ddata = NULL;
+        size_t dlen = 0;
+        bool read = cbec__compile_read_file(c, at, dir, &ddata, &dlen);
+        s->files[1] = (cbec_served_file){dir, ddata, dlen};
+        s->nfiles = 2;
+        if (!read) {
+            cbec__edidef_slot_free(s);
+            return NULL;
+        }
+    }
+    s->pack = c->pack;
+    if (!(s->pack_file = cbec__strdup(c->file)) || !(s->rel = cbec__strdup(rel))) {
+        cbec__compile_oom(c);
+        cbec__edidef_slot_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+const cbec_edidef *cbec__edidef_slot_get(cbec_edidef_slot *s, const char **error)
+{
+    int st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (st == SLOT_PENDING) {
+        pthread_mutex_lock(&s->lock);
+        if (atomic_load_explicit(&s->state, memory_order_relaxed) == SLOT_PENDING) {
+            cbec_error *e = NULL;
+            cbec_compiler c;
+            memset(&c, 0, sizeof c);
+            c.pack = (cbec_pack *)s->pack;
+            c.file = s->pack_file;
+            c.err = &e;
+            c.served = s->files;
+            c.nserved = s->nfiles;
+            cbec_edidef *d = cbec__edidef_load(&c, NULL, s->rel, s->format);
+            if (d) {
+                s->def = d;
+            } else {
+                snprintf(s->error, sizeof s->error, "%s", e ? cbec_error_message(e) : "out of memory");
+                cbec_error_free(e);
+            }
+            atomic_store_explicit(&s->state, d ? SLOT_READY : SLOT_BROKEN, memory_order_release);
+        }
+        pthread_mutex_unlock(&s->lock);
+        st = atomic_load_explicit(&s->state, memory_order_acquire);
+    }
+    *error = st == SLOT_BROKEN ? s->error : NULL;
+    return st == SLOT_READY ? s->def : NULL;
+}
+
+const char *cbec__edidef_slot_message(const cbec_edidef_slot *s) { return s->message; }
+const char *cbec__edidef_slot_version(const cbec_edidef_slot *s) { return s->version; }
+const char *cbec__edidef_slot_ref(const cbec_edidef_slot *s) { return s->ref; }

@@ -27,6 +27,22 @@ const char *cbec__edidef_version(const cbec_edidef *d);
 const char *cbec__edidef_agency(const cbec_edidef *d);
 const char *cbec__edidef_ref(const cbec_edidef *d);
 
+/* A definition compiled at load, or with defer (CBEC_OPT_DEFER_COMPILE)
+ * read at load (its bytes count in the digest, a missing file is a load
+ * error) and compiled when a message first needs it.  Until then its
+ * message, version and reference come from the file's head.  NULL on a
+ * load error (reported to c). */
+typedef struct cbec_edidef_slot cbec_edidef_slot;
+cbec_edidef_slot *cbec__edidef_slot_load(cbec_compiler *c, const cbec_node *at, const char *rel, int format,
+                                         bool defer);
+void cbec__edidef_slot_free(cbec_edidef_slot *s);
+/* The compiled definition, compiling it on first use (any thread, once);
+ * NULL with *error saying why when it does not compile. */
+const cbec_edidef *cbec__edidef_slot_get(cbec_edidef_slot *s, const char **error);
+const char *cbec__edidef_slot_message(const cbec_edidef_slot *s);
+const char *cbec__edidef_slot_version(const cbec_edidef_slot *s);
+const char *cbec__edidef_slot_ref(const cbec_edidef_slot *s);
+
 /* ---- matching ---- */
 
 /* One item of a group instance: a segment (with its definition, NULL when

@@ -3,6 +3,7 @@
  * segments and groups), data element checks, bindings onto logical fields
  * with translated status codes, and the 997/999/CONTRL acknowledgements. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,116 @@ START_TEST(test_definition_errors_name_file_and_place)
 }
 END_TEST
 
+/* Load dir/name with definitions compiled at load or on first use; the
+ * error text in msg (when not NULL) on failure. */
+static cbec_pack *load_mode(const char *name, bool defer, char *msg, size_t cap)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cbec_options *o = NULL;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, defer ? "1" : "0"), CBEC_OK);
+    cbec_pack *p = NULL;
+    cbec_error *err = NULL;
+    int st = cbec_pack_load_file(&p, path, o, &err);
+    cbec_options_free(o);
+    if (msg)
+        snprintf(msg, cap, "%s", st ? (err ? cbec_error_message(err) : cbec_strerror(st)) : "");
+    cbec_error_free(err);
+    return st ? NULL : p;
+}
+
+static char *render(cbec_registry *r, const char *msg)
+{
+    cbec_report *rep = NULL;
+    ck_assert_int_eq(cbec_validate(val, r, NULL, CBEC_FORMAT_AUTO, msg, strlen(msg), &rep), CBEC_OK);
+    const char *out;
+    ck_assert_int_eq(cbec_report_render(rep, CBEC_RENDER_JSON, "en", &out, NULL), CBEC_OK);
+    char *copy = strdup(out);
+    cbec_report_free(rep);
+    return copy;
+}
+
+/* CBEC_OPT_DEFER_COMPILE: the definition is read at load (same digest)
+ * and compiled by the first message that needs it, with the same
+ * findings. */
+START_TEST(test_deferred_definition_gives_the_same_digest_and_findings)
+{
+    cbec_pack *eager = load_mode("t.pack.json", false, NULL, 0), *lazy = load_mode("t.pack.json", true, NULL, 0);
+    ck_assert_ptr_nonnull(eager);
+    ck_assert_ptr_nonnull(lazy);
+    ck_assert_str_eq(cbec_pack_digest(eager), cbec_pack_digest(lazy));
+    cbec_registry *r2 = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r2), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_add(r2, lazy, NULL), CBEC_OK);
+    const char *msgs[] = {
+        GOOD,
+        HDR "UNH+1+TSTMSG:D:96A:UN'BGM+DOC1+7'FOO+1'RFF+AAM:rr1'STS+9'UNT+6+1'UNZ+1+IC1'",
+        HDR "UNH+1+OTHER:D:96A:UN'BGM+DOC1+9'UNT+3+1'UNZ+1+IC1'",
+    };
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++) {
+            char *a = render(reg, msgs[i]), *b = render(r2, msgs[i]);
+            ck_assert_str_eq(a, b);
+            free(a);
+            free(b);
+        }
+    cbec_registry_free(r2);
+    cbec_pack_free(eager);
+    cbec_pack_free(lazy);
+}
+END_TEST
+
+START_TEST(test_deferred_definition_that_does_not_compile)
+{
+    write_file("bad.pack.json", "{ \"cbecstd_pack\": 1, \"id\": \"B\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"data\",\n"
+                                "  \"title\": { \"zh-CN\": \"坏\", \"en\": \"bad\" }, \"messages\": { \"x\": { \"edifact\": { \"definition\": \"bad.json\" } } } }\n");
+    /* the body is wrong: the load succeeds, the messages that need it fail */
+    write_file("bad.json", "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"edifact\", \"message\": \"X\", \"version\": \"D:96A\",\n"
+                           "  \"elements\": { \"1004\": \"xy..35\" }, \"segments\": { \"BGM\": [\"1004/C\"] },\n"
+                           "  \"structure\": [\"BGM/M/1\"] }\n");
+    char eager_msg[600], lazy_msg[600];
+    ck_assert_ptr_null(load_mode("bad.pack.json", false, eager_msg, sizeof eager_msg));
+    cbec_pack *p = load_mode("bad.pack.json", true, lazy_msg, sizeof lazy_msg);
+    ck_assert_msg(p != NULL, "%s", lazy_msg);
+    cbec_registry *r2 = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r2), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_add(r2, p, NULL), CBEC_OK);
+    const char *msg = HDR "UNH+1+X:D:96A:UN'BGM+A'UNT+3+1'UNZ+1+IC1'";
+    for (int k = 0; k < 2; k++) {
+        cbec_report *r = NULL;
+        ck_assert_int_eq(cbec_validate(val, r2, NULL, CBEC_FORMAT_AUTO, msg, strlen(msg), &r), CBEC_OK);
+        ck_assert_int_eq(cbec_report_valid(r), 0);
+        long i = find(r, "CBEC-EDI-DEFINITION", 0, 0);
+        ck_assert_int_ge(i, 0);
+        const char *m = cbec_finding_message(r, (size_t)i, "en");
+        ck_assert_msg(strstr(m, "EDIFACT definition of pack B@1.0.0 does not compile") && strstr(m, "bad.json:2:") &&
+                          strstr(m, "xy..35"),
+                      "%s", m);
+        cbec_report_free(r);
+    }
+    cbec_registry_free(r2);
+    cbec_pack_free(p);
+    /* a head that is not plainly right, or a missing directory: a load
+     * error either way, word for word */
+    const char *bad[] = {
+        "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"x12\", \"message\": \"X\", \"version\": \"D:96A\" }\n",
+        "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"edifact\", \"message\": \"X\", \"version\": 96 }\n",
+        "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"edifact\", \"message\": \"X\", \"version\": \"D:96A\",\n"
+        "  \"directory\": \"no-such-directory.json\" }\n",
+        "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"edifact\", \"message\": \"X\", \"version\": \"D:96A\",\n"
+        "  \"directory\": 7 }\n",
+        "{ \"cbecstd_edi_definition\": 1, \"syntax\": \"edifact\", \"message\": \"X\", \"version\": \"D:96A\" \n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file("bad.json", bad[i]);
+        ck_assert_ptr_null(load_mode("bad.pack.json", false, eager_msg, sizeof eager_msg));
+        ck_assert_ptr_null(load_mode("bad.pack.json", true, lazy_msg, sizeof lazy_msg));
+        ck_assert_str_eq(eager_msg, lazy_msg);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rules-edidef");
@@ -319,6 +430,8 @@ int main(void)
     tcase_add_test(tc, test_contrl_acknowledges_with_positions);
     tcase_add_test(tc, test_997_and_999_acknowledge_with_positions);
     tcase_add_test(tc, test_definition_errors_name_file_and_place);
+    tcase_add_test(tc, test_deferred_definition_gives_the_same_digest_and_findings);
+    tcase_add_test(tc, test_deferred_definition_that_does_not_compile);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

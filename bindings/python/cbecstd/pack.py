@@ -33,8 +33,9 @@ LOAD_OPTIONS = {
     "schema_draft": 'JSON Schema dialect of schemas without $schema: "2020-12" or "7"',
     "schema_format_assert": 'True makes JSON Schema "format" an assertion',
     "resource_dirs": '{"https://uri/prefix/": "dir"}: where referenced schemas are read from',
-    "defer_compile": "True compiles XSDs when an XML message first needs them (files still read and "
-                     "hashed at load; a schema that does not compile fails its messages with CBEC-XSD)",
+    "defer_compile": "True compiles XSDs and EDI message definitions when a message first needs them "
+                     "(files still read and hashed at load; one that does not compile fails its messages "
+                     "with CBEC-XSD or CBEC-EDI-DEFINITION)",
     "load_threads": "threads loading the pack files of a directory, the calling one included: "
                     "0 (default) one per processor, 1 the calling thread alone, up to 8",
 }

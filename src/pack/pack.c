@@ -178,17 +178,15 @@ bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *
 {
     *data = NULL;
     *len = 0;
-    if (c->served) {
-        for (size_t i = 0; i < c->nserved; i++)
-            if (strcmp(c->served[i].rel, rel) == 0) {
-                if (!(*data = malloc(c->served[i].len + 1)))
-                    return cbec__compile_oom(c);
-                memcpy(*data, c->served[i].data, c->served[i].len);
-                (*data)[c->served[i].len] = '\0';
-                *len = c->served[i].len;
-                return true;
-            }
-    }
+    for (size_t i = 0; i < c->nserved; i++)
+        if (strcmp(c->served[i].rel, rel) == 0) {
+            if (!(*data = malloc(c->served[i].len + 1)))
+                return cbec__compile_oom(c);
+            memcpy(*data, c->served[i].data, c->served[i].len);
+            (*data)[c->served[i].len] = '\0';
+            *len = c->served[i].len;
+            return true;
+        }
     if (c->served && !c->base_dir)
         return cbec__compile_error(c, at, "\"%s\" was not read when the pack loaded", rel);
     if (!c->base_dir)

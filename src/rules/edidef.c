@@ -593,6 +593,36 @@ static void *last_element(dctx *x) { return x->d->elemv[x->d->nelemv - 1]; }
 static void *last_composite(dctx *x) { return x->d->compv[x->d->ncompv - 1]; }
 static void *last_segment(dctx *x) { return x->d->segv[x->d->nsegv - 1]; }
 
+/* A definition or directory file as a document. */
+typedef struct def_json {
+    cbec_json_reader *rd;
+    cbec_arena arena;
+    cbec_doc doc;
+    bool have_doc;
+} def_json;
+
+/* Read data into j->doc: false with *re (or *oom) saying why.  Release j
+ * with def_json_release either way. */
+static bool def_json_read(def_json *j, const char *data, size_t len, cbec_read_error *re, bool *oom)
+{
+    memset(j, 0, sizeof *j);
+    cbec__arena_init(&j->arena);
+    if (!(j->rd = cbec__json_reader_new(DEF_MAX_DEPTH))) {
+        *oom = true;
+        return false;
+    }
+    cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
+    return j->have_doc = cbec__json_read_message(j->rd, data, len, &lim, &j->arena, &j->doc, re, oom);
+}
+
+static void def_json_release(def_json *j)
+{
+    if (j->have_doc)
+        cbec__json_release(j->rd, &j->doc);
+    cbec__arena_free(&j->arena);
+    cbec__json_reader_free(j->rd);
+}
+
 /* Read a JSON file beside the pack for x; calls fn with its root. */
 static bool with_json_file(dctx *x, const cbec_node *at, const char *rel, bool (*fn)(dctx *, const cbec_node *))
 {
@@ -601,38 +631,29 @@ static bool with_json_file(dctx *x, const cbec_node *at, const char *rel, bool (
     size_t len = 0;
     if (!cbec__compile_read_file(c, at, rel, &data, &len))
         return false;
-    bool ok = true;
-    if (len > DEF_MAX_BYTES)
-        ok = cbec__compile_error(c, at, "\"%s\" is larger than %u bytes", rel, DEF_MAX_BYTES);
-    cbec_json_reader *rd = ok ? cbec__json_reader_new(DEF_MAX_DEPTH) : NULL;
-    cbec_arena arena;
-    cbec__arena_init(&arena);
-    if (ok && !rd)
-        ok = cbec__compile_oom(c);
-    if (ok) {
-        cbec_doc doc;
-        cbec_read_error re;
-        bool oom = false;
-        cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
-        if (!cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
-            unsigned long line = 0, col = 0;
-            if (re.has_offset)
-                cbec__text_position(data, len, re.offset, &line, &col);
-            ok = oom ? cbec__compile_oom(c) : cbec__compile_error(c, at, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
-        } else {
-            cbec__json_message_positions(&doc);
-            const char *saved = x->file;
-            const cbec_node *saved_at = x->at;
-            x->file = rel;
-            x->at = at;
-            ok = fn(x, doc.root);
-            x->file = saved;
-            x->at = saved_at;
-            cbec__json_release(rd, &doc);
-        }
+    if (len > DEF_MAX_BYTES) {
+        free(data);
+        return cbec__compile_error(c, at, "\"%s\" is larger than %u bytes", rel, DEF_MAX_BYTES);
     }
-    cbec__arena_free(&arena);
-    cbec__json_reader_free(rd);
+    def_json j;
+    cbec_read_error re;
+    bool oom = false, ok;
+    if (!def_json_read(&j, data, len, &re, &oom)) {
+        unsigned long line = 0, col = 0;
+        if (!oom && re.has_offset)
+            cbec__text_position(data, len, re.offset, &line, &col);
+        ok = oom ? cbec__compile_oom(c) : cbec__compile_error(c, at, "%s:%lu:%lu: %s", rel, line, col, re.message_en);
+    } else {
+        cbec__json_message_positions(&j.doc);
+        const char *saved = x->file;
+        const cbec_node *saved_at = x->at;
+        x->file = rel;
+        x->at = at;
+        ok = fn(x, j.doc.root);
+        x->file = saved;
+        x->at = saved_at;
+    }
+    def_json_release(&j);
     free(data);
     return ok;
 }
@@ -1365,7 +1386,7 @@ enum { SLOT_PENDING, SLOT_READY, SLOT_BROKEN };
 struct cbec_edidef_slot {
     int format;
     cbec_edidef *def;                /* once ready */
-    char *message, *version, *ref;   /* what detection and findings need before a compile */
+    char *message, *version, *ref;   /* deferred: from the file's head, for detection and findings */
     /* deferred: the pack's files as read at load, compiled on first use */
     const cbec_pack *pack;
     char *pack_file, *rel;
@@ -1411,18 +1432,12 @@ static bool slot_head(cbec_edidef_slot *s, const char *data, size_t len, char **
 {
     if (len > DEF_MAX_BYTES)
         return false;
-    cbec_json_reader *rd = cbec__json_reader_new(DEF_MAX_DEPTH);
-    if (!rd)
-        return false;
-    cbec_arena arena;
-    cbec__arena_init(&arena);
-    cbec_doc doc;
+    def_json j;
     cbec_read_error re;
     bool oom = false, ok = false;
-    cbec_read_limits lim = {len + 1, DEF_MAX_DEPTH, 0};
-    if (cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+    if (def_json_read(&j, data, len, &re, &oom)) {
         bool x12 = s->format == CBEC_FORMAT_X12;
-        const cbec_node *root = doc.root, *syn = cbec__node_member(root, "syntax", 6);
+        const cbec_node *root = j.doc.root, *syn = cbec__node_member(root, "syntax", 6);
         char *agency = NULL;
         ok = root->kind == CBEC_NODE_OBJECT && syn && syn->kind == CBEC_NODE_STRING &&
              cbec__streq(syn->text, syn->len, x12 ? "x12" : "edifact") &&
@@ -1435,25 +1450,20 @@ static bool slot_head(cbec_edidef_slot *s, const char *data, size_t len, char **
             snprintf(buf, sizeof buf, x12 ? "ASC X12 %s %s" : "UN/EDIFACT %s %s", s->version, s->message);
             ok = (s->ref = cbec__strdup(buf)) != NULL;
         }
-        cbec__json_release(rd, &doc);
     }
-    cbec__arena_free(&arena);
-    cbec__json_reader_free(rd);
+    def_json_release(&j);
     return ok;
 }
 
-/* Take over the definition's strings the slot answers with. */
-static bool slot_ready(cbec_edidef_slot *s, cbec_edidef *d)
+/* Compiled at load: the definition itself answers from now on. */
+static void slot_ready(cbec_edidef_slot *s, cbec_edidef *d)
 {
     s->def = d;
     free(s->message);
     free(s->version);
     free(s->ref);
-    s->message = cbec__strdup(d->message);
-    s->version = cbec__strdup(d->version);
-    s->ref = cbec__strdup(d->ref);
+    s->message = s->version = s->ref = NULL;
     atomic_init(&s->state, SLOT_READY);
-    return s->message && s->version && s->ref;
 }
 
 cbec_edidef_slot *cbec__edidef_slot_load(cbec_compiler *c, const cbec_node *at, const char *rel, int format,
@@ -1471,13 +1481,11 @@ cbec_edidef_slot *cbec__edidef_slot_load(cbec_compiler *c, const cbec_node *at, 
     size_t len = 0;
     if (!defer) {
         cbec_edidef *d = cbec__edidef_load(c, at, rel, format);
-        if (!d || !slot_ready(s, d)) {
-            if (d && !s->def)
-                cbec__edidef_free(d);
-            cbec__compile_oom(c);
+        if (!d) {
             cbec__edidef_slot_free(s);
             return NULL;
         }
+        slot_ready(s, d);
         return s;
     }
     /* read what the compile will need now, as a compile would (the digest
@@ -1502,14 +1510,12 @@ cbec_edidef_slot *cbec__edidef_slot_load(cbec_compiler *c, const cbec_node *at, 
         cbec_edidef *d = cbec__edidef_load(c, at, rel, format);
         c->served = NULL;
         c->nserved = 0;
-        if (d && slot_ready(s, d))
-            return s;
-        if (d && !s->def)
-            cbec__edidef_free(d);
-        if (!c->status)
-            cbec__compile_oom(c);
-        cbec__edidef_slot_free(s);
-        return NULL;
+        if (!d) {
+            cbec__edidef_slot_free(s);
+            return NULL;
+        }
+        slot_ready(s, d);
+        return s;
     }
     if (dir) {
         char *ddata = NULL;
@@ -1561,6 +1567,8 @@ const cbec_edidef *cbec__edidef_slot_get(cbec_edidef_slot *s, const char **error
     return st == SLOT_READY ? s->def : NULL;
 }
 
-const char *cbec__edidef_slot_message(const cbec_edidef_slot *s) { return s->message; }
-const char *cbec__edidef_slot_version(const cbec_edidef_slot *s) { return s->version; }
-const char *cbec__edidef_slot_ref(const cbec_edidef_slot *s) { return s->ref; }
+/* Before a deferred compile the head's strings, else the definition's
+ * (at load only: a deferred compile sets def on another thread later). */
+const char *cbec__edidef_slot_message(const cbec_edidef_slot *s) { return s->message ? s->message : s->def->message; }
+const char *cbec__edidef_slot_version(const cbec_edidef_slot *s) { return s->version ? s->version : s->def->version; }
+const char *cbec__edidef_slot_ref(const cbec_edidef_slot *s) { return s->ref ? s->ref : s->def->ref; }

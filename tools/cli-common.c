@@ -72,10 +72,12 @@ int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_
         fprintf(stderr, "%s: out of memory\n", cli_progname);
         return EXIT_USAGE;
     }
-    /* a JSON or EDI run never pays for XSDs ("pack lint" compiles all) */
-    cbec_options_set_string(opts ? opts : own, CBEC_OPT_DEFER_COMPILE, "1");
+    /* XSDs and EDI definitions compile for the first message that needs
+     * them: a JSON run compiles neither ("pack lint" compiles all) */
+    cbec_options *o = opts ? opts : own;
+    cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, "1");
     cbec_error *err = NULL;
-    int st = cbec_registry_reload(reg, packs, n, opts ? opts : own, &err);
+    int st = cbec_registry_reload(reg, packs, n, o, &err);
     cbec_options_free(own);
     if (st) {
         cli_print_error(n ? packs[0] : "", st, err);

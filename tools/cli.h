@@ -25,7 +25,8 @@ void cli_print_pack_info(const cbec_pack *p);
 /* Where the bundled reference packs are. */
 const char *cli_default_packs(char *buf, size_t cap);
 /* Load packs into reg all at once (layered packs find their bases), with
- * XSDs compiled when the first XML message needs them; opts may be NULL
+ * XSDs and EDI definitions compiled when a message first needs them
+ * (CBEC_OPT_DEFER_COMPILE); opts may be NULL
  * or carry the caller's other options.  EXIT_VALID, or EXIT_USAGE after
  * printing the error. */
 int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts);

@@ -7,6 +7,9 @@
 #   JOBS targets run at once (default 1).  The working corpus of each target
 #   is BUILD_DIR/fuzz/campaign/TARGET (seeded from fuzz/corpus/TARGET, which
 #   is never written to); crashes land in BUILD_DIR/fuzz/campaign/crashes.
+# $FUZZ_SEED, when set, is libFuzzer's -seed for every target: the same
+# inputs in the same order each run (the CI smoke run uses it, so that a red
+# run can be replayed); unset, each run explores anew.
 # Exit status 1 when any target crashed, leaked or timed out.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,7 +35,7 @@ run_one() {
   timeout=$(sed -n 's/^timeout *= *//p' "$here/$t.options")
   rss=$(sed -n 's/^rss_limit_mb *= *//p' "$here/$t.options")
   local rc=0
-  "$bin" -max_total_time="$secs" -print_final_stats=1 -dict="$here/$t.dict" \
+  "$bin" -max_total_time="$secs" -print_final_stats=1 -dict="$here/$t.dict" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
     -max_len="${max_len:-65536}" -timeout="${timeout:-10}" -rss_limit_mb="${rss:-2048}" \
     -artifact_prefix="$work/crashes/$t-" "$work/$t" "$here/corpus/$t" \
     >"$work/$t.log" 2>&1 || rc=$?

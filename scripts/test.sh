@@ -5,7 +5,9 @@
 # ThreadSanitizer; every libFuzzer target for a short smoke run under
 # ASan+UBSan; cppcheck over src/.  Stays well under 45 minutes on 2 cores.
 #
-# FUZZ_SECONDS (default 30) sets the smoke run per target; SKIP="asan
+# FUZZ_SECONDS (default 30) sets the smoke run per target, FUZZ_SEED (default
+# 1) its libFuzzer seed, so that the smoke run is the same each time (longer
+# campaigns with fuzz/campaign.sh explore with fresh seeds); SKIP="asan
 # valgrind tsan fuzz cppcheck" leaves stages out (for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +57,7 @@ if ! skip fuzz; then
   targets=()
   for opt in fuzz/*.options; do targets+=("fuzz/fuzz-$(basename "$opt" .options)"); done
   ninja -C build-fuzz "${targets[@]}"
-  fuzz/campaign.sh build-fuzz "$FUZZ_SECONDS" "$JOBS"
+  FUZZ_SEED=${FUZZ_SEED:-1} fuzz/campaign.sh build-fuzz "$FUZZ_SECONDS" "$JOBS"
 fi
 
 if ! skip cppcheck; then

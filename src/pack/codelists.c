@@ -164,6 +164,13 @@ void cbec__codelist_free(cbec_codelist *l)
     /* a shared import goes with its last holder */
     if (atomic_load(&l->shared) != 0 && atomic_fetch_sub(&l->shared, 1) != 1)
         return;
+    if (l->lender) {
+        cbec__codelist_free(l->lender);
+        l->count = l->nattrs = 0;
+        l->owned = l->attr_names = NULL;
+        l->entries = NULL;
+        cbec__strmap_init(&l->codes);
+    }
     for (size_t i = 0; i < l->count; i++) {
         cbec_code *e = l->entries[i];
         if (e->attrs)
@@ -859,6 +866,24 @@ static bool copy_codes(cbec_compiler *c, const cbec_codelist *src, cbec_codelist
     return true;
 }
 
+/* Show the codes of src, an import, in l without copying them: an import
+ * is immutable, and l keeps it alive with a reference of its own.  Only a
+ * list that changes nothing of them may (no "exclude"; "mapsTo" adds maps
+ * of l's own). */
+static void borrow_codes(const cbec_codelist *src, cbec_codelist *l)
+{
+    cbec_codelist *lender = (cbec_codelist *)src;
+    atomic_fetch_add(&lender->shared, 1);
+    l->lender = lender;
+    l->codes = src->codes;
+    l->owned = src->owned;
+    l->count = src->count;
+    l->entries = src->entries;
+    l->attr_names = src->attr_names;
+    l->nattrs = src->nattrs;
+    l->dated = src->dated;
+}
+
 /* ---- mappings ---- */
 
 static bool compile_maps(cbec_compiler *c, cbec_codelist *l, const cbec_node *n)
@@ -935,8 +960,14 @@ static bool compile_one(cbec_compiler *c, const cbec_node *def, cbec_codelist *l
         char *spec = cbec__compile_strdup(c, imp);
         const cbec_codelist *src = spec ? cbec__compile_import(c, imp, spec) : NULL;
         free(spec);
-        if (!src || !copy_codes(c, src, l))
+        if (!src)
             return false;
+        if (cbec__node_member(def, "exclude", 7)) {
+            if (!copy_codes(c, src, l))
+                return false;
+        } else {
+            borrow_codes(src, l);
+        }
     }
     const cbec_node *m;
     if ((m = cbec__node_member(def, "exclude", 7))) {

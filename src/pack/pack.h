@@ -219,6 +219,8 @@ struct cbec_codelist {
     size_t nmaps;
     bool dated;                 /* some code has validFrom or validTo */
     atomic_uint shared;         /* an iso-codes import shared by packs: its holders (codelists.c); 0 when unshared */
+    cbec_codelist *lender;      /* a list that only imports shows the import's codes, entries and
+                                 * attribute names, holding a reference to it; NULL when it owns them */
 };
 
 cbec_codelist *cbec__codelist_new(const char *name);

@@ -324,17 +324,20 @@ START_TEST(test_pack_digests_follow_their_files)
 END_TEST
 
 /* A pack of type "m" importing ISO 3166-1 from iso into list "c" (without
- * ZZ) for /c, and checking the country of a UN/LOCODE at /d with the
- * import itself, under id. */
+ * ZZ) for /c and into list "all" (the whole table, which shows the
+ * import's codes without a copy) for /e, and checking the country of a
+ * UN/LOCODE at /d with the import itself, under id. */
 static cbec_pack *importing_pack(const char *id, const char *iso)
 {
     char text[1024];
     snprintf(text, sizeof text,
              "{\"cbecstd_pack\": 1, \"id\": \"%s\", \"version\": \"1.0.0\", \"status\": \"active\","
              " \"module\": \"data\", \"title\": {\"zh-CN\": \"测试\", \"en\": \"t\"},"
-             " \"codelists\": {\"c\": {\"import\": \"iso-codes:3166-1\", \"exclude\": [\"ZZ\"]}},"
+             " \"codelists\": {\"c\": {\"import\": \"iso-codes:3166-1\", \"exclude\": [\"ZZ\"]},"
+             " \"all\": {\"import\": \"iso-codes:3166-1\"}},"
              " \"messages\": {\"m\": {\"rules\": ["
              "{\"id\": \"R1\", \"path\": \"/c\", \"codelist\": \"c\"},"
+             "{\"id\": \"R3\", \"path\": \"/e\", \"codelist\": \"all\"},"
              "{\"id\": \"R2\", \"path\": \"/d\", \"identifier\": {\"kind\": \"unlocode\","
              " \"countries\": \"iso-codes:3166-1/alpha_2\"}}]}}}", id);
     cbec_options *o;
@@ -372,33 +375,42 @@ START_TEST(test_imports_are_shared_by_packs_and_outlive_each)
                                           "{\"3166-1\": [{\"alpha_2\": \"AA\", \"name\": \"A\"},"
                                           " {\"alpha_2\": \"ZZ\"}]}"));
     cbec_pack *a = importing_pack("T-A", iso), *b = importing_pack("T-B", iso);
-    ck_assert_uint_eq(findings(a, "{\"c\": \"AA\", \"d\": \"ZZSHA\"}"), 0);
-    ck_assert_uint_eq(findings(a, "{\"c\": \"ZZ\", \"d\": \"BBSHA\"}"), 2);
+    ck_assert_uint_eq(findings(a, "{\"c\": \"AA\", \"d\": \"ZZSHA\", \"e\": \"ZZ\"}"), 0);
+    ck_assert_uint_eq(findings(a, "{\"c\": \"ZZ\", \"d\": \"BBSHA\", \"e\": \"BB\"}"), 3);
     cbec_pack_free(a);
-    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"ZZSHA\"}"), 0);
-    ck_assert_uint_eq(findings(b, "{\"c\": \"BB\", \"d\": \"BBSHA\"}"), 2);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"ZZSHA\", \"e\": \"AA\"}"), 0);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"BB\", \"d\": \"BBSHA\", \"e\": \"BB\"}"), 3);
     /* another edition of the table: new packs see it, b keeps its own */
     puts_("iso", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"BB\"}, {\"alpha_2\": \"ZZ\"}]}");
     cbec_pack *c = importing_pack("T-C", iso);
     ck_assert_uint_eq(findings(c, "{\"c\": \"BB\", \"d\": \"BBSHA\"}"), 0);
     ck_assert_uint_eq(findings(c, "{\"c\": \"AA\", \"d\": \"AASHA\"}"), 2);
-    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"AASHA\"}"), 0);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"d\": \"AASHA\", \"e\": \"AA\"}"), 0);
+    ck_assert_uint_eq(findings(c, "{\"e\": \"AA\"}"), 1);
     ck_assert_str_ne(cbec_pack_digest(b), cbec_pack_digest(c));
     cbec_pack_free(b);
     cbec_pack_free(c);
     /* more imports than the cache keeps: each still right */
+    cbec_pack *keep = NULL;
     for (int i = 0; i < 40; i++) {
-        char sub[16], text[96], want[40];
+        char sub[16], text[96], want[64];
         snprintf(sub, sizeof sub, "i%d", i);
         snprintf(text, sizeof text, "{\"3166-1\": [{\"alpha_2\": \"%c%c\"}, {\"alpha_2\": \"ZZ\"}]}", 'A' + i % 26,
                  'A' + i / 26);
         snprintf(iso, sizeof iso, "%s", puts_(sub, "3166-1", text));
         cbec_pack *p = importing_pack("T-N", iso);
-        snprintf(want, sizeof want, "{\"c\": \"%c%c\", \"d\": \"%c%cSHA\"}", 'A' + i % 26, 'A' + i / 26,
-                 'A' + i % 26, 'A' + i / 26);
+        snprintf(want, sizeof want, "{\"c\": \"%c%c\", \"d\": \"%c%cSHA\", \"e\": \"%c%c\"}", 'A' + i % 26,
+                 'A' + i / 26, 'A' + i % 26, 'A' + i / 26, 'A' + i % 26, 'A' + i / 26);
         ck_assert_uint_eq(findings(p, want), 0);
-        cbec_pack_free(p);
+        /* the first packs' lists outlive the cache's copies of their imports */
+        if (i == 0)
+            keep = p;
+        else
+            cbec_pack_free(p);
     }
+    ck_assert_uint_eq(findings(keep, "{\"e\": \"AA\"}"), 0);
+    ck_assert_uint_eq(findings(keep, "{\"e\": \"BA\"}"), 1);
+    cbec_pack_free(keep);
 }
 END_TEST
 

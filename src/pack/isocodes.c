@@ -28,6 +28,7 @@ struct cbec_isotable {
     bool cached;
     uint64_t id;
     char *path;
+    char *kept;              /* the names of the fields kept, space-separated; NULL: all */
     char *data;              /* the file as read: fields of the quick reader point into it */
     size_t len;
     char *pool;              /* strings copied out of the full reader's tree */
@@ -67,6 +68,7 @@ static void table_free(cbec_isotable *t)
     if (!t)
         return;
     free(t->path);
+    free(t->kept);
     free(t->data);
     free(t->pool);
     free(t->fields);
@@ -89,6 +91,7 @@ typedef struct scan {
 } scan;
 
 typedef struct build {
+    const char *want;        /* the names of the fields to keep, space-separated; NULL: all */
     cbec_isofield *fields;
     size_t nfields, capf;
     cbec_isoentry *entries;
@@ -199,6 +202,21 @@ static inline bool scan_string(scan *sc, size_t *start, size_t *len)
     return true;
 }
 
+/* Is key one of the names in want (space-separated; NULL: every name)? */
+static bool wanted(const char *want, const char *key, size_t kl)
+{
+    if (!want)
+        return true;
+    for (const char *w = want; *w;) {
+        size_t n = strcspn(w, " ");
+        if (n == kl && memcmp(w, key, kl) == 0)
+            return true;
+        w += n;
+        w += *w == ' ';
+    }
+    return false;
+}
+
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -227,11 +245,13 @@ static bool scan_entry(scan *sc, build *b, bool keep)
             size_t ks, kl, vs, vl;
             if (!scan_string(sc, &ks, &kl) || !eat(sc, ':') || !scan_string(sc, &vs, &vl))
                 return false;
-            if (!keep)
+            const char *key = (const char *)sc->s + ks;
+            /* a field left out cannot change a kept one: where names
+             * repeat, a field is the last member of its name */
+            if (!keep || !wanted(b->want, key, kl))
                 continue;
             if (kl > UINT32_MAX || vl > UINT32_MAX)
                 return false;
-            const char *key = (const char *)sc->s + ks;
             for (size_t f = first; f < b->nfields; f++)
                 if (b->fields[f].keylen == kl && memcmp(b->fields[f].key, key, kl) == 0)
                     return false; /* a duplicate name: the full reader's rules apply */
@@ -325,9 +345,13 @@ static int full_read(cbec_isotable *t, const char *standard, char *err, size_t e
         const cbec_node *e = &arr->children[i];
         if (e->kind != CBEC_NODE_OBJECT)
             continue;
-        nfields += e->count;
-        for (uint32_t k = 0; k < e->count; k++)
-            pool += e->children[k].keylen + 1 + (e->children[k].kind == CBEC_NODE_STRING ? e->children[k].len + 1 : 0);
+        for (uint32_t k = 0; k < e->count; k++) {
+            const cbec_node *m = &e->children[k];
+            if (!wanted(t->kept, m->key, m->keylen))
+                continue;
+            nfields++;
+            pool += m->keylen + 1 + (m->kind == CBEC_NODE_STRING ? m->len + 1 : 0);
+        }
     }
     t->entries = cbec__calloc(arr->count ? arr->count : 1, sizeof *t->entries);
     t->fields = cbec__calloc(nfields ? nfields : 1, sizeof *t->fields);
@@ -345,9 +369,11 @@ static int full_read(cbec_isotable *t, const char *standard, char *err, size_t e
         ent->first = (uint32_t)f;
         if (e->kind != CBEC_NODE_OBJECT)
             continue;
-        for (uint32_t k = 0; k < e->count; k++, f++) {
+        for (uint32_t k = 0; k < e->count; k++) {
             const cbec_node *m = &e->children[k];
-            cbec_isofield *fd = &t->fields[f];
+            if (!wanted(t->kept, m->key, m->keylen))
+                continue;
+            cbec_isofield *fd = &t->fields[f++];
             memcpy(p, m->key, m->keylen);
             p[m->keylen] = '\0';
             fd->key = p;
@@ -361,7 +387,7 @@ static int full_read(cbec_isotable *t, const char *standard, char *err, size_t e
                 p += m->len + 1;
             }
         }
-        ent->count = e->count;
+        ent->count = (uint32_t)(f - ent->first);
     }
     t->count = arr->count;
 out_doc:
@@ -375,7 +401,7 @@ out_reader:
 /* Convert t->data into entries and fields. */
 static int table_read(cbec_isotable *t, const char *standard, char *err, size_t errlen)
 {
-    build b = {0};
+    build b = {.want = t->kept};
     bool found;
     if (quick_read(t->data, t->len, standard, &b, &found)) {
         if (!found) {
@@ -421,13 +447,18 @@ static void uncache_locked(cbec_isotable *t, cbec_isotable **dead, size_t *ndead
         dead[(*ndead)++] = d;
 }
 
-/* A cached table of path with exactly these bytes, with a new reference,
- * moved to the front; NULL when there is none. */
-static cbec_isotable *cache_find_locked(const char *path, const char *data, size_t len)
+static bool same_fields(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A cached table of path keeping fields, with exactly these bytes, with a
+ * new reference, moved to the front; NULL when there is none. */
+static cbec_isotable *cache_find_locked(const char *path, const char *fields, const char *data, size_t len)
 {
     for (cbec_isotable **pp = &cache_head; *pp; pp = &(*pp)->next) {
         cbec_isotable *t = *pp;
-        if (strcmp(t->path, path) != 0)
+        if (strcmp(t->path, path) != 0 || !same_fields(t->kept, fields))
             continue;
         if (t->len != len || memcmp(t->data, data, len) != 0)
             return NULL;
@@ -470,12 +501,12 @@ void cbec__isocodes_batch_end(void)
         table_free(dead[i]);
 }
 
-/* The table this thread's batch already read from path, with a new
- * reference; NULL when there is none. */
-static cbec_isotable *batch_find(const char *path)
+/* The table keeping fields this thread's batch already read from path,
+ * with a new reference; NULL when there is none. */
+static cbec_isotable *batch_find(const char *path, const char *fields)
 {
     for (size_t i = 0; i < tl_batch_count; i++)
-        if (strcmp(tl_batch[i]->path, path) == 0) {
+        if (strcmp(tl_batch[i]->path, path) == 0 && same_fields(tl_batch[i]->kept, fields)) {
             pthread_mutex_lock(&cache_lock);
             tl_batch[i]->refs++;
             pthread_mutex_unlock(&cache_lock);
@@ -496,6 +527,12 @@ static void batch_keep(cbec_isotable *tab)
 
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard, char *err, size_t errlen)
 {
+    return cbec__isocodes_open_fields(t, dir, standard, NULL, err, errlen);
+}
+
+int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *standard, const char *fields,
+                               char *err, size_t errlen)
+{
     memset(t, 0, sizeof *t);
     bool known = false;
     for (size_t i = 0; i < CBEC_ARRAY_LEN(standards); i++)
@@ -507,7 +544,7 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
     }
     snprintf(t->standard, sizeof t->standard, "%s", standard);
     snprintf(t->path, sizeof t->path, "%s/iso_%s.json", dir, standard);
-    cbec_isotable *tab = tl_batch_depth ? batch_find(t->path) : NULL;
+    cbec_isotable *tab = tl_batch_depth ? batch_find(t->path, fields) : NULL;
     if (tab)
         goto opened;
     char *data;
@@ -522,14 +559,14 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         return st == CBEC_ENOMEM ? st : CBEC_EIO;
     }
     pthread_mutex_lock(&cache_lock);
-    tab = cache_find_locked(t->path, data, len);
+    tab = cache_find_locked(t->path, fields, data, len);
     pthread_mutex_unlock(&cache_lock);
     if (tab) {
         free(data);
     } else {
         tab = cbec__calloc(1, sizeof *tab);
-        if (!tab || !(tab->path = cbec__strdup(t->path))) {
-            free(tab);
+        if (!tab || !(tab->path = cbec__strdup(t->path)) || (fields && !(tab->kept = cbec__strdup(fields)))) {
+            table_free(tab);
             free(data);
             return CBEC_ENOMEM;
         }
@@ -546,7 +583,7 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
         size_t ndead = 0;
         pthread_mutex_lock(&cache_lock);
         for (cbec_isotable *c = cache_head; c; c = c->next)
-            if (strcmp(c->path, tab->path) == 0) {
+            if (strcmp(c->path, tab->path) == 0 && same_fields(c->kept, fields)) {
                 uncache_locked(c, dead, &ndead);
                 break;
             }

@@ -104,8 +104,12 @@ static bool add_alias(cbec_langtab *t, const cbec_isofield *three, const cbec_is
 }
 
 /* The tables, in the order they are opened: ISO 15924, then the language
- * parts. */
+ * parts; and the fields read from each.  The language tables are read for
+ * a few fields only (ISO 639-3 has 7900 entries of names the table never
+ * uses); 15924 and 3166-1 whole, as code lists import them too and so
+ * share them. */
 static const char *const tab_files[] = {"15924", "639-3", "639-5", "639-2", "3166-1"};
+static const char *const tab_fields[] = {NULL, "alpha_3 alpha_2", "alpha_3", "bibliographic alpha_2", NULL};
 
 static void load_languages(cbec_langtab *t, const cbec_isocodes *iso, bool *oom)
 {
@@ -190,7 +194,7 @@ int cbec__langtab_load(const char *dir, bool with_languages, cbec_langtab **out,
     size_t n = with_languages ? CBEC_ARRAY_LEN(tab_files) : 1, opened = 0;
     int st = CBEC_OK;
     for (; opened < n; opened++) {
-        if ((st = cbec__isocodes_open(&iso[opened], dir, tab_files[opened], err, errlen)))
+        if ((st = cbec__isocodes_open_fields(&iso[opened], dir, tab_files[opened], tab_fields[opened], err, errlen)))
             break;
         ids[opened] = iso[opened].id;
     }

@@ -115,6 +115,51 @@ START_TEST(test_quick_and_full_readers_give_the_same_entries)
 }
 END_TEST
 
+/* Tables read for some fields: the same entries with only those fields,
+ * from either reader; distinct from the whole table of the same file, and
+ * shared with other opens for the same fields. */
+START_TEST(test_tables_of_some_fields)
+{
+    const char *plain = "{\"639-3\": [{\"alpha_3\": \"aaa\", \"name\": \"A\", \"scope\": \"I\"},"
+                        " {\"alpha_2\": \"fr\", \"alpha_3\": \"fra\", \"name\": \"French\"},"
+                        " {\"name\": \"no code\"}, {}]}";
+    /* escapes and a repeated name: only the full JSON reader takes it */
+    const char *escaped = "{\"639-3\": [{\"alpha_3\": \"a\\u0061a\", \"name\": \"A\", \"scope\": \"I\"},"
+                          " {\"alpha_2\": \"fr\", \"alpha_3\": \"xxx\", \"alpha_3\": \"fra\", \"name\": \"French\"},"
+                          " {\"name\": \"no code\"}, {}]}";
+    char err[1200], d1[128];
+    snprintf(d1, sizeof d1, "%s", puts_("lean1", "639-3", plain));
+    const char *d2 = puts_("lean2", "639-3", escaped);
+    const char *dirs[] = {d1, d2};
+    for (size_t i = 0; i < 2; i++) {
+        cbec_isocodes lean, whole, again;
+        ck_assert_int_eq(cbec__isocodes_open_fields(&lean, dirs[i], "639-3", "alpha_3 alpha_2", err, sizeof err), CBEC_OK);
+        ck_assert_int_eq(open_(&whole, dirs[i], "639-3", err, sizeof err), CBEC_OK);
+        ck_assert_int_eq(cbec__isocodes_open_fields(&again, dirs[i], "639-3", "alpha_3 alpha_2", err, sizeof err), CBEC_OK);
+        ck_assert_uint_eq(lean.count, 4);
+        ck_assert_uint_eq(whole.count, 4);
+        ck_assert_uint_eq(lean.entries[0].count, 1);
+        ck_assert_uint_eq(lean.entries[2].count, 0);
+        ck_assert_uint_eq(lean.entries[3].count, 0);
+        expect_field(&lean, 0, "alpha_3", "aaa");
+        expect_field(&lean, 0, "name", NULL);
+        expect_field(&lean, 1, "alpha_2", "fr");
+        expect_field(&lean, 1, "alpha_3", "fra");
+        expect_field(&whole, 0, "name", "A");
+        expect_field(&whole, 1, "alpha_3", "fra");
+        ck_assert_uint_ne(lean.id, whole.id);
+        ck_assert_uint_eq(lean.id, again.id);
+        char a[65], b[65];
+        cbec__isocodes_digest(&lean, a);
+        cbec__isocodes_digest(&whole, b);
+        ck_assert_str_eq(a, b);
+        cbec__isocodes_close(&lean);
+        cbec__isocodes_close(&whole);
+        cbec__isocodes_close(&again);
+    }
+}
+END_TEST
+
 START_TEST(test_other_shapes_follow_the_json_reader)
 {
     cbec_isocodes t;
@@ -548,6 +593,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_quick_and_full_readers_give_the_same_entries);
+    tcase_add_test(tc, test_tables_of_some_fields);
     tcase_add_test(tc, test_other_shapes_follow_the_json_reader);
     tcase_add_test(tc, test_errors_name_the_file);
     tcase_add_test(tc, test_tables_are_shared_while_the_bytes_stay_the_same);

@@ -3,15 +3,25 @@
 #include "rules/regex.h"
 
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* JIT compilation happens at a pattern's first match, not at load: a
+ * pack has dozens of patterns and a run may match few of them. */
+enum { JIT_UNTRIED, JIT_YES, JIT_NO };
+
 struct cbec_regex {
     pcre2_code *code;
     char *source;
-    bool jit;
+    atomic_int jit;          /* JIT_*: final once not JIT_UNTRIED */
 };
+
+/* Held while a pattern is JIT-compiled: pcre2_jit_compile writes to the
+ * code, which no match may read meanwhile. */
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct cbec_regex_scratch {
     pcre2_match_data *md;
@@ -58,7 +68,7 @@ cbec_regex *cbec__regex_compile(const char *pattern, size_t len, unsigned flags,
         free(re);
         return NULL;
     }
-    re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    atomic_init(&re->jit, JIT_UNTRIED);
     re->source = malloc(len + 1);
     if (!re->source) {
         cbec__regex_free(re);
@@ -142,16 +152,35 @@ static int outcome(int rc)
     }
 }
 
+/* JIT-compile re at its first use (every match comes here first, so no
+ * match reads the code while it changes); true when its JIT code runs. */
+static bool jit_ready(const cbec_regex *re)
+{
+    int st = atomic_load_explicit(&re->jit, memory_order_acquire);
+    if (st != JIT_UNTRIED)
+        return st == JIT_YES;
+    cbec_regex *w = (cbec_regex *)re; /* the state is the compiled pattern's own cache */
+    pthread_mutex_lock(&jit_lock);
+    st = atomic_load_explicit(&w->jit, memory_order_relaxed);
+    if (st == JIT_UNTRIED) {
+        st = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0 ? JIT_YES : JIT_NO;
+        atomic_store_explicit(&w->jit, st, memory_order_release);
+    }
+    pthread_mutex_unlock(&jit_lock);
+    return st == JIT_YES;
+}
+
 /* A subject known to be valid UTF-8 skips PCRE2's UTF check and, for a
  * JIT-compiled pattern, goes straight to the compiled code (what
  * pcre2_match does after its checks); the limits are those of the match
  * context either way. */
 static int match_valid(const cbec_regex *re, cbec_regex_scratch *s, const char *subject, size_t len)
 {
+    bool jit = jit_ready(re);
     if (!subject) /* PCRE2's own answer to a missing subject */
         return outcome(pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx));
     int rc = PCRE2_ERROR_JIT_BADOPTION;
-    if (re->jit)
+    if (jit)
         rc = pcre2_jit_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx);
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
         rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
@@ -162,6 +191,7 @@ int cbec__regex_match(const cbec_regex *re, cbec_regex_scratch *s, const char *s
 {
     if (all_ascii(subject, len))
         return match_valid(re, s, subject, len);
+    jit_ready(re);
     return outcome(pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, s->md, s->mctx));
 }
 

@@ -1,5 +1,5 @@
-/* regex.h - regular expressions through PCRE2: compiled once (JIT where the
- * platform has it), matched with per-validator scratch and hard limits so
+/* regex.h - regular expressions through PCRE2: compiled once (JIT-compiled
+ * at the first match where the platform has it), matched with per-validator scratch and hard limits so
  * a pathological pattern cannot hang a validation. */
 #ifndef CBEC_REGEX_H
 #define CBEC_REGEX_H

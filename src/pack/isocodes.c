@@ -6,6 +6,9 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +93,16 @@ typedef struct scan {
     size_t n, i;
 } scan;
 
+/* The names of the fields a table keeps, split once. */
+#define WANT_MAX 8
+typedef struct want {
+    size_t n;                /* 0: every field */
+    const char *name[WANT_MAX];
+    size_t len[WANT_MAX];
+} want;
+
 typedef struct build {
-    const char *want;        /* the names of the fields to keep, space-separated; NULL: all */
+    const want *want;
     cbec_isofield *fields;
     size_t nfields, capf;
     cbec_isoentry *entries;
@@ -175,6 +186,23 @@ static inline bool scan_string(scan *sc, size_t *start, size_t *len)
         return false;
     size_t from = ++i;
     for (;;) {
+#ifdef __SSE2__
+        /* sixteen bytes at a time while they lie inside the buffer: a
+         * signed compare below ' ' takes the control characters and every
+         * byte from 0x80, the same stops as stop_byte */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                        _mm_cmplt_epi8(v, space));
+            unsigned bits = (unsigned)_mm_movemask_epi8(stop);
+            if (bits) {
+                i += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            i += 16;
+        }
+#endif
         while (!stop_byte[s[i]])
             i++;
         unsigned c = s[i];
@@ -202,18 +230,32 @@ static inline bool scan_string(scan *sc, size_t *start, size_t *len)
     return true;
 }
 
-/* Is key one of the names in want (space-separated; NULL: every name)? */
-static bool wanted(const char *want, const char *key, size_t kl)
+/* Split kept (space-separated names; NULL: every field) into w; false
+ * when it names more than WANT_MAX. */
+static bool want_split(const char *kept, want *w)
 {
-    if (!want)
-        return true;
-    for (const char *w = want; *w;) {
-        size_t n = strcspn(w, " ");
-        if (n == kl && memcmp(w, key, kl) == 0)
-            return true;
-        w += n;
-        w += *w == ' ';
+    w->n = 0;
+    for (const char *k = kept; k && *k;) {
+        size_t n = strcspn(k, " ");
+        if (n) {
+            if (w->n == WANT_MAX)
+                return false;
+            w->name[w->n] = k;
+            w->len[w->n++] = n;
+        }
+        k += n;
+        k += *k == ' ';
     }
+    return true;
+}
+
+static inline bool wanted(const want *w, const char *key, size_t kl)
+{
+    if (!w->n)
+        return true;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->len[i] == kl && key[0] == w->name[i][0] && memcmp(w->name[i], key, kl) == 0)
+            return true;
     return false;
 }
 
@@ -317,7 +359,7 @@ static bool quick_read(const char *data, size_t len, const char *standard, build
 
 /* ---- the full reader, for every other document ---- */
 
-static int full_read(cbec_isotable *t, const char *standard, char *err, size_t errlen)
+static int full_read(cbec_isotable *t, const char *standard, const want *keep, char *err, size_t errlen)
 {
     cbec_json_reader *rd = cbec__json_reader_new(16);
     if (!rd)
@@ -347,7 +389,7 @@ static int full_read(cbec_isotable *t, const char *standard, char *err, size_t e
             continue;
         for (uint32_t k = 0; k < e->count; k++) {
             const cbec_node *m = &e->children[k];
-            if (!wanted(t->kept, m->key, m->keylen))
+            if (!wanted(keep, m->key, m->keylen))
                 continue;
             nfields++;
             pool += m->keylen + 1 + (m->kind == CBEC_NODE_STRING ? m->len + 1 : 0);
@@ -371,7 +413,7 @@ static int full_read(cbec_isotable *t, const char *standard, char *err, size_t e
             continue;
         for (uint32_t k = 0; k < e->count; k++) {
             const cbec_node *m = &e->children[k];
-            if (!wanted(t->kept, m->key, m->keylen))
+            if (!wanted(keep, m->key, m->keylen))
                 continue;
             cbec_isofield *fd = &t->fields[f++];
             memcpy(p, m->key, m->keylen);
@@ -401,7 +443,12 @@ out_reader:
 /* Convert t->data into entries and fields. */
 static int table_read(cbec_isotable *t, const char *standard, char *err, size_t errlen)
 {
-    build b = {.want = t->kept};
+    want keep;
+    if (!want_split(t->kept, &keep)) {
+        snprintf(err, errlen, "%s: too many fields asked for", t->path);
+        return CBEC_EINVAL;
+    }
+    build b = {.want = &keep};
     bool found;
     if (quick_read(t->data, t->len, standard, &b, &found)) {
         if (!found) {
@@ -421,7 +468,7 @@ static int table_read(cbec_isotable *t, const char *standard, char *err, size_t 
     free(b.entries);
     if (b.oom)
         return CBEC_ENOMEM;
-    return full_read(t, standard, err, errlen);
+    return full_read(t, standard, &keep, err, errlen);
 }
 
 /* ---- the shared tables ---- */

@@ -160,6 +160,50 @@ START_TEST(test_tables_of_some_fields)
 }
 END_TEST
 
+/* Every length of string, with a character that stops the quick reader's
+ * plain run at every place in it.  A two-byte character is read as it is;
+ * a control character sends the file to the full JSON reader, which takes
+ * it as it is too (json-c's default); a stray continuation byte or a
+ * cut-off sequence make the file invalid. */
+START_TEST(test_strings_of_every_length_and_stop)
+{
+    static const struct {
+        const char *bytes;
+        bool ok;
+    } stops[] = {{"\xC3\xA9", true}, {"\x01", true}, {"\x1F", true}, {"\x80", false}, {"\xC3", false},
+                 {"\xE2\x82", false}, {"\x7F", true}, {"~", true}};
+    char err[1200];
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++)
+        for (size_t len = 1; len <= 40; len++)
+            for (size_t at = 0; at < len; at++) {
+                char text[40 + 8], doc[128];
+                size_t n = 0;
+                for (size_t i = 0; i < len; i++) {
+                    if (i == at) {
+                        memcpy(text + n, stops[k].bytes, strlen(stops[k].bytes));
+                        n += strlen(stops[k].bytes);
+                    } else {
+                        text[n++] = (char)('a' + i % 26);
+                    }
+                }
+                text[n] = '\0';
+                /* the string last in the file too, so that its end lies
+                 * within sixteen bytes of the buffer's */
+                int dl = snprintf(doc, sizeof doc, "{\"4217\": [{\"n\": \"%s\"}]}", text);
+                const char *d = put("", "4217", doc, (size_t)dl);
+                cbec_isocodes t;
+                int st = open_(&t, d, "4217", err, sizeof err);
+                if (!stops[k].ok) {
+                    ck_assert_msg(st == CBEC_EPACK, "stop %zu at %zu of %zu: %d", k, at, len, st);
+                    continue;
+                }
+                ck_assert_msg(st == CBEC_OK, "stop %zu at %zu of %zu: %s", k, at, len, err);
+                expect_field(&t, 0, "n", text);
+                cbec__isocodes_close(&t);
+            }
+}
+END_TEST
+
 START_TEST(test_other_shapes_follow_the_json_reader)
 {
     cbec_isocodes t;
@@ -594,6 +638,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_quick_and_full_readers_give_the_same_entries);
     tcase_add_test(tc, test_tables_of_some_fields);
+    tcase_add_test(tc, test_strings_of_every_length_and_stop);
     tcase_add_test(tc, test_other_shapes_follow_the_json_reader);
     tcase_add_test(tc, test_errors_name_the_file);
     tcase_add_test(tc, test_tables_are_shared_while_the_bytes_stay_the_same);

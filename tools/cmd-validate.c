@@ -97,7 +97,7 @@ static int validate_one(cbec_validator *v, cbec_registry *reg, const vopts *o, c
 
 /* ---- --jobs: NDJSON over several threads, output in input order ---- */
 
-#define JOB_BATCH 4096
+#define JOB_BATCH 1024
 #define JOB_CHUNK 8
 
 typedef struct job_msg {
@@ -127,9 +127,10 @@ typedef struct job_pool {
     pthread_mutex_t lock;
     pthread_cond_t go, done;
     job_batch *batch;        /* the batch being validated */
-    unsigned long generation; /* bumped for every batch */
-    unsigned busy;           /* workers still on the batch */
-    bool quit;
+    /* changed under lock; read without it too, by waits that spin first */
+    atomic_ulong generation; /* bumped for every batch */
+    atomic_uint busy;        /* workers still on the batch */
+    atomic_bool quit;
     cbec_registry *reg;
     const vopts *o;
     const cbec_validator *templ;
@@ -163,6 +164,36 @@ static bool run_batch(job_pool *p, job_batch *b, cbec_validator *v, totals *t)
     return failed;
 }
 
+/* Batches follow each other within microseconds, and a thread that sleeps
+ * on a condition variable between them may take far longer to wake (a
+ * virtual machine's idle processor: up to milliseconds).  So a wait first
+ * spins, for about a tenth of a millisecond, on what it waits for; only then
+ * does it sleep.  The condition is checked again under the lock either way. */
+#define SPIN_ROUNDS 4000
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static void spin_while_generation(job_pool *p, unsigned long seen)
+{
+    for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&p->generation, memory_order_relaxed) == seen &&
+                    !atomic_load_explicit(&p->quit, memory_order_relaxed);
+         i++)
+        cpu_relax();
+}
+
+static void spin_while_busy(job_pool *p)
+{
+    for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&p->busy, memory_order_relaxed); i++)
+        cpu_relax();
+}
+
 static void *job_worker(void *arg)
 {
     job_pool *p = arg;
@@ -172,6 +203,11 @@ static void *job_worker(void *arg)
     unsigned long seen = 0;
     pthread_mutex_lock(&p->lock);
     for (;;) {
+        if (p->generation == seen && !p->quit) {
+            pthread_mutex_unlock(&p->lock);
+            spin_while_generation(p, seen);
+            pthread_mutex_lock(&p->lock);
+        }
         while (p->generation == seen && !p->quit)
             pthread_cond_wait(&p->go, &p->lock);
         if (p->quit)
@@ -294,6 +330,7 @@ static int validate_parallel(cbec_validator *templ, cbec_registry *reg, const vo
             more = read_batch(&batches[cur ^ 1], size, in, o, &lineno, read_error, &oom);
         totals mine = {0};
         bool failed = run_batch(&pool, b, templ, &mine);
+        spin_while_busy(&pool);
         pthread_mutex_lock(&pool.lock);
         b->failed |= failed;
         add_totals(&b->t, &mine);

@@ -20,18 +20,29 @@ struct cbec_json_reader {
 
 #define NODEF_RAW_NUMBER 0x80 /* int that json-c may have clamped: take the source text */
 
+/* A new tokener for r, in place of the one it had (NULL when out of
+ * memory: the next read tries again). */
+static bool new_tokener(cbec_json_reader *r)
+{
+    if (r->tok) /* json-c 0.16 does not take NULL */
+        json_tokener_free(r->tok);
+    r->tok = json_tokener_new_ex((int)r->depth);
+    if (!r->tok)
+        return false;
+    json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT);
+    return true;
+}
+
 cbec_json_reader *cbec__json_reader_new(unsigned max_depth)
 {
     cbec_json_reader *r = cbec__calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->depth = max_depth ? max_depth : 256;
-    r->tok = json_tokener_new_ex((int)r->depth);
-    if (!r->tok) {
+    if (!new_tokener(r)) {
         free(r);
         return NULL;
     }
-    json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT);
     return r;
 }
 
@@ -39,7 +50,8 @@ void cbec__json_reader_free(cbec_json_reader *r)
 {
     if (!r)
         return;
-    json_tokener_free(r->tok);
+    if (r->tok)
+        json_tokener_free(r->tok);
     cbec__json_scratch_free(r->scratch);
     free(r);
 }
@@ -335,6 +347,10 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
         return false;
     }
+    if (!r->tok && !new_tokener(r)) {
+        *oom = true;
+        return false;
+    }
     json_tokener_reset(r->tok);
     struct json_object *root = json_tokener_parse_ex(r->tok, src, (int)len);
     enum json_tokener_error je = json_tokener_get_error(r->tok);
@@ -353,6 +369,12 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
             at = len;
         if (root)
             json_object_put(root);
+        /* json_tokener_reset() leaves the state of a \u escape as it was
+         * (json-c 0.16): after a valid surrogate pair, a bad escape that
+         * follows leaves a pending surrogate, and the next document read
+         * would start with U+FFFD at its first \u escape.  A read that
+         * failed takes a new tokener. */
+        new_tokener(r);
         if (je == json_tokener_continue || je == json_tokener_success) {
             cbec__read_error_set(e, "CBEC-JSON-SYNTAX", len, true, "unexpected end of JSON text",
                                  "JSON 意外结束");

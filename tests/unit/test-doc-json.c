@@ -195,6 +195,29 @@ START_TEST(test_json_reader_is_reusable)
 }
 END_TEST
 
+/* A document that fails inside a \u escape after a surrogate pair leaves
+ * json-c 0.16's tokener with a pending surrogate that json_tokener_reset()
+ * keeps: the next document must still read as it would alone (it used to
+ * get U+FFFD before its first \u escape). */
+START_TEST(test_json_failed_escape_does_not_reach_the_next_document)
+{
+    static const char *const bad[] = {
+        "{\"a\": \"lrca5\\ud836\\udeeC\\uC-zl.\" }", "[\"\\ud83d\\ude00\\u12\"]",
+        "[\"\\ud83d\\ude00\\u1", "{\"\\ud83d\\ude00\\uA-\": 1}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cbec_doc doc;
+        cbec_read_error e;
+        ck_assert_msg(!read_doc(bad[i], &doc, &e), "%s", bad[i]);
+        ck_assert_msg(read_doc("{\"n\": \"\\u00e9\\u4e2d\"}", &doc, &e), "after %s: %s", bad[i], e.message_en);
+        const cbec_node *n = cbec__node_member(doc.root, "n", 1);
+        ck_assert_msg(n && n->len == 5 && memcmp(n->text, "\xC3\xA9\xE4\xB8\xAD", 5) == 0, "after %s: \"%.*s\"", bad[i],
+                      n ? (int)n->len : 0, n ? n->text : "");
+        cbec__json_release(rd, &doc);
+        cbec__arena_reset(&arena);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("json");
@@ -210,6 +233,7 @@ int main(void)
     tcase_add_test(tc, test_json_deep_nesting_is_bounded);
     tcase_add_test(tc, test_json_size_and_node_limits);
     tcase_add_test(tc, test_json_reader_is_reusable);
+    tcase_add_test(tc, test_json_failed_escape_does_not_reach_the_next_document);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

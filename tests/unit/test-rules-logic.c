@@ -470,6 +470,16 @@ START_TEST(test_logic_public_api)
     ck_assert_str_eq(cbec_logic_error_type(l), "Data");
     cbec_error_free(err);
     err = NULL;
+    /* data that fails inside an escape does not change the next data read */
+    const char *d3 = "{\"goodsValue\": \"\\ud836\\udeeC\\uC-\"}";
+    ck_assert_int_eq(cbec_logic_eval(l, d3, strlen(d3), &res, NULL, NULL), CBEC_EINVAL);
+    cbec_logic *echo = NULL;
+    ck_assert_int_eq(cbec_logic_compile(&echo, "{\"var\": \"s\"}", 12, NULL), CBEC_OK);
+    ck_assert_int_eq(cbec_logic_eval(echo, d3, strlen(d3), &res, NULL, NULL), CBEC_EINVAL);
+    const char *d4 = "{\"s\": \"\\u00e9\"}";
+    ck_assert_int_eq(cbec_logic_eval(echo, d4, strlen(d4), &res, NULL, NULL), CBEC_OK);
+    ck_assert_str_eq(res, "\"\xC3\xA9\"");
+    cbec_logic_free(echo);
     ck_assert_int_eq(cbec_logic_set_limit(l, CBEC_LOGIC_LIMIT_OPERATIONS, 3), CBEC_OK);
     ck_assert_int_eq(cbec_logic_eval(l, d1, strlen(d1), &res, NULL, NULL), CBEC_ELIMIT);
     ck_assert_str_eq(cbec_logic_error_type(l), "Limit");

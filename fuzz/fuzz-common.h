@@ -187,6 +187,24 @@ FUZZ_HELPER void fuzz_redact(const uint8_t *data, size_t size, cbec_format forma
 /* One message of a wire format: the type told from the message, then
  * forced (both paths of the picker), every output of the report, and
  * redacted copies. */
+/* The JSON rendering of the report of data validated by v with type NULL
+ * and format (malloc'd; NULL when memory ran out). */
+FUZZ_HELPER char *fuzz_render_validation(cbec_validator *v, const uint8_t *data, size_t size, cbec_format format)
+{
+    cbec_report *rep = NULL;
+    if (cbec_validate(v, fuzz_registry(), NULL, format, data, size, &rep) != CBEC_OK || !rep)
+        return NULL;
+    const char *out = NULL;
+    size_t len = 0;
+    char *copy = NULL;
+    if (cbec_report_render(rep, CBEC_RENDER_JSON, "en", &out, &len) == CBEC_OK && (copy = malloc(len + 1))) {
+        memcpy(copy, out, len);
+        copy[len] = 0;
+    }
+    cbec_report_free(rep);
+    return copy;
+}
+
 FUZZ_HELPER void fuzz_validate_format(const uint8_t *data, size_t size, cbec_format format)
 {
     cbec_registry *reg = fuzz_registry();
@@ -204,6 +222,20 @@ FUZZ_HELPER void fuzz_validate_format(const uint8_t *data, size_t size, cbec_for
         if (format == CBEC_FORMAT_EDIFACT || format == CBEC_FORMAT_X12)
             fuzz_exercise_edi(rep);
         cbec_report_free(rep);
+    }
+    /* Oracle: the validator kept between inputs reports as a new one does.
+     * A reader or scratch that carried state from one message to the next
+     * (json-c 0.16's tokener did, in src/doc/json.c) fails here on the
+     * message it spoils. */
+    cbec_validator *fresh = NULL;
+    if (cbec_validator_clone(&fresh, v) == CBEC_OK) {
+        char *kept = fuzz_render_validation(v, data, size, format);
+        char *anew = fuzz_render_validation(fresh, data, size, format);
+        if (kept && anew && strcmp(kept, anew) != 0)
+            fuzz_fail("the validator kept between inputs reports otherwise than a new one");
+        free(kept);
+        free(anew);
+        cbec_validator_free(fresh);
     }
     fuzz_redact(data, size, format);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "test-load.h"
 
 static char dir[64];
 
@@ -311,17 +312,7 @@ static cbec_pack *load_mode(const char *name, bool defer, char *msg, size_t cap)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    cbec_options *o = NULL;
-    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
-    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, defer ? "1" : "0"), CBEC_OK);
-    cbec_pack *p = NULL;
-    cbec_error *err = NULL;
-    int st = cbec_pack_load_file(&p, path, o, &err);
-    cbec_options_free(o);
-    if (msg)
-        snprintf(msg, cap, "%s", st ? (err ? cbec_error_message(err) : cbec_strerror(st)) : "");
-    cbec_error_free(err);
-    return st ? NULL : p;
+    return test_load_pack(path, defer, msg, cap);
 }
 
 static char *render(cbec_registry *r, const char *msg)

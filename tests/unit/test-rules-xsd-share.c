@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "test-load.h"
 #include "rules/xsd.h"
 
 #define CBEC_TEST_LEN(a) (sizeof(a) / sizeof *(a))
@@ -99,24 +100,13 @@ static cbec_pack *load_with(const char *dir, bool defer, const char **msg)
     static char text[1024];
     char path[256];
     snprintf(path, sizeof path, "%s/%s/t.pack.json", top, dir);
-    cbec_options *o = NULL;
-    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
-    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, defer ? "1" : "0"), CBEC_OK);
-    cbec_pack *p = NULL;
-    cbec_error *err = NULL;
-    int st = cbec_pack_load_file(&p, path, o, &err);
-    cbec_options_free(o);
-    text[0] = '\0';
-    if (st) {
-        snprintf(text, sizeof text, "%s", err ? cbec_error_message(err) : "?");
-        /* the temporary directory differs from one test to the next */
-        for (char *q; (q = strstr(text, top));)
-            memmove(q, q + strlen(top), strlen(q + strlen(top)) + 1);
-    }
-    cbec_error_free(err);
+    cbec_pack *p = test_load_pack(path, defer, text, sizeof text);
+    /* the temporary directory differs from one test to the next */
+    for (char *q; (q = strstr(text, top));)
+        memmove(q, q + strlen(top), strlen(q + strlen(top)) + 1);
     if (msg)
         *msg = text;
-    return st ? NULL : p;
+    return p;
 }
 
 static cbec_pack *load(const char *dir, const char **msg) { return load_with(dir, false, msg); }
@@ -422,19 +412,27 @@ START_TEST(test_file_set_follows_schema_locations_only)
 }
 END_TEST
 
+#define XSD_HEAD "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" xmlns=\"urn:t\">\n"
+
+/* Write one/NAME: a schema of namespace urn:t with body after its start tag. */
+static void write_xsd(const char *name, const char *body)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s%s", XSD_HEAD, body);
+    write_file("one", name, buf);
+}
+
 /* Cycles, markup cut short and too many files: a clear outcome each. */
 START_TEST(test_file_set_scan_of_odd_schemas)
 {
-    static const char *const head =
-        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" xmlns=\"urn:t\">\n";
     char buf[4096];
     write_file("one", "t.pack.json", PACK);
     /* s.xsd and types.xsd include each other */
-    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"types.xsd\"/>\n%s", head,
+    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"types.xsd\"/>\n%s", XSD_HEAD,
              "<xs:element name=\"M\"><xs:complexType><xs:sequence><xs:element name=\"no\" type=\"Short\"/>"
              "</xs:sequence></xs:complexType></xs:element><xs:element name=\"N\" type=\"xs:string\"/></xs:schema>");
     write_file("one", "x/s.xsd", buf);
-    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"./s.xsd\"/>\n%s", head,
+    snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"./s.xsd\"/>\n%s", XSD_HEAD,
              "<xs:simpleType name=\"Short\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"3\"/>"
              "</xs:restriction></xs:simpleType></xs:schema>");
     write_file("one", "x/types.xsd", buf);
@@ -446,8 +444,7 @@ START_TEST(test_file_set_scan_of_odd_schemas)
                                       "<xs:include schemaLocation=\"types.xsd", "<xs:include schemaLocation=",
                                       "<xs:include a b c", "<", "</xs:sch"};
     for (size_t i = 0; i < CBEC_TEST_LEN(cut); i++) {
-        snprintf(buf, sizeof buf, "%s%s", head, cut[i]);
-        write_file("one", "x/s.xsd", buf);
+        write_xsd("x/s.xsd", cut[i]);
         const char *msg;
         ck_assert_ptr_null(load_with("one", false, &msg));
         ck_assert_msg(strstr(msg, "does not compile") != NULL, "%s: %s", cut[i], msg);
@@ -458,28 +455,24 @@ START_TEST(test_file_set_scan_of_odd_schemas)
     /* the scan ends at the schema's first declaration: a declaration
      * inside a redefine does not end it, an include after a declaration
      * is not read (libxml2 refuses it where it stands) */
-    snprintf(buf, sizeof buf, "%s%s", head,
-             "<xs:redefine schemaLocation=\"base.xsd\"><xs:simpleType name=\"Code\">"
-             "<xs:restriction base=\"Code\"><xs:maxLength value=\"2\"/></xs:restriction></xs:simpleType>"
-             "</xs:redefine>\n<xs:include schemaLocation=\"types.xsd\"/>\n"
-             "<xs:element name=\"M\"><xs:complexType><xs:sequence><xs:element name=\"no\" type=\"Short\"/>"
-             "<xs:element name=\"c\" type=\"Code\" minOccurs=\"0\"/></xs:sequence></xs:complexType></xs:element>"
-             "<xs:element name=\"N\" type=\"xs:string\"/></xs:schema>");
-    write_file("one", "x/s.xsd", buf);
-    snprintf(buf, sizeof buf, "%s%s", head,
-             "<xs:simpleType name=\"Code\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"5\"/>"
-             "</xs:restriction></xs:simpleType></xs:schema>");
-    write_file("one", "x/base.xsd", buf);
-    snprintf(buf, sizeof buf, "%s%s", head,
-             "<xs:simpleType name=\"Short\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"3\"/>"
-             "</xs:restriction></xs:simpleType></xs:schema>");
-    write_file("one", "x/types.xsd", buf);
+    write_xsd("x/s.xsd",
+              "<xs:redefine schemaLocation=\"base.xsd\"><xs:simpleType name=\"Code\">"
+              "<xs:restriction base=\"Code\"><xs:maxLength value=\"2\"/></xs:restriction></xs:simpleType>"
+              "</xs:redefine>\n<xs:include schemaLocation=\"types.xsd\"/>\n"
+              "<xs:element name=\"M\"><xs:complexType><xs:sequence><xs:element name=\"no\" type=\"Short\"/>"
+              "<xs:element name=\"c\" type=\"Code\" minOccurs=\"0\"/></xs:sequence></xs:complexType></xs:element>"
+              "<xs:element name=\"N\" type=\"xs:string\"/></xs:schema>");
+    write_xsd("x/base.xsd",
+              "<xs:simpleType name=\"Code\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"5\"/>"
+              "</xs:restriction></xs:simpleType></xs:schema>");
+    write_xsd("x/types.xsd",
+              "<xs:simpleType name=\"Short\"><xs:restriction base=\"xs:string\"><xs:maxLength value=\"3\"/>"
+              "</xs:restriction></xs:simpleType></xs:schema>");
     expect_xsd_findings("one", "<t:M xmlns:t=\"urn:t\"><no>ABC</no><c>AB</c></t:M>",
                         "<t:M xmlns:t=\"urn:t\"><no>ABCD</no><c>ABC</c></t:M>", 2);
-    snprintf(buf, sizeof buf, "%s%s", head,
-             "<xs:element name=\"N\" type=\"xs:string\"/>\n<xs:include schemaLocation=\"no-such-file.xsd\"/>\n"
-             "<xs:element name=\"M\" type=\"xs:string\"/></xs:schema>");
-    write_file("one", "x/s.xsd", buf);
+    write_xsd("x/s.xsd",
+              "<xs:element name=\"N\" type=\"xs:string\"/>\n<xs:include schemaLocation=\"no-such-file.xsd\"/>\n"
+              "<xs:element name=\"M\" type=\"xs:string\"/></xs:schema>");
     {
         const char *msg;
         cbec_pack *p = load_with("one", true, &msg);
@@ -492,7 +485,7 @@ START_TEST(test_file_set_scan_of_odd_schemas)
     for (int k = 0; k < 70; k++) {
         char name[32];
         snprintf(name, sizeof name, "x/c%d.xsd", k);
-        snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"c%d.xsd\"/></xs:schema>", head, k + 1);
+        snprintf(buf, sizeof buf, "%s<xs:include schemaLocation=\"c%d.xsd\"/></xs:schema>", XSD_HEAD, k + 1);
         write_file("one", k ? name : "x/s.xsd", buf);
     }
     const char *msg;

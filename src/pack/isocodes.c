@@ -520,56 +520,114 @@ static cbec_isotable *cache_find_locked(const char *path, const char *fields, co
 
 /* ---- batches ----
  *
- * While a thread loads a set of packs (one registry load), each file is
- * read once: the packs of one load all see the same bytes, and the ten
- * packs that import the same table do not read it ten times. */
+ * While a set of packs loads (one registry load), each file is read once:
+ * the packs of one load all see the same bytes, and the ten packs that
+ * import the same table do not read it ten times.  The threads that load
+ * the pack files of a directory share their caller's batch; a thread that
+ * needs a file another one is reading waits for it. */
 
 #define BATCH_MAX 16
 
-static _Thread_local unsigned tl_batch_depth;
-static _Thread_local cbec_isotable *tl_batch[BATCH_MAX];   /* each holds a reference */
-static _Thread_local size_t tl_batch_count;
+typedef struct batch_slot {
+    char *path;
+    char *fields;            /* as kept by the table; NULL: every field */
+    cbec_isotable *tab;      /* holds a reference; NULL while loading or after a failure */
+    bool loading;
+} batch_slot;
 
-void cbec__isocodes_batch_begin(void) { tl_batch_depth++; }
+struct cbec_isobatch {
+    pthread_mutex_t lock;
+    pthread_cond_t done;     /* a slot stopped loading */
+    batch_slot slots[BATCH_MAX];
+    size_t count;
+};
+
+static _Thread_local cbec_isobatch *tl_batch;
+static _Thread_local unsigned tl_batch_depth;
+static _Thread_local bool tl_batch_owner;
+
+static void batch_free(cbec_isobatch *b)
+{
+    cbec_isotable *dead[BATCH_MAX];
+    size_t ndead = 0;
+    pthread_mutex_lock(&cache_lock);
+    for (size_t i = 0; i < b->count; i++)
+        if (b->slots[i].tab && (dead[ndead] = unref_locked(b->slots[i].tab)))
+            ndead++;
+    pthread_mutex_unlock(&cache_lock);
+    for (size_t i = 0; i < ndead; i++)
+        table_free(dead[i]);
+    for (size_t i = 0; i < b->count; i++) {
+        free(b->slots[i].path);
+        free(b->slots[i].fields);
+    }
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->done);
+    free(b);
+}
+
+void cbec__isocodes_batch_join(cbec_isobatch *shared)
+{
+    if (tl_batch_depth++)
+        return;
+    if (shared) {
+        tl_batch = shared;
+        tl_batch_owner = false;
+        return;
+    }
+    /* out of memory: no batch, and every open reads its file */
+    cbec_isobatch *b = cbec__calloc(1, sizeof *b);
+    if (b && pthread_mutex_init(&b->lock, NULL) != 0) {
+        free(b);
+        b = NULL;
+    } else if (b && pthread_cond_init(&b->done, NULL) != 0) {
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+        b = NULL;
+    }
+    tl_batch = b;
+    tl_batch_owner = true;
+}
+
+void cbec__isocodes_batch_begin(void) { cbec__isocodes_batch_join(NULL); }
+
+cbec_isobatch *cbec__isocodes_batch_current(void) { return tl_batch_depth ? tl_batch : NULL; }
 
 void cbec__isocodes_batch_end(void)
 {
     if (!tl_batch_depth || --tl_batch_depth)
         return;
-    cbec_isotable *dead[BATCH_MAX];
-    size_t ndead = 0;
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < tl_batch_count; i++)
-        if ((dead[ndead] = unref_locked(tl_batch[i])))
-            ndead++;
-    pthread_mutex_unlock(&cache_lock);
-    tl_batch_count = 0;
-    for (size_t i = 0; i < ndead; i++)
-        table_free(dead[i]);
+    if (tl_batch && tl_batch_owner)
+        batch_free(tl_batch);
+    tl_batch = NULL;
 }
 
-/* The table keeping fields this thread's batch already read from path,
- * with a new reference; NULL when there is none. */
-static cbec_isotable *batch_find(const char *path, const char *fields)
+/* Under the batch's lock: the slot of path and fields, waiting while
+ * another thread loads it; NULL when there is none (a failed load leaves
+ * none either).  *same_bytes: a table the batch holds of the same path
+ * kept with other fields (its bytes are the ones to use). */
+static batch_slot *batch_find_locked(cbec_isobatch *b, const char *path, const char *fields,
+                                     cbec_isotable **same_bytes)
 {
-    for (size_t i = 0; i < tl_batch_count; i++)
-        if (strcmp(tl_batch[i]->path, path) == 0 && same_fields(tl_batch[i]->kept, fields)) {
-            pthread_mutex_lock(&cache_lock);
-            tl_batch[i]->refs++;
-            pthread_mutex_unlock(&cache_lock);
-            return tl_batch[i];
+    for (;;) {
+        batch_slot *found = NULL;
+        bool wait = false;
+        *same_bytes = NULL;
+        for (size_t i = 0; i < b->count; i++) {
+            batch_slot *sl = &b->slots[i];
+            if (strcmp(sl->path, path) != 0)
+                continue;
+            if (sl->loading)
+                wait = true;
+            else if (sl->tab && same_fields(sl->fields, fields))
+                found = sl;
+            else if (sl->tab)
+                *same_bytes = sl->tab;
         }
-    return NULL;
-}
-
-static void batch_keep(cbec_isotable *tab)
-{
-    if (!tl_batch_depth || tl_batch_count == BATCH_MAX)
-        return;
-    pthread_mutex_lock(&cache_lock);
-    tab->refs++;
-    pthread_mutex_unlock(&cache_lock);
-    tl_batch[tl_batch_count++] = tab;
+        if (found || !wait)
+            return found;
+        pthread_cond_wait(&b->done, &b->lock);
+    }
 }
 
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard, char *err, size_t errlen)
@@ -577,28 +635,27 @@ int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard,
     return cbec__isocodes_open_fields(t, dir, standard, NULL, err, errlen);
 }
 
-int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *standard, const char *fields,
-                               char *err, size_t errlen)
+/* The table of the file at path keeping fields, with a new reference:
+ * the cached one when the bytes are the same, else a new one that
+ * replaces it in the cache. */
+static int table_open(const char *path, const char *standard, const char *fields, const cbec_isotable *same_bytes,
+                      cbec_isotable **out, char *err, size_t errlen)
 {
-    memset(t, 0, sizeof *t);
-    bool known = false;
-    for (size_t i = 0; i < CBEC_ARRAY_LEN(standards); i++)
-        known |= strcmp(standard, standards[i]) == 0;
-    if (!known) {
-        snprintf(err, errlen, "unknown iso-codes standard \"%s\" (known: 3166-1 3166-2 3166-3 4217 639-2 639-3 639-5 15924)",
-                 standard);
-        return CBEC_ENOTFOUND;
-    }
-    snprintf(t->standard, sizeof t->standard, "%s", standard);
-    snprintf(t->path, sizeof t->path, "%s/iso_%s.json", dir, standard);
-    cbec_isotable *tab = tl_batch_depth ? batch_find(t->path, fields) : NULL;
-    if (tab)
-        goto opened;
+    cbec_isotable *tab;
     char *data;
     size_t len;
     cbec_error *e = NULL;
-    /* read every time: the cached table is used only for the same bytes */
-    int st = cbec__read_file(t->path, ISO_MAX_BYTES, &data, &len, &e);
+    /* read every time (the cached table is used only for the same bytes),
+     * or copied from a table of the same file the batch read */
+    int st = CBEC_OK;
+    if (same_bytes) {
+        len = same_bytes->len;
+        if (!(data = malloc(len + 1)))
+            return CBEC_ENOMEM;
+        memcpy(data, same_bytes->data, len + 1);
+    } else {
+        st = cbec__read_file(path, ISO_MAX_BYTES, &data, &len, &e);
+    }
     if (st) {
         snprintf(err, errlen, "%s; install Debian's iso-codes package, or name its json directory with the "
                  "CBEC_OPT_ISO_CODES_DIR option or $CBECSTD_ISO_CODES_DIR", e ? cbec_error_message(e) : cbec_strerror(st));
@@ -606,13 +663,13 @@ int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *st
         return st == CBEC_ENOMEM ? st : CBEC_EIO;
     }
     pthread_mutex_lock(&cache_lock);
-    tab = cache_find_locked(t->path, fields, data, len);
+    tab = cache_find_locked(path, fields, data, len);
     pthread_mutex_unlock(&cache_lock);
     if (tab) {
         free(data);
     } else {
         tab = cbec__calloc(1, sizeof *tab);
-        if (!tab || !(tab->path = cbec__strdup(t->path)) || (fields && !(tab->kept = cbec__strdup(fields)))) {
+        if (!tab || !(tab->path = cbec__strdup(path)) || (fields && !(tab->kept = cbec__strdup(fields)))) {
             table_free(tab);
             free(data);
             return CBEC_ENOMEM;
@@ -655,8 +712,69 @@ int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *st
         for (size_t i = 0; i < ndead; i++)
             table_free(dead[i]);
     }
-    batch_keep(tab);
-opened:
+    *out = tab;
+    return CBEC_OK;
+}
+
+int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *standard, const char *fields,
+                               char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    bool known = false;
+    for (size_t i = 0; i < CBEC_ARRAY_LEN(standards); i++)
+        known |= strcmp(standard, standards[i]) == 0;
+    if (!known) {
+        snprintf(err, errlen, "unknown iso-codes standard \"%s\" (known: 3166-1 3166-2 3166-3 4217 639-2 639-3 639-5 15924)",
+                 standard);
+        return CBEC_ENOTFOUND;
+    }
+    snprintf(t->standard, sizeof t->standard, "%s", standard);
+    snprintf(t->path, sizeof t->path, "%s/iso_%s.json", dir, standard);
+    cbec_isobatch *b = tl_batch_depth ? tl_batch : NULL;
+    cbec_isotable *tab = NULL, *same_bytes = NULL;
+    batch_slot *mine = NULL;
+    if (b) {
+        pthread_mutex_lock(&b->lock);
+        batch_slot *sl = batch_find_locked(b, t->path, fields, &same_bytes);
+        if (sl) {
+            tab = sl->tab;
+            pthread_mutex_lock(&cache_lock);
+            tab->refs++;
+            pthread_mutex_unlock(&cache_lock);
+        } else if (b->count < BATCH_MAX) {
+            mine = &b->slots[b->count];
+            mine->path = cbec__strdup(t->path);
+            mine->fields = fields ? cbec__strdup(fields) : NULL;
+            if (mine->path && (!fields || mine->fields)) {
+                mine->loading = true;
+                b->count++;
+            } else {
+                free(mine->path);
+                free(mine->fields);
+                *mine = (batch_slot){0};
+                mine = NULL;
+            }
+        }
+        /* the table copied from stays in the batch until it ends */
+        pthread_mutex_unlock(&b->lock);
+    }
+    if (!tab) {
+        int st = table_open(t->path, standard, fields, same_bytes, &tab, err, errlen);
+        if (mine) {
+            pthread_mutex_lock(&b->lock);
+            if (!st) {
+                pthread_mutex_lock(&cache_lock);
+                tab->refs++;
+                pthread_mutex_unlock(&cache_lock);
+                mine->tab = tab;
+            }
+            mine->loading = false;
+            pthread_cond_broadcast(&b->done);
+            pthread_mutex_unlock(&b->lock);
+        }
+        if (st)
+            return st;
+    }
     t->table = tab;
     t->entries = tab->entries;
     t->count = tab->count;

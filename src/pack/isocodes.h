@@ -63,9 +63,18 @@ void cbec__isocodes_close(cbec_isocodes *t);
 
 /* Between begin and end (nested pairs count once), the opens of this
  * thread read each file once: later opens of the same path get the table
- * the first one read.  A registry load is one batch. */
+ * the first one read, and a table of the same file kept with other fields
+ * is made from the same bytes.  A registry load is one batch. */
 void cbec__isocodes_batch_begin(void);
 void cbec__isocodes_batch_end(void);
+/* The calling thread's batch (NULL outside one), and begin on another
+ * thread in that batch: threads that load the packs of one registry load
+ * read each file once between them, and a thread that opens a file another
+ * is reading waits for it.  The threads that join end before the one that
+ * began it.  join(NULL) is begin. */
+typedef struct cbec_isobatch cbec_isobatch;
+cbec_isobatch *cbec__isocodes_batch_current(void);
+void cbec__isocodes_batch_join(cbec_isobatch *shared);
 
 /* The string value of field in entry (the last member of that name, as
  * cbec__node_member finds it; NULL when absent or not a string). */

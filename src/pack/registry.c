@@ -143,6 +143,7 @@ typedef struct load_job {
     size_t *order;                /* indexes of names, largest file first */
     size_t n;
     const cbec_options *opts;
+    cbec_isobatch *batch;         /* the caller's: the threads read each iso-codes file once between them */
     cbec_pack **packs;
     int *status;
     cbec_error **errs;
@@ -154,7 +155,7 @@ typedef struct load_job {
 static void *load_worker(void *arg)
 {
     load_job *j = arg;
-    cbec__isocodes_batch_begin();
+    cbec__isocodes_batch_join(j->batch);
     for (;;) {
         size_t k = atomic_fetch_add(&j->next, 1);
         if (k >= j->n)
@@ -222,7 +223,7 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     if (!grown)
         return CBEC_ENOMEM;
     l->items = grown;
-    load_job j = {names, cbec__calloc(n, sizeof *j.order), n, opts, cbec__calloc(n, sizeof *j.packs),
+    load_job j = {names, cbec__calloc(n, sizeof *j.order), n, opts, cbec__isocodes_batch_current(), cbec__calloc(n, sizeof *j.packs),
                   cbec__calloc(n, sizeof *j.status), cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
     if (!j.order || !j.packs || !j.status || !j.errs || !load_order(names, n, j.order)) {
         free(j.order);

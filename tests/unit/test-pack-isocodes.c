@@ -630,6 +630,123 @@ START_TEST(test_threads_share_tables_safely)
 }
 END_TEST
 
+/* ---- one registry load: one reading of each file, whichever thread ---- */
+
+typedef struct joiner {
+    cbec_isobatch *batch;
+    const char *dir;
+    const char *fields;
+    uint64_t id;
+    size_t count;
+    int status;
+    bool in_batch;           /* the thread opened in the batch it joined (its own for NULL) */
+    bool out_after;          /* and had none after it ended */
+} joiner;
+
+static void *join_and_open(void *arg)
+{
+    joiner *j = arg;
+    char err[1200];
+    cbec__isocodes_batch_join(j->batch);
+    cbec_isobatch *b = cbec__isocodes_batch_current();
+    j->in_batch = j->batch ? b == j->batch : b != NULL;
+    cbec_isocodes t;
+    j->status = cbec__isocodes_open_fields(&t, j->dir, "3166-1", j->fields, err, sizeof err);
+    if (j->status == CBEC_OK) {
+        j->id = t.id;
+        j->count = t.count;
+        cbec__isocodes_close(&t);
+    }
+    cbec__isocodes_batch_end();
+    j->out_after = cbec__isocodes_batch_current() == NULL;
+    return NULL;
+}
+
+static joiner run_joiner(cbec_isobatch *batch, const char *d, const char *fields)
+{
+    joiner j = {batch, d, fields, 0, 0, -1, false, false};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, join_and_open, &j), 0);
+    pthread_join(th, NULL);
+    ck_assert(j.in_batch);
+    ck_assert(j.out_after);
+    return j;
+}
+
+START_TEST(test_threads_of_one_batch_read_each_file_once)
+{
+    char where[128];
+    snprintf(where, sizeof where, "%s", puts_("b", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"AA\"}]}"));
+    ck_assert_ptr_null(cbec__isocodes_batch_current());
+    cbec__isocodes_batch_begin();
+    cbec_isobatch *batch = cbec__isocodes_batch_current();
+    ck_assert_ptr_nonnull(batch);
+    /* nested begin and end keep the batch */
+    cbec__isocodes_batch_begin();
+    cbec__isocodes_batch_end();
+    ck_assert_ptr_eq(cbec__isocodes_batch_current(), batch);
+    joiner first = run_joiner(batch, where, NULL);
+    ck_assert_int_eq(first.status, CBEC_OK);
+    ck_assert_uint_eq(first.count, 1);
+    /* the file changes while the load goes on: the other threads of the
+     * load, and tables of other fields, still see the bytes read first */
+    puts_("b", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"AA\"}, {\"alpha_2\": \"BB\"}]}");
+    joiner second = run_joiner(batch, where, NULL);
+    ck_assert_int_eq(second.status, CBEC_OK);
+    ck_assert(second.id == first.id);
+    joiner lean = run_joiner(batch, where, "alpha_2");
+    ck_assert_int_eq(lean.status, CBEC_OK);
+    ck_assert(lean.id != first.id);
+    ck_assert_uint_eq(lean.count, 1);
+    cbec_isocodes t;
+    char err[1200];
+    ck_assert_int_eq(open_(&t, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert(t.id == first.id);
+    cbec__isocodes_close(&t);
+    cbec__isocodes_batch_end();
+    ck_assert_ptr_null(cbec__isocodes_batch_current());
+    /* the next load reads the new bytes */
+    ck_assert_int_eq(open_(&t, where, "3166-1", err, sizeof err), CBEC_OK);
+    ck_assert(t.id != first.id);
+    ck_assert_uint_eq(t.count, 2);
+    cbec__isocodes_close(&t);
+    /* a thread that joins no batch (NULL) has one of its own */
+    joiner alone = run_joiner(NULL, where, NULL);
+    ck_assert_int_eq(alone.status, CBEC_OK);
+    ck_assert_uint_eq(alone.count, 2);
+}
+END_TEST
+
+/* Threads of one batch opening the same files at once: one table each
+ * (the others wait for the first reading), and a file that fails fails
+ * for each of them. */
+START_TEST(test_threads_of_one_batch_open_at_once)
+{
+    char good[128], bad[128];
+    snprintf(good, sizeof good, "%s", puts_("g", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"AA\"}]}"));
+    snprintf(bad, sizeof bad, "%s", puts_("x", "3166-1", "{\"3166-1\": ["));
+    for (int round = 0; round < 20; round++) {
+        cbec__isocodes_batch_begin();
+        cbec_isobatch *batch = cbec__isocodes_batch_current();
+        joiner j[6];
+        pthread_t th[6];
+        for (int i = 0; i < 6; i++) {
+            j[i] = (joiner){batch, i % 3 == 2 ? bad : good, i % 3 == 1 ? "alpha_2" : NULL, 0, 0, -1, false, false};
+            ck_assert_int_eq(pthread_create(&th[i], NULL, join_and_open, &j[i]), 0);
+        }
+        for (int i = 0; i < 6; i++)
+            pthread_join(th[i], NULL);
+        for (int i = 0; i < 6; i++) {
+            ck_assert(j[i].in_batch && j[i].out_after);
+            ck_assert_int_eq(j[i].status, i % 3 == 2 ? CBEC_EPACK : CBEC_OK);
+            if (i % 3 != 2)
+                ck_assert(j[i].id == j[i % 3].id);
+        }
+        cbec__isocodes_batch_end();
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("isocodes");
@@ -648,6 +765,8 @@ int main(void)
     tcase_add_test(tc, test_imports_are_shared_by_packs_and_outlive_each);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
     tcase_add_test(tc, test_threads_share_tables_safely);
+    tcase_add_test(tc, test_threads_of_one_batch_read_each_file_once);
+    tcase_add_test(tc, test_threads_of_one_batch_open_at_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

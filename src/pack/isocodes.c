@@ -357,7 +357,10 @@ static bool quick_read(const char *data, size_t len, const char *standard, build
     return sc.i == sc.n;
 }
 
-/* ---- the full reader, for every other document ---- */
+/* ---- the full reader, for every other document ----
+ *
+ * The one-pass reader of packs and messages (RFC 8259 exactly: a raw
+ * control character in a string is an error, where json-c lets it pass). */
 
 static int full_read(cbec_isotable *t, const char *standard, const want *keep, char *err, size_t errlen)
 {
@@ -371,8 +374,16 @@ static int full_read(cbec_isotable *t, const char *standard, const want *keep, c
     cbec_read_error re;
     bool oom = false;
     int st = CBEC_OK;
-    if (!cbec__json_read(rd, t->data, t->len, &lim, &arena, &doc, &re, &oom)) {
-        snprintf(err, errlen, "%s: %s", t->path, oom ? "out of memory" : re.message_en);
+    if (!cbec__json_read_message(rd, t->data, t->len, &lim, &arena, &doc, &re, &oom)) {
+        unsigned long line = 0, col = 0;
+        if (!oom && re.has_offset)
+            cbec__text_position(t->data, t->len, re.offset, &line, &col);
+        if (line)
+            snprintf(err, errlen, "%s:%lu:%lu: %s", t->path, line, col, re.message_en);
+        else if (!oom && t->len == 0)
+            snprintf(err, errlen, "%s: the file is empty", t->path);
+        else
+            snprintf(err, errlen, "%s: %s", t->path, oom ? "out of memory" : re.message_en);
         st = oom ? CBEC_ENOMEM : CBEC_EPACK;
         goto out_reader;
     }

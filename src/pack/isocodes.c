@@ -586,7 +586,8 @@ void cbec__isocodes_batch_join(cbec_isobatch *shared)
         tl_batch_owner = false;
         return;
     }
-    /* out of memory: no batch, and every open reads its file */
+    /* a batch of its own; none when out of memory, and every open then
+     * reads its file */
     cbec_isobatch *b = cbec__calloc(1, sizeof *b);
     if (b && pthread_mutex_init(&b->lock, NULL) != 0) {
         free(b);

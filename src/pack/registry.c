@@ -223,8 +223,9 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     if (!grown)
         return CBEC_ENOMEM;
     l->items = grown;
-    load_job j = {names, cbec__calloc(n, sizeof *j.order), n, opts, cbec__isocodes_batch_current(), cbec__calloc(n, sizeof *j.packs),
-                  cbec__calloc(n, sizeof *j.status), cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
+    load_job j = {names, cbec__calloc(n, sizeof *j.order), n, opts, cbec__isocodes_batch_current(),
+                  cbec__calloc(n, sizeof *j.packs), cbec__calloc(n, sizeof *j.status),
+                  cbec__calloc(n, sizeof *j.errs), err != NULL, 0, SIZE_MAX};
     if (!j.order || !j.packs || !j.status || !j.errs || !load_order(names, n, j.order)) {
         free(j.order);
         free(j.packs);

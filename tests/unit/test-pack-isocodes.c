@@ -258,7 +258,8 @@ START_TEST(test_errors_name_the_file)
         {"{\"3166-1\": [{\"alpha_2\": \"A\xED\xA0\x80\"}]}", 0, "UTF-8"},
         {NUL_DOC, sizeof NUL_DOC - 1, "NUL"},
         /* RFC 8259: control characters in strings only as escapes */
-        {"{\"3166-1\": [{\"alpha_2\": \"A\tD\"}]}", 0, "iso_3166-1.json:1:27: JSON syntax error: unescaped control character U+0009"},
+        {"{\"3166-1\": [{\"alpha_2\": \"A\tD\"}]}", 0,
+         "iso_3166-1.json:1:27: JSON syntax error: unescaped control character U+0009"},
         {"{\"3166-1\": [{\"alpha_2\": \"AD\"}]} x", 0, "iso_3166-1.json:1:"},
         {"{\"3166-1\": {\"alpha_2\": \"AD\"}}", 0, "no \"3166-1\" array"},
         {"{\"3166\": []}", 0, "no \"3166-1\" array"},

@@ -2,6 +2,10 @@
 #define _GNU_SOURCE /* O_PATH, syscall() */
 #include "core/core.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -187,7 +191,7 @@ void cbec__buf_add(cbec_buf *b, const char *s, size_t n)
 
 void cbec__buf_adds(cbec_buf *b, const char *s) { cbec__buf_add(b, s, strlen(s)); }
 
-void cbec__buf_addc(cbec_buf *b, char c) { cbec__buf_add(b, &c, 1); }
+void cbec__buf_addc_slow(cbec_buf *b, char c) { cbec__buf_add(b, &c, 1); }
 
 void cbec__buf_addf(cbec_buf *b, const char *fmt, ...)
 {
@@ -244,16 +248,42 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* Bytes from s[i] that need no escape: printable ASCII other than the
+ * quote and the backslash; sixteen at a time where SSE2 is there. */
+static size_t plain_ascii_run(const char *s, size_t n, size_t i)
+{
+    size_t start = i;
+#ifdef __SSE2__
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed compare: bytes from 0x80 are negative, so below 0x20 too */
+        __m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask)
+            return i - start + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+            break;
+        i++;
+    }
+    return i - start;
+}
+
 void cbec__buf_add_json_escaped(cbec_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t start = 0;
     for (size_t i = 0; i < n;) {
+        i += plain_ascii_run(s, n, i);
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            i++;
-            continue;
-        }
         size_t k = c >= 0x80 ? utf8_seq((const unsigned char *)s + i, n - i) : 0;
         if (k) {
             /* Valid UTF-8 passes through, except U+2028/2029 which some

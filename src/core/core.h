@@ -47,7 +47,18 @@ void cbec__buf_reset(cbec_buf *b);
 bool cbec__buf_reserve(cbec_buf *b, size_t extra);
 void cbec__buf_add(cbec_buf *b, const char *s, size_t n);
 void cbec__buf_adds(cbec_buf *b, const char *s);
-void cbec__buf_addc(cbec_buf *b, char c);
+void cbec__buf_addc_slow(cbec_buf *b, char c);
+/* One byte; inline while it fits (canonical forms, reports and readers add
+ * punctuation and characters a byte at a time). */
+static inline void cbec__buf_addc(cbec_buf *b, char c)
+{
+    if (b->len + 2 <= b->cap && !b->oom) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    cbec__buf_addc_slow(b, c);
+}
 void cbec__buf_addf(cbec_buf *b, const char *fmt, ...) CBEC_PRINTF(2, 3);
 void cbec__buf_add_ulong(cbec_buf *b, unsigned long v);
 /* Append s as the inside of a JSON string (quotes not included). */

@@ -15,6 +15,10 @@
  * test suites and a fuzz target does so on random input. */
 #include "doc/json-int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -708,20 +712,44 @@ typedef struct cursor {
     uint32_t line, col;
 } cursor;
 
-/* Line and column (in characters) of byte offset to, counting on from the cursor. */
+/* Line and column (in characters) of node n's offset, counting on from the
+ * cursor: a newline starts a line, a byte that does not continue a UTF-8
+ * character moves one column; sixteen bytes at a time where SSE2 is there. */
 static void place(cursor *c, cbec_node *n)
 {
-    for (; c->at < n->span.offset; c->at++) {
-        unsigned char b = c->s[c->at];
+    size_t at = c->at, to = n->span.offset;
+    uint32_t line = c->line, col = c->col;
+#ifdef __SSE2__
+    const __m128i newline = _mm_set1_epi8('\n'), lead = _mm_set1_epi8((char)0xC0);
+    while (at + 16 <= to) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(c->s + at));
+        unsigned lines = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline));
+        /* continuation bytes (0x80-0xBF) are, signed, the ones below 0xC0 */
+        unsigned chars = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lead)) & 0xFFFFu;
+        if (lines) {
+            unsigned last = 31u - (unsigned)__builtin_clz(lines);
+            line += (uint32_t)__builtin_popcount(lines);
+            col = 1 + (uint32_t)__builtin_popcount(chars >> (last + 1));
+        } else {
+            col += (uint32_t)__builtin_popcount(chars);
+        }
+        at += 16;
+    }
+#endif
+    for (; at < to; at++) {
+        unsigned char b = c->s[at];
         if (b == '\n') {
-            c->line++;
-            c->col = 1;
+            line++;
+            col = 1;
         } else if ((b & 0xC0) != 0x80) {
-            c->col++;
+            col++;
         }
     }
-    n->span.line = c->line;
-    n->span.column = c->col;
+    c->at = at;
+    c->line = line;
+    c->col = col;
+    n->span.line = line;
+    n->span.column = col;
 }
 
 static int by_offset(const void *a, const void *b)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "doc/doc.h"
 
 static cbec_json_reader *rd;
@@ -217,6 +218,114 @@ START_TEST(test_json_message_positions_count_characters)
 }
 END_TEST
 
+/* Documents of many shapes (newlines and multi-byte characters anywhere
+ * between and inside tokens, runs shorter and longer than sixteen bytes,
+ * repeated names): every node's line and column are those a plain count
+ * from the start of the text gives. */
+static unsigned long gen_state = 12345;
+
+static unsigned gen_next(unsigned n)
+{
+    gen_state = gen_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((gen_state >> 33) % n);
+}
+
+static void gen_space(cbec_buf *b)
+{
+    static const char *const ws[] = {"", " ", "\n", "  ", "\n    ", "\r\n", "\t", "\n\n\n", "                    "};
+    cbec__buf_adds(b, ws[gen_next(9)]);
+}
+
+static void gen_string(cbec_buf *b)
+{
+    static const char *const parts[] = {"a", "key", "中文", "é", "\\n", "\\u00e9", "😀", "0123456789abcdefghij", "x y"};
+    cbec__buf_addc(b, '"');
+    for (unsigned k = gen_next(5); k; k--)
+        cbec__buf_adds(b, parts[gen_next(9)]);
+    cbec__buf_addc(b, '"');
+}
+
+static void gen_value(cbec_buf *b, int depth)
+{
+    unsigned kind = depth > 4 ? gen_next(3) : gen_next(6);
+    gen_space(b);
+    if (kind == 0) {
+        gen_string(b);
+    } else if (kind == 1) {
+        cbec__buf_adds(b, gen_next(2) ? "12.5" : "-7");
+    } else if (kind == 2) {
+        cbec__buf_adds(b, gen_next(2) ? "true" : "null");
+    } else if (kind == 3) {
+        cbec__buf_addc(b, '[');
+        for (unsigned i = 0, n = gen_next(5); i < n; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            gen_value(b, depth + 1);
+        }
+        gen_space(b);
+        cbec__buf_addc(b, ']');
+    } else {
+        cbec__buf_addc(b, '{');
+        for (unsigned i = 0, n = gen_next(5); i < n; i++) {
+            if (i)
+                cbec__buf_addc(b, ',');
+            gen_space(b);
+            if (gen_next(4) == 0)
+                cbec__buf_adds(b, "\"same\"");   /* repeated names now and then */
+            else
+                gen_string(b);
+            gen_space(b);
+            cbec__buf_addc(b, ':');
+            gen_value(b, depth + 1);
+        }
+        gen_space(b);
+        cbec__buf_addc(b, '}');
+    }
+    gen_space(b);
+}
+
+static void check_positions(const cbec_node *n, const char *src, size_t len, size_t *count)
+{
+    unsigned long line, col;
+    cbec__text_position(src, len, n->span.offset, &line, &col);
+    ck_assert_msg(n->span.line == line && n->span.column == col, "node at byte %lu: %lu:%lu, want %lu:%lu",
+                  (unsigned long)n->span.offset, (unsigned long)n->span.line, (unsigned long)n->span.column, line, col);
+    (*count)++;
+    if (n->kind == CBEC_NODE_OBJECT || n->kind == CBEC_NODE_ARRAY)
+        for (uint32_t i = 0; i < n->count; i++)
+            check_positions(&n->children[i], src, len, count);
+}
+
+START_TEST(test_json_message_positions_match_a_count_from_the_start)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    size_t nodes = 0;
+    for (int round = 0; round < 400; round++) {
+        cbec__buf_reset(&b);
+        cbec__buf_addc(&b, '{');
+        for (unsigned i = 0, n = 1 + gen_next(6); i < n; i++) {
+            if (i)
+                cbec__buf_addc(&b, ',');
+            gen_space(&b);
+            gen_string(&b);
+            cbec__buf_addc(&b, ':');
+            gen_value(&b, 0);
+        }
+        cbec__buf_addc(&b, '}');
+        ck_assert(!b.oom);
+        cbec_doc doc;
+        cbec_read_error e;
+        ck_assert_msg(read_msg(b.data, b.len, &doc, &e), "round %d: %s", round, e.message_en);
+        cbec__json_message_positions(&doc);
+        check_positions(doc.root, b.data, b.len, &nodes);
+        cbec__arena_reset(&arena);
+    }
+    ck_assert_uint_gt(nodes, 4000);
+    cbec__buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_json_message_rejects_what_rfc_8259_rejects)
 {
     static const struct {
@@ -407,6 +516,7 @@ int main(void)
     tcase_add_test(tc, test_json_message_escaped_nul_is_kept);
     tcase_add_test(tc, test_json_message_duplicates_keep_first_place_last_value);
     tcase_add_test(tc, test_json_message_positions_count_characters);
+    tcase_add_test(tc, test_json_message_positions_match_a_count_from_the_start);
     tcase_add_test(tc, test_json_message_rejects_what_rfc_8259_rejects);
     tcase_add_test(tc, test_json_message_accepts_bare_scalars);
     tcase_add_test(tc, test_json_message_depth_is_bounded);

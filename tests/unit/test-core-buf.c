@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "test-run.h"
 
 START_TEST(test_bytes_one_at_a_time_across_growth)
 {
@@ -106,9 +107,5 @@ int main(void)
     tcase_add_test(tc, test_bytes_one_at_a_time_across_growth);
     tcase_add_test(tc, test_json_escaping_at_every_length_and_place);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/decimal.h"
+#include "test-run.h"
 
 static cbec_dec D(const char *s)
 {
@@ -165,9 +166,5 @@ int main(void)
     tcase_add_test(tc, test_decimal_overflow_is_reported);
     tcase_add_test(tc, test_decimal_integer_checks);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

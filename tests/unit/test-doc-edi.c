@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "doc/edi.h"
+#include "test-run.h"
 
 static cbec_edi_reader *rd;
 static cbec_arena arena;
@@ -461,9 +462,5 @@ int main(void)
     tcase_add_test(tc, test_x12_hostile_input_is_bounded);
     tcase_add_test(tc, test_summary_copies_the_envelopes);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "doc/doc.h"
+#include "test-run.h"
 
 static cbec_json_reader *rd;
 static cbec_arena arena;
@@ -525,9 +526,5 @@ int main(void)
     tcase_add_test(tc, test_json_message_big_object_with_many_duplicates);
     tcase_add_test(tc, test_json_message_many_distinct_names_stay_linear);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

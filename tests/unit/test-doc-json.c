@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "doc/doc.h"
+#include "test-run.h"
 
 static cbec_json_reader *rd;
 static cbec_arena arena;
@@ -235,9 +236,5 @@ int main(void)
     tcase_add_test(tc, test_json_reader_is_reusable);
     tcase_add_test(tc, test_json_failed_escape_does_not_reach_the_next_document);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

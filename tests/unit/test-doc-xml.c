@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "doc/xml.h"
+#include "test-run.h"
 
 static cbec_xml_reader *rd;
 static cbec_arena arena;
@@ -445,9 +446,5 @@ int main(void)
     tcase_add_test(tc, test_xml_host_application_keeps_its_entity_loading);
     tcase_add_test(tc, test_xml_reader_reuse_frees_previous_tree);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -15,6 +15,7 @@
 #include "core/digest.h"
 #include "pack/isocodes.h"
 #include "rules/text.h"
+#include "test-run.h"
 
 static char dir[64];
 
@@ -771,9 +772,5 @@ int main(void)
     tcase_add_test(tc, test_threads_of_one_batch_read_each_file_once);
     tcase_add_test(tc, test_threads_of_one_batch_open_at_once);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

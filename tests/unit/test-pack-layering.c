@@ -8,6 +8,7 @@
 
 #include "cbecstd.h"
 #include "pack/pack.h"
+#include "test-run.h"
 
 static char buf[8192];
 
@@ -361,9 +362,5 @@ int main(void)
     tcase_add_test(tc, test_semver_ranges);
     tcase_add_test(tc, test_reload_replaces_packs_atomically);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

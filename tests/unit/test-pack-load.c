@@ -9,6 +9,7 @@
 
 #include "cbecstd.h"
 #include "core/core.h"
+#include "test-run.h"
 
 #define HEAD "{\"cbecstd_pack\": 1, \"id\": \"T\", \"version\": \"1.0.0\", \"status\": \"active\", \"module\": \"compliance\",\n" \
              " \"title\": {\"zh-CN\": \"测试\", \"en\": \"Test\"},\n"
@@ -348,9 +349,5 @@ int main(void)
     tcase_add_test(tc, test_read_inside_stays_inside);
     tcase_add_test(tc, test_strerror_names_every_status);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

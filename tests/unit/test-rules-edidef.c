@@ -11,6 +11,7 @@
 
 #include "cbecstd.h"
 #include "test-load.h"
+#include "test-run.h"
 
 static char dir[64];
 
@@ -424,9 +425,5 @@ int main(void)
     tcase_add_test(tc, test_deferred_definition_gives_the_same_digest_and_findings);
     tcase_add_test(tc, test_deferred_definition_that_does_not_compile);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -13,6 +13,7 @@
 #include "doc/doc.h"
 #include "rules/schema-int.h"
 #include "rules/schema-pack.h"
+#include "test-run.h"
 
 /* ---- helpers: JSON texts as documents ---- */
 
@@ -878,9 +879,5 @@ int main(void)
     tcase_add_test(tc, test_schema_every_failure_has_texts);
     tcase_add_test(tc, test_schema_reference_packs_validate_the_examples);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

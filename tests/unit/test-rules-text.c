@@ -10,6 +10,7 @@
 #include "cbecstd.h"
 #include "rules/kinds.h"
 #include "rules/text.h"
+#include "test-run.h"
 
 /* ---- helpers ---- */
 
@@ -1510,9 +1511,5 @@ int main(void)
     tcase_add_test(tc, test_text_hostile_inputs_stay_bounded);
     tcase_add_test(tc, test_every_check_kind_speaks_zh_and_en);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

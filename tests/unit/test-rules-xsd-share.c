@@ -15,6 +15,7 @@
 #include "cbecstd.h"
 #include "test-load.h"
 #include "rules/xsd.h"
+#include "test-run.h"
 
 #define CBEC_TEST_LEN(a) (sizeof(a) / sizeof *(a))
 
@@ -510,9 +511,5 @@ int main(void)
     tcase_add_test(tc, test_file_set_follows_schema_locations_only);
     tcase_add_test(tc, test_file_set_scan_of_odd_schemas);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "test-run.h"
 
 static char dir[64];
 
@@ -500,9 +501,5 @@ int main(void)
     tcase_add_test(tc, test_auto_detection_by_first_significant_bytes);
     tcase_add_test(tc, test_message_cannot_choose_its_schema);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cbecstd.h"
+#include "test-run.h"
 
 #define NTHREADS 4
 #define ROUNDS 60
@@ -207,9 +208,5 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_threads_share_one_registry_during_hot_reloads);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "cbecstd.h"
 #include "pack/privacy.h"
+#include "test-run.h"
 
 #define ID "110105199003071239"
 #define PHONE "+8613812345678"
@@ -335,9 +336,5 @@ int main(void)
     tcase_add_test(tc, test_privacy_redact_errors);
     tcase_add_test(tc, test_privacy_bad_classifications_are_pack_errors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cbecstd.h"
+#include "test-run.h"
 
 static cbec_registry *reg;
 static cbec_validator *val;
@@ -329,9 +330,5 @@ int main(void)
     tcase_add_test(tc, test_validator_is_reusable_across_types);
     tcase_add_test(tc, test_validate_detection_picks_one_type_or_names_two);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

@@ -4,6 +4,7 @@
 
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,11 @@ void cbec__sha256_data_hex(const void *data, size_t len, char out[65])
  * table, an XSD they both import), and a hot reload reads every file
  * again.  A digest is remembered with a copy of the bytes it was computed
  * from and reused only for identical bytes, so an edited file is always
- * hashed anew.  Bounded: files up to FILE_MAX bytes, FILES_BYTES in all,
- * the least recently used leaving first. */
+ * hashed anew.  The copy is made from the second time a path is hashed: a
+ * process that loads its packs once (the command-line tool) hashes each
+ * file once and copies nothing, and one that reloads pays one more hash
+ * of each file on its first reload.  Bounded: files up to FILE_MAX bytes,
+ * FILES_BYTES in all, the least recently used leaving first. */
 
 #define FILE_MAX (1u << 20)
 #define FILES_BYTES (8u << 20)
@@ -52,7 +56,7 @@ void cbec__sha256_data_hex(const void *data, size_t len, char out[65])
 typedef struct remembered {
     struct remembered *next;  /* most recently used first */
     char *path;
-    unsigned char *data;
+    unsigned char *data;      /* NULL: the path was hashed once, nothing kept to compare with */
     size_t len;
     char hex[65];
 } remembered;
@@ -71,12 +75,14 @@ static void forget(remembered *r)
 
 void cbec__sha256_file_hex(const char *path, const void *data, size_t len, char out[65])
 {
+    bool seen = false;
     pthread_mutex_lock(&files_lock);
     for (remembered **pp = &files_head; *pp; pp = &(*pp)->next) {
         remembered *r = *pp;
         if (strcmp(r->path, path) != 0)
             continue;
-        if (r->len == len && memcmp(r->data, data, len) == 0) {
+        seen = true;
+        if (r->data && r->len == len && memcmp(r->data, data, len) == 0) {
             memcpy(out, r->hex, 65);
             *pp = r->next;
             r->next = files_head;
@@ -95,14 +101,17 @@ void cbec__sha256_file_hex(const char *path, const void *data, size_t len, char 
     /* remembering is an optimisation: without memory, nothing is kept */
     remembered *r = malloc(sizeof *r);
     char *p = r ? malloc(strlen(path) + 1) : NULL;
-    unsigned char *copy = p ? malloc(len ? len : 1) : NULL;
-    if (!copy) {
+    unsigned char *copy = p && seen ? malloc(len ? len : 1) : NULL;
+    if (!p || (seen && !copy)) {
         free(p);
         free(r);
         return;
     }
     memcpy(p, path, strlen(path) + 1);
-    memcpy(copy, data, len);
+    if (copy)
+        memcpy(copy, data, len);
+    else
+        len = 0; /* counted in files_bytes as what it keeps */
     *r = (remembered){NULL, p, copy, len, {0}};
     memcpy(r->hex, out, 65);
     pthread_mutex_lock(&files_lock);

@@ -351,6 +351,22 @@ START_TEST(test_file_digests_follow_the_bytes)
     cbec__sha256_data_hex(b, strlen(b), want);
     cbec__sha256_file_hex(path, b, strlen(b), got);
     ck_assert_str_eq(got, want);
+    /* the bytes are kept from the second hashing of a path on: editions of
+     * the same length, each seen once, twice and again after the other */
+    char wa[65], wb[65];
+    cbec__sha256_data_hex(a, strlen(a), wa);
+    cbec__sha256_data_hex(b, strlen(b), wb);
+    const char *order = "abbaabab";
+    for (const char *o = order; *o; o++) {
+        cbec__sha256_file_hex(path, *o == 'a' ? a : b, strlen(a), got);
+        ck_assert_str_eq(got, *o == 'a' ? wa : wb);
+    }
+    snprintf(path, sizeof path, "%s/g.csv", dir);
+    cbec__sha256_file_hex(path, b, strlen(b), got);
+    ck_assert_str_eq(got, wb);
+    cbec__sha256_file_hex(path, a, strlen(a), got);
+    ck_assert_str_eq(got, wa);
+    snprintf(path, sizeof path, "%s/f.csv", dir);
     cbec__sha256_file_hex(path, "", 0, got);
     ck_assert_str_eq(got, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     /* files past the size remembered, and more bytes than are kept in all */

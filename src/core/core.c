@@ -445,6 +445,10 @@ struct cbec_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
+/* New chunks double from ARENA_FIRST to ARENA_CHUNK: many arenas hold
+ * little (a compiled JSON Logic expression is a few hundred bytes), and a
+ * first chunk of full size would touch pages that nothing uses. */
+#define ARENA_FIRST 1024
 #define ARENA_CHUNK 16384
 
 void cbec__arena_init(cbec_arena *a) { memset(a, 0, sizeof *a); }
@@ -464,7 +468,9 @@ void *cbec__arena_alloc(cbec_arena *a, size_t n)
             c = *pp;
             *pp = c->next;
         } else {
-            size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+            size_t want = a->grow ? a->grow : ARENA_FIRST;
+            a->grow = want < ARENA_CHUNK ? want * 2 : ARENA_CHUNK;
+            size_t size = n > want ? n : want;
             if (size > SIZE_MAX - sizeof *c)
                 return NULL;
             c = malloc(sizeof *c + size);

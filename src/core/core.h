@@ -83,6 +83,7 @@ typedef struct cbec_arena {
     cbec_arena_chunk *head;   /* chunk being filled */
     cbec_arena_chunk *spare;  /* chunks kept for reuse after reset */
     size_t total;             /* bytes handed out since the last reset */
+    size_t grow;              /* size of the next new chunk (0: the first) */
 } cbec_arena;
 
 void cbec__arena_init(cbec_arena *a);

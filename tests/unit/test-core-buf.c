@@ -1,8 +1,10 @@
 /* test-core-buf.c - the growable byte buffer: bytes added one at a time
  * across growth, and JSON string escaping, checked at every length and
  * every place of the byte that stops a plain run (the scan takes sixteen
- * bytes at a time). */
+ * bytes at a time); and the arena, whose chunks grow from small to full
+ * size. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,12 +102,50 @@ START_TEST(test_json_escaping_at_every_length_and_place)
 }
 END_TEST
 
+/* Allocations of every size up to past a full chunk, each 16-byte aligned
+ * and filled with its own byte, all intact at the end (chunks grow from
+ * 1 KiB to 16 KiB, and a bigger request gets a chunk of its own); then the
+ * same after a reset, which reuses the chunks. */
+START_TEST(test_arena_sizes_across_chunk_growth_and_reset)
+{
+    cbec_arena a;
+    cbec__arena_init(&a);
+    enum { N = 300 };
+    unsigned char *p[N];
+    size_t len[N];
+    for (int round = 0; round < 2; round++) {
+        size_t total = 0;
+        for (int i = 0; i < N; i++) {
+            len[i] = i % 7 == 6 ? 17000u + (size_t)i : (size_t)(i * 37 % 1500);
+            p[i] = cbec__arena_alloc(&a, len[i]);
+            ck_assert_ptr_nonnull(p[i]);
+            ck_assert_uint_eq((uintptr_t)p[i] % 16, 0);
+            memset(p[i], i & 0xff, len[i]);
+            total += (len[i] + 15) & ~(size_t)15;
+        }
+        for (int i = 0; i < N; i++)
+            for (size_t k = 0; k < len[i]; k++)
+                ck_assert_uint_eq(p[i][k], (unsigned)(i & 0xff));
+        ck_assert_uint_ge(a.total, total);
+        unsigned char *z = cbec__arena_calloc(&a, 100, 3);
+        ck_assert_ptr_nonnull(z);
+        for (int k = 0; k < 300; k++)
+            ck_assert_uint_eq(z[k], 0);
+        ck_assert_ptr_null(cbec__arena_calloc(&a, SIZE_MAX / 2, 4));
+        cbec__arena_reset(&a);
+        ck_assert_uint_eq(a.total, 0);
+    }
+    cbec__arena_free(&a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("buf");
     TCase *tc = tcase_create("buf");
     tcase_add_test(tc, test_bytes_one_at_a_time_across_growth);
     tcase_add_test(tc, test_json_escaping_at_every_length_and_place);
+    tcase_add_test(tc, test_arena_sizes_across_chunk_growth_and_reset);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

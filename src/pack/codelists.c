@@ -29,7 +29,16 @@ cbec_codelist *cbec__codelist_new(const char *name)
         return NULL;
     }
     cbec__strmap_init(&l->codes);
+    cbec__arena_init(&l->mem);
     return l;
+}
+
+/* A copy of n bytes of s in the list's arena, NUL-terminated (NULL when
+ * out of memory).  A list holds thousands of short strings: one arena
+ * instead of a malloc and a free each. */
+static char *list_strndup(cbec_codelist *l, const char *s, size_t n)
+{
+    return cbec__arena_strndup(&l->mem, s, n);
 }
 
 cbec_code *cbec__codelist_entry(cbec_codelist *l, const char *code, size_t len)
@@ -51,13 +60,10 @@ cbec_code *cbec__codelist_entry(cbec_codelist *l, const char *code, size_t len)
             return NULL;
         l->entries = entries;
     }
-    cbec_code *e = cbec__calloc(1, sizeof *e);
-    char *copy = cbec__strndup(code, len);
-    if (!e || !copy || !cbec__strmap_put(&l->codes, copy, len, e, NULL)) {
-        free(e);
-        free(copy);
+    cbec_code *e = cbec__arena_calloc(&l->mem, 1, sizeof *e);
+    char *copy = list_strndup(l, code, len);
+    if (!e || !copy || !cbec__strmap_put(&l->codes, copy, len, e, NULL))
         return NULL;
-    }
     e->code = copy;
     e->len = len;
     l->owned[l->count] = copy;
@@ -123,10 +129,9 @@ bool cbec__code_set_attr(cbec_codelist *l, cbec_code *e, int idx, const char *v,
         return false;
     if (!e->attrs && !(e->attrs = cbec__calloc(l->nattrs, sizeof *e->attrs)))
         return false;
-    char *copy = cbec__strndup(v, n);
+    char *copy = list_strndup(l, v, n);
     if (!copy)
         return false;
-    free(e->attrs[idx]);
     e->attrs[idx] = copy;
     return true;
 }
@@ -171,17 +176,9 @@ void cbec__codelist_free(cbec_codelist *l)
         l->entries = NULL;
         cbec__strmap_init(&l->codes);
     }
-    for (size_t i = 0; i < l->count; i++) {
-        cbec_code *e = l->entries[i];
-        if (e->attrs)
-            for (size_t k = 0; k < l->nattrs; k++)
-                free(e->attrs[k]);
-        free(e->attrs);
-        free(e->label_en);
-        free(e->label_zh);
-        free(e);
-        free(l->owned[i]);
-    }
+    for (size_t i = 0; i < l->count; i++)
+        free(l->entries[i]->attrs);
+    cbec__arena_free(&l->mem);
     free(l->owned);
     free(l->entries);
     for (size_t i = 0; i < l->nattrs; i++)
@@ -329,8 +326,7 @@ static bool add_code_node(cbec_compiler *c, const source *s, cbec_codelist *l, c
                 slot = &e->label_zh;
             if (!slot)
                 continue; /* other languages are documentation for now */
-            free(*slot);
-            if (!(*slot = cbec__strndup(t->text, t->len)))
+            if (!(*slot = list_strndup(l, t->text, t->len)))
                 return cbec__compile_oom(c);
         }
     }
@@ -501,7 +497,7 @@ static bool add_csv(cbec_compiler *c, const source *s, cbec_codelist *l, const c
                 ok = cbec__compile_error(c, s->at, "%s:%lu: more fields than the header has columns", s->file, line);
                 break;
             }
-            if (r.field.oom || !(vals[col] = cbec__strndup(cbec__buf_cstr(&r.field), r.field.len)))
+            if (r.field.oom || !(vals[col] = list_strndup(l, cbec__buf_cstr(&r.field), r.field.len)))
                 ok = cbec__compile_oom(c);
             col++;
         }
@@ -524,11 +520,8 @@ static bool add_csv(cbec_compiler *c, const source *s, cbec_codelist *l, const c
             switch (kinds[i]) {
             case COL_EN:
             case COL_ZH:
-                if (n) {
-                    char **slot = kinds[i] == COL_EN ? &e->label_en : &e->label_zh;
-                    *slot = v;
-                    vals[i] = NULL;
-                }
+                if (n)
+                    *(kinds[i] == COL_EN ? &e->label_en : &e->label_zh) = v;
                 break;
             case COL_FROM:
             case COL_TO:
@@ -552,8 +545,6 @@ static bool add_csv(cbec_compiler *c, const source *s, cbec_codelist *l, const c
             if (e->valid_from[0] && e->valid_to[0] && strcmp(e->valid_from, e->valid_to) > 0)
                 ok = cbec__compile_error(c, s->at, "%s:%lu: validTo is before validFrom", s->file, line);
         }
-        for (size_t i = 0; i < ncols; i++)
-            free(vals[i]);
     }
     cbec__buf_free(&r.field);
     return ok;
@@ -796,8 +787,7 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
             if (!f->text || cbec__streq(f->key, f->keylen, field))
                 continue;
             if (cbec__streq(f->key, f->keylen, "name")) {
-                free(e->label_en);
-                if (!(e->label_en = cbec__strndup(f->text, f->len)))
+                if (!(e->label_en = list_strndup(l, f->text, f->len)))
                     ok = cbec__compile_oom(c);
                 continue;
             }
@@ -851,8 +841,8 @@ static bool copy_codes(cbec_compiler *c, const cbec_codelist *src, cbec_codelist
         cbec_code *e = cbec__codelist_entry(l, from->code, from->len);
         if (!e)
             return cbec__compile_oom(c);
-        if ((from->label_en && !(e->label_en = cbec__strdup(from->label_en))) ||
-            (from->label_zh && !(e->label_zh = cbec__strdup(from->label_zh))))
+        if ((from->label_en && !(e->label_en = list_strndup(l, from->label_en, strlen(from->label_en)))) ||
+            (from->label_zh && !(e->label_zh = list_strndup(l, from->label_zh, strlen(from->label_zh)))))
             return cbec__compile_oom(c);
         memcpy(e->valid_from, from->valid_from, sizeof e->valid_from);
         memcpy(e->valid_to, from->valid_to, sizeof e->valid_to);
@@ -993,14 +983,7 @@ static bool compile_one(cbec_compiler *c, const cbec_node *def, cbec_codelist *l
             for (size_t i = 0; i < l->count; i++) {
                 cbec_code *e = l->entries[i];
                 if (cbec__strmap_get(&drop, e->code, e->len)) {
-                    if (e->attrs)
-                        for (size_t k = 0; k < l->nattrs; k++)
-                            free(e->attrs[k]);
-                    free(e->attrs);
-                    free(e->label_en);
-                    free(e->label_zh);
-                    free(e);
-                    free(l->owned[i]);
+                    free(e->attrs); /* the rest stays in the arena until the list goes */
                     continue;
                 }
                 l->owned[kept] = l->owned[i];

@@ -190,7 +190,8 @@ bool cbec__semver_satisfies(const char *version, const char *range);
 
 /* ---- code lists ---- */
 
-/* One code of a list with what the pack says about it. */
+/* One code of a list with what the pack says about it.  The entry and its
+ * strings live in the list's arena; only attrs is an array of its own. */
 typedef struct cbec_code {
     const char *code;           /* the list's copy (also in owned[]) */
     size_t len;
@@ -209,6 +210,7 @@ typedef struct cbec_codemap {
 
 struct cbec_codelist {
     char *name;
+    cbec_arena mem;             /* the codes, their entries, labels and attribute values */
     cbec_strmap codes;          /* code -> cbec_code* */
     char **owned;               /* code strings owned by the list */
     size_t count;

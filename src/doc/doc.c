@@ -102,6 +102,61 @@ static int member_order(const void *a, const void *b)
     return (x->keylen > y->keylen) - (x->keylen < y->keylen);
 }
 
+/* Members in canonical order: sorted by name, stable among equal names
+ * (as glibc's merge sort leaves them).  Objects of a pack are small and
+ * mostly written in order, so an insertion sort on the stack serves them;
+ * bigger ones are sorted in a buffer of their own.  NULL when out of memory. */
+#define CANON_SMALL 16
+
+static const cbec_node **member_order_of(const cbec_node *n, const cbec_node **small)
+{
+    const cbec_node **order = small;
+    if (n->count > CANON_SMALL && !(order = malloc(n->count * sizeof *order)))
+        return NULL;
+    for (uint32_t i = 0; i < n->count; i++)
+        order[i] = &n->children[i];
+    if (n->count > CANON_SMALL) {
+        qsort(order, n->count, sizeof *order, member_order);
+        return order;
+    }
+    for (uint32_t i = 1; i < n->count; i++) {
+        const cbec_node *m = order[i];
+        uint32_t j = i;
+        for (; j > 0 && member_order(&order[j - 1], &m) > 0; j--)
+            order[j] = order[j - 1];
+        order[j] = m;
+    }
+    return order;
+}
+
+static void canonical_object(const cbec_node *n, cbec_buf *b, size_t (*ranges)[2])
+{
+    const cbec_node *small[CANON_SMALL];
+    const cbec_node **order = member_order_of(n, small);
+    if (!order) {
+        b->oom = true;
+        return;
+    }
+    cbec__buf_addc(b, '{');
+    for (uint32_t i = 0; i < n->count; i++) {
+        if (i)
+            cbec__buf_addc(b, ',');
+        cbec__buf_addc(b, '"');
+        cbec__buf_add_json_escaped(b, order[i]->key, order[i]->keylen);
+        cbec__buf_adds(b, "\":");
+        size_t start = b->len;
+        cbec__node_canonical(order[i], b);
+        if (ranges) {
+            size_t at = (size_t)(order[i] - n->children);
+            ranges[at][0] = start;
+            ranges[at][1] = b->len;
+        }
+    }
+    cbec__buf_addc(b, '}');
+    if (order != small)
+        free(order);
+}
+
 void cbec__node_canonical(const cbec_node *n, cbec_buf *b)
 {
     switch ((cbec_kind)n->kind) {
@@ -124,30 +179,18 @@ void cbec__node_canonical(const cbec_node *n, cbec_buf *b)
         }
         cbec__buf_addc(b, ']');
         return;
-    case CBEC_NODE_OBJECT: {
-        const cbec_node **order = n->count ? malloc(n->count * sizeof *order) : NULL;
-        if (n->count && !order) {
-            b->oom = true;
-            return;
-        }
-        for (uint32_t i = 0; i < n->count; i++)
-            order[i] = &n->children[i];
-        if (n->count)
-            qsort(order, n->count, sizeof *order, member_order);
-        cbec__buf_addc(b, '{');
-        for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cbec__buf_addc(b, ',');
-            cbec__buf_addc(b, '"');
-            cbec__buf_add_json_escaped(b, order[i]->key, order[i]->keylen);
-            cbec__buf_adds(b, "\":");
-            cbec__node_canonical(order[i], b);
-        }
-        cbec__buf_addc(b, '}');
-        free(order);
+    case CBEC_NODE_OBJECT:
+        canonical_object(n, b, NULL);
         return;
     }
-    }
+}
+
+void cbec__node_canonical_members(const cbec_node *n, cbec_buf *b, size_t (*ranges)[2])
+{
+    if (n->kind == CBEC_NODE_OBJECT)
+        canonical_object(n, b, ranges);
+    else
+        cbec__node_canonical(n, b);
 }
 
 void cbec__read_error_set(cbec_read_error *e, const char *rule, size_t offset, bool has_offset, const char *en,

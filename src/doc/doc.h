@@ -99,6 +99,11 @@ void cbec__node_json_pointer(const cbec_node *n, cbec_buf *b);
  * (bytewise), no insignificant whitespace, strings escaped minimally,
  * numbers exactly as written.  Used for pack digests and rule comparison. */
 void cbec__node_canonical(const cbec_node *n, cbec_buf *b);
+/* The same, and for an object the place of each member's value in b:
+ * ranges[i] is [start, end) of the value of n->children[i] (ranges has
+ * n->count rows).  A member's canonical form is that slice of its
+ * parent's. */
+void cbec__node_canonical_members(const cbec_node *n, cbec_buf *b, size_t (*ranges)[2]);
 /* Name of a kind ("object", "string", ...). */
 const char *cbec__kind_name(int kind);
 /* True for scalars whose text is meaningful to string checks. */

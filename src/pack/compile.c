@@ -122,6 +122,66 @@ static bool valid_rule_id(const char *s, size_t n)
     return true;
 }
 
+/* The members of rule node n after "id" and "path": severity, ref,
+ * message, required, and the checks, whose canonical forms are slices of
+ * the rule's (canon, ranges). */
+static bool compile_checks(cbec_compiler *c, cbec_rule *r, const cbec_node *n, const char *canon,
+                           size_t (*ranges)[2])
+{
+    for (uint32_t i = 0; i < n->count; i++) {
+        const cbec_node *m = &n->children[i];
+        if (cbec__streq(m->key, m->keylen, "id") || cbec__streq(m->key, m->keylen, "path") ||
+            cbec__streq(m->key, m->keylen, "description"))
+            continue;
+        if (cbec__streq(m->key, m->keylen, "severity")) {
+            if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "error"))
+                r->severity = CBEC_SEVERITY_ERROR;
+            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "warning"))
+                r->severity = CBEC_SEVERITY_WARNING;
+            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "info"))
+                r->severity = CBEC_SEVERITY_INFO;
+            else
+                return cbec__compile_error(c, m, "severity must be \"error\", \"warning\" or \"info\"");
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "ref")) {
+            if (m->kind != CBEC_NODE_STRING)
+                return cbec__compile_error(c, m, "\"ref\" must be a string naming a clause of a standard");
+            free(r->ref);
+            if (!(r->ref = cbec__compile_strdup(c, m)))
+                return false;
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "message")) {
+            if (!cbec__compile_i18n(c, m, &r->message, true, true))
+                return false;
+            continue;
+        }
+        if (cbec__streq(m->key, m->keylen, "required")) {
+            if (m->kind != CBEC_NODE_BOOL)
+                return cbec__compile_error(c, m, "\"required\" must be true or false");
+            r->required = m->text[0] == 't';
+            if (r->required && r->nsegs == 0)
+                return cbec__compile_error(c, m, "the message root cannot be required");
+            continue;
+        }
+        const cbec_check_kind *k = cbec__check_kind_find(m->key, m->keylen);
+        if (!k)
+            return cbec__compile_error(c, m, "unknown key \"%.*s\" in rule %s", (int)m->keylen, m->key, r->id);
+        void *state = NULL;
+        bool ok = k->compile(c, r, m, &state);
+        /* kept even on failure: the rule frees what compile() built so far */
+        cbec_check *ck = &r->checks[r->nchecks++];
+        ck->kind = k;
+        ck->state = state;
+        if (!(ck->canon = cbec__strndup(canon + ranges[i][0], ranges[i][1] - ranges[i][0])))
+            return cbec__compile_oom(c);
+        if (!ok)
+            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
+    }
+    return true;
+}
+
 static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_strmap *ids,
                          cbec_rule **out)
 {
@@ -169,76 +229,30 @@ static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
     r->checks = cbec__calloc(n->count, sizeof *r->checks);
     if (!r->checks)
         return cbec__compile_oom(c);
-    for (uint32_t i = 0; i < n->count; i++) {
-        const cbec_node *m = &n->children[i];
-        if (cbec__streq(m->key, m->keylen, "id") || cbec__streq(m->key, m->keylen, "path") ||
-            cbec__streq(m->key, m->keylen, "description"))
-            continue;
-        if (cbec__streq(m->key, m->keylen, "severity")) {
-            if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "error"))
-                r->severity = CBEC_SEVERITY_ERROR;
-            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "warning"))
-                r->severity = CBEC_SEVERITY_WARNING;
-            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "info"))
-                r->severity = CBEC_SEVERITY_INFO;
-            else
-                return cbec__compile_error(c, m, "severity must be \"error\", \"warning\" or \"info\"");
-            continue;
-        }
-        if (cbec__streq(m->key, m->keylen, "ref")) {
-            if (m->kind != CBEC_NODE_STRING)
-                return cbec__compile_error(c, m, "\"ref\" must be a string naming a clause of a standard");
-            free(r->ref);
-            if (!(r->ref = cbec__compile_strdup(c, m)))
-                return false;
-            continue;
-        }
-        if (cbec__streq(m->key, m->keylen, "message")) {
-            if (!cbec__compile_i18n(c, m, &r->message, true, true))
-                return false;
-            continue;
-        }
-        if (cbec__streq(m->key, m->keylen, "required")) {
-            if (m->kind != CBEC_NODE_BOOL)
-                return cbec__compile_error(c, m, "\"required\" must be true or false");
-            r->required = m->text[0] == 't';
-            if (r->required && r->nsegs == 0)
-                return cbec__compile_error(c, m, "the message root cannot be required");
-            continue;
-        }
-        const cbec_check_kind *k = cbec__check_kind_find(m->key, m->keylen);
-        if (!k)
-            return cbec__compile_error(c, m, "unknown key \"%.*s\" in rule %s", (int)m->keylen, m->key, r->id);
-        void *state = NULL;
-        bool ok = k->compile(c, r, m, &state);
-        /* kept even on failure: the rule frees what compile() built so far */
-        r->checks[r->nchecks].kind = k;
-        r->checks[r->nchecks].state = state;
-        r->nchecks++;
-        cbec_buf canon;
-        cbec__buf_init(&canon);
-        cbec__node_canonical(m, &canon);
-        r->checks[r->nchecks - 1].canon = canon.oom ? NULL : cbec__strdup(cbec__buf_cstr(&canon));
-        cbec__buf_free(&canon);
-        if (!r->checks[r->nchecks - 1].canon)
-            return cbec__compile_oom(c);
-        if (!ok)
-            return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\"", k->key);
-    }
-    if (!r->ref && !(r->ref = cbec__strdup("")))
-        return cbec__compile_oom(c);
+    /* the canonical form of the rule, and of each check as its slice */
     cbec_buf canon;
     cbec__buf_init(&canon);
-    cbec__node_canonical(n, &canon);
-    r->canon = canon.oom ? NULL : cbec__strdup(cbec__buf_cstr(&canon));
+    size_t (*ranges)[2] = cbec__calloc(n->count, sizeof *ranges);
+    if (ranges)
+        cbec__node_canonical_members(n, &canon, ranges);
+    if (!ranges || canon.oom || !(r->canon = cbec__strdup(cbec__buf_cstr(&canon)))) {
+        free(ranges);
+        cbec__buf_free(&canon);
+        return cbec__compile_oom(c);
+    }
+    bool ok = compile_checks(c, r, n, (const char *)canon.data, ranges);
+    free(ranges);
     cbec__buf_free(&canon);
-    if (!r->canon)
+    if (!ok)
+        return false;
+    if (!r->ref && !(r->ref = cbec__strdup("")))
         return cbec__compile_oom(c);
     if (!r->nchecks && !r->required)
         return cbec__compile_error(c, n, "rule %s checks nothing: give it \"required\" or a check", r->id);
     qsort(r->checks, r->nchecks, sizeof *r->checks, check_order);
     return true;
 }
+
 
 static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
 {

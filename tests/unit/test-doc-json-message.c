@@ -506,6 +506,93 @@ START_TEST(test_json_message_many_distinct_names_stay_linear)
 }
 END_TEST
 
+/* Canonical forms: members sorted by name, for objects on both sides of
+ * the size the insertion sort serves (16 members); and each member's slice
+ * of its parent's form, as cbec__node_canonical_members gives it, is that
+ * member's own form.  (The reader merges repeated names, so the objects
+ * read here have distinct ones.) */
+static void check_members_sorted(const cbec_node *n)
+{
+    if (n->kind == CBEC_NODE_OBJECT || n->kind == CBEC_NODE_ARRAY)
+        for (uint32_t i = 0; i < n->count; i++)
+            check_members_sorted(&n->children[i]);
+    if (n->kind != CBEC_NODE_OBJECT)
+        return;
+    for (uint32_t i = 1; i < n->count; i++) {
+        const cbec_node *a = &n->children[i - 1], *b = &n->children[i];
+        size_t k = a->keylen < b->keylen ? a->keylen : b->keylen;
+        int c = memcmp(a->key, b->key, k);
+        ck_assert(c < 0 || (c == 0 && a->keylen < b->keylen));
+    }
+}
+
+START_TEST(test_canonical_order_and_member_slices)
+{
+    unsigned seed = 7;
+    int big = 0;
+    for (int round = 0; round < 300; round++) {
+        size_t count = (size_t)round % 61;
+        cbec_buf src;
+        cbec__buf_init(&src);
+        cbec__buf_addc(&src, '{');
+        for (size_t i = 0; i < count; i++) {
+            seed = seed * 1103515245u + 12345u;
+            char key[8];
+            /* names of one to three letters of three: prefixes ("ab"
+             * before "abc") and repeats come up, and objects of more than
+             * sixteen distinct names */
+            size_t kl = 1 + (seed >> 16) % 3;
+            for (size_t k = 0; k < kl; k++)
+                key[k] = "abc"[(seed >> (18 + 2 * k)) % 3];
+            key[kl] = '\0';
+            if (i)
+                cbec__buf_addc(&src, ',');
+            if ((seed >> 24) % 4 == 0)
+                cbec__buf_addf(&src, "\"%s\": {\"z\": %zu, \"y\": [%zu, {\"b\": 1, \"a\": 2}]}", key, i, i);
+            else
+                cbec__buf_addf(&src, "\"%s\": %zu", key, i);
+        }
+        cbec__buf_addc(&src, '}');
+        cbec_doc doc;
+        cbec_read_error e;
+        ck_assert_msg(read_msg(src.data, src.len, &doc, &e), "%s", e.message_en);
+        cbec_buf canon, again;
+        cbec__buf_init(&canon);
+        cbec__buf_init(&again);
+        size_t (*ranges)[2] = calloc(count + 1, sizeof *ranges);
+        ck_assert_ptr_nonnull(ranges);
+        cbec__node_canonical_members(doc.root, &canon, ranges);
+        cbec__node_canonical(doc.root, &again);
+        ck_assert(!canon.oom && !again.oom);
+        ck_assert_str_eq(cbec__buf_cstr(&canon), cbec__buf_cstr(&again));
+        for (size_t i = 0; i < doc.root->count; i++) {
+            cbec_buf one;
+            cbec__buf_init(&one);
+            cbec__node_canonical(&doc.root->children[i], &one);
+            ck_assert_uint_eq(ranges[i][1] - ranges[i][0], one.len);
+            ck_assert_int_eq(memcmp(canon.data + ranges[i][0], one.data, one.len), 0);
+            cbec__buf_free(&one);
+        }
+        /* read back, the form is in order and is its own canonical form */
+        cbec_doc back;
+        ck_assert_msg(read_msg(canon.data, canon.len, &back, &e), "%s", e.message_en);
+        check_members_sorted(back.root);
+        big += back.root->count > 16;
+        cbec_buf third;
+        cbec__buf_init(&third);
+        cbec__node_canonical(back.root, &third);
+        ck_assert_str_eq(cbec__buf_cstr(&third), cbec__buf_cstr(&canon));
+        free(ranges);
+        cbec__buf_free(&src);
+        cbec__buf_free(&canon);
+        cbec__buf_free(&again);
+        cbec__buf_free(&third);
+        cbec__arena_reset(&arena);
+    }
+    ck_assert_int_gt(big, 50); /* the sort of big objects was taken */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("json-message");
@@ -525,6 +612,7 @@ int main(void)
     tcase_add_test(tc, test_json_message_reader_is_reusable_after_errors);
     tcase_add_test(tc, test_json_message_big_object_with_many_duplicates);
     tcase_add_test(tc, test_json_message_many_distinct_names_stay_linear);
+    tcase_add_test(tc, test_canonical_order_and_member_slices);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -38,11 +38,10 @@ cbec_json_reader *cbec__json_reader_new(unsigned max_depth)
     cbec_json_reader *r = cbec__calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    /* json-c's tokener (its stack is 32 KB at the default depth) is made
+     * on the first read through json-c: most readers only ever serve the
+     * one-pass reader (cbec__json_read_message) */
     r->depth = max_depth ? max_depth : 256;
-    if (!new_tokener(r)) {
-        free(r);
-        return NULL;
-    }
     return r;
 }
 

@@ -87,6 +87,15 @@ int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_
     return EXIT_VALID;
 }
 
+static cbec_registry *kept_registry;
+
+void cli_registry_done(cbec_registry *reg)
+{
+    if (kept_registry && kept_registry != reg)
+        cbec_registry_free(kept_registry);
+    kept_registry = reg;
+}
+
 /* ---- reading input ---- */
 
 /* Read everything (at most max+1 bytes, so an oversized message is still

@@ -149,7 +149,7 @@ int cli_cmd_ack(int argc, char **argv)
 out:
     cbec_report_free(rep);
     cbec_validator_free(v);
-    cbec_registry_free(reg);
+    cli_registry_done(reg);
     cli_input_free(&in);
     free(packs);
     return rc;

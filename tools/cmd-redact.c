@@ -154,7 +154,7 @@ int cli_cmd_redact(int argc, char **argv)
     fflush(stdout);
 out:
     cbec_validator_free(v);
-    cbec_registry_free(reg);
+    cli_registry_done(reg);
     free(packs);
     return rc;
 }

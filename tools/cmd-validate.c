@@ -577,7 +577,7 @@ int cli_cmd_validate(int argc, char **argv)
 out:
     cbec_stats_free(o.stats);
     cbec_validator_free(v);
-    cbec_registry_free(reg);
+    cli_registry_done(reg);
     cli_schema_free(&so);
     free(packs);
     return rc;

@@ -122,6 +122,33 @@ static bool valid_rule_id(const char *s, size_t n)
     return true;
 }
 
+bool cbec__rule_init(cbec_compiler *c, cbec_rule *r, cbec_msgtype *t, const cbec_node *at)
+{
+    r->pack = c->pack;
+    r->msgtype = t;
+    r->severity = CBEC_SEVERITY_ERROR;
+    cbec_buf where;
+    cbec__buf_init(&where);
+    cbec__node_pointer(at, &where);
+    r->where = where.oom ? NULL : cbec__strdup(cbec__buf_cstr(&where));
+    cbec__buf_free(&where);
+    return r->where || cbec__compile_oom(c);
+}
+
+bool cbec__compile_severity(cbec_compiler *c, const cbec_node *n, int *out)
+{
+    static const struct {
+        const char *name;
+        int severity;
+    } names[] = {{"error", CBEC_SEVERITY_ERROR}, {"warning", CBEC_SEVERITY_WARNING}, {"info", CBEC_SEVERITY_INFO}};
+    for (size_t i = 0; n->kind == CBEC_NODE_STRING && i < CBEC_ARRAY_LEN(names); i++)
+        if (cbec__streq(n->text, n->len, names[i].name)) {
+            *out = names[i].severity;
+            return true;
+        }
+    return cbec__compile_error(c, n, "severity must be \"error\", \"warning\" or \"info\"");
+}
+
 /* The members of rule node n after "id" and "path": severity, ref,
  * message, required, and the checks, whose canonical forms are slices of
  * the rule's (canon, ranges). */
@@ -134,14 +161,8 @@ static bool compile_checks(cbec_compiler *c, cbec_rule *r, const cbec_node *n, c
             cbec__streq(m->key, m->keylen, "description"))
             continue;
         if (cbec__streq(m->key, m->keylen, "severity")) {
-            if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "error"))
-                r->severity = CBEC_SEVERITY_ERROR;
-            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "warning"))
-                r->severity = CBEC_SEVERITY_WARNING;
-            else if (m->kind == CBEC_NODE_STRING && cbec__streq(m->text, m->len, "info"))
-                r->severity = CBEC_SEVERITY_INFO;
-            else
-                return cbec__compile_error(c, m, "severity must be \"error\", \"warning\" or \"info\"");
+            if (!cbec__compile_severity(c, m, &r->severity))
+                return false;
             continue;
         }
         if (cbec__streq(m->key, m->keylen, "ref")) {
@@ -192,16 +213,8 @@ static bool compile_rule(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, 
     if (!r)
         return cbec__compile_oom(c);
     *out = r;
-    r->pack = c->pack;
-    r->msgtype = t;
-    r->severity = CBEC_SEVERITY_ERROR;
-    cbec_buf where;
-    cbec__buf_init(&where);
-    cbec__node_pointer(n, &where);
-    r->where = cbec__strdup(cbec__buf_cstr(&where));
-    cbec__buf_free(&where);
-    if (!r->where)
-        return cbec__compile_oom(c);
+    if (!cbec__rule_init(c, r, t, n))
+        return false;
 
     const cbec_node *id = cbec__node_member(n, "id", 2);
     if (!id || id->kind != CBEC_NODE_STRING)

@@ -12,6 +12,13 @@ bool cbec__compile_keys(cbec_compiler *c, const cbec_node *obj, const char *cons
 /* Read an object keyed by language tag. */
 bool cbec__compile_i18n(cbec_compiler *c, const cbec_node *n, cbec_i18n *out, bool need_zh_en,
                         bool templates);
+/* Start rule r (zeroed) of message type t, compiled from pack node at:
+ * its pack, type, error severity and pack path.  False when out of
+ * memory (reported). */
+bool cbec__rule_init(cbec_compiler *c, cbec_rule *r, cbec_msgtype *t, const cbec_node *at);
+/* A "severity" member: "error", "warning" or "info" into *out; false with
+ * the error reported otherwise. */
+bool cbec__compile_severity(cbec_compiler *c, const cbec_node *n, int *out);
 /* Split a rule path ("/a/[*]/b", RFC 6901 escapes) into segments. */
 bool cbec__compile_path(cbec_compiler *c, const cbec_node *at, const char *path,
                         cbec_path_seg **segs, size_t *nsegs);

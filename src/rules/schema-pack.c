@@ -211,16 +211,9 @@ bool cbec__schema_section_compile(cbec_compiler *c, cbec_msgtype *t, const cbec_
     if (!r)
         return cbec__compile_oom(c);
     st->rule = r;
-    r->pack = c->pack;
-    r->msgtype = t;
-    r->severity = CBEC_SEVERITY_ERROR;
-    cbec_buf where;
-    cbec__buf_init(&where);
-    cbec__node_pointer(section, &where);
-    r->where = where.oom ? NULL : cbec__strdup(cbec__buf_cstr(&where));
-    cbec__buf_free(&where);
-    r->path = cbec__strdup("");
-    if (!r->where || !r->path)
+    if (!cbec__rule_init(c, r, t, section))
+        return false;
+    if (!(r->path = cbec__strdup("")))
         return cbec__compile_oom(c);
 
     const cbec_node *n;

@@ -822,23 +822,14 @@ static bool compile_xsd(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, c
     out->structure_run = xsd_run;
     out->structure_free = xsd_free;
     cbec_rule *r = &s->rule;
-    r->pack = c->pack;
-    r->msgtype = t;
-    r->severity = CBEC_SEVERITY_ERROR;
+    if (!cbec__rule_init(c, r, t, n))
+        return false;
     if (id && (id->kind != CBEC_NODE_STRING || !id->len || id->len > 64))
         return cbec__compile_error(c, id, "\"id\" must be a rule id of 1-64 characters");
     if (ref && ref->kind != CBEC_NODE_STRING)
         return cbec__compile_error(c, ref, "\"ref\" must be a string naming a clause of a standard");
-    if (sev) {
-        if (sev->kind == CBEC_NODE_STRING && cbec__streq(sev->text, sev->len, "error"))
-            r->severity = CBEC_SEVERITY_ERROR;
-        else if (sev->kind == CBEC_NODE_STRING && cbec__streq(sev->text, sev->len, "warning"))
-            r->severity = CBEC_SEVERITY_WARNING;
-        else if (sev->kind == CBEC_NODE_STRING && cbec__streq(sev->text, sev->len, "info"))
-            r->severity = CBEC_SEVERITY_INFO;
-        else
-            return cbec__compile_error(c, sev, "severity must be \"error\", \"warning\" or \"info\"");
-    }
+    if (sev && !cbec__compile_severity(c, sev, &r->severity))
+        return false;
     if (msg && !cbec__compile_i18n(c, msg, &r->message, true, true))
         return false;
     if (id) {
@@ -851,12 +842,7 @@ static bool compile_xsd(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, c
     r->ref = ref ? cbec__compile_strdup(c, ref) : cbec__strdup("");
     r->path = cbec__strdup("");
     r->canon = cbec__strdup("");
-    cbec_buf where;
-    cbec__buf_init(&where);
-    cbec__node_pointer(n, &where);
-    r->where = cbec__strdup(cbec__buf_cstr(&where));
-    cbec__buf_free(&where);
-    if (!r->id || !r->ref || !r->path || !r->canon || !r->where)
+    if (!r->id || !r->ref || !r->path || !r->canon)
         return cbec__compile_oom(c);
 
     char *rel = cbec__compile_strdup(c, file);

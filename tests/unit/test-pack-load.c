@@ -129,6 +129,13 @@ START_TEST(test_pack_load_rejects_bad_templates_and_severity)
     cbec_error_free(e);
     e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true, \"severity\": \"fatal\"}]}}}", CBEC_EPACK);
     ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/severity");
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "severity must be \"error\", \"warning\" or \"info\""));
+    cbec_error_free(e);
+    /* an XSD's rule takes the same severities, and says so in the same words */
+    e = load_err(HEAD " \"messages\": {\"a\": {\"xml\": {\"xsd\": {\"file\": \"a.xsd\", \"severity\": 3}},"
+                      " \"rules\": [{\"id\": \"R1\", \"path\": \"/x\", \"required\": true}]}}}", CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/messages/a/xml/xsd/severity");
+    ck_assert_ptr_nonnull(strstr(cbec_error_message(e), "severity must be \"error\", \"warning\" or \"info\""));
     cbec_error_free(e);
     e = load_err(HEAD " \"messages\": {\"a\": {\"rules\": [{\"id\": \"R1\", \"path\": \"x\", \"required\": true}]}}}", CBEC_EPACK);
     ck_assert_str_eq(cbec_error_path(e), "/messages/a/rules/0/path");

@@ -44,11 +44,12 @@ void cbec__sha256_data_hex(const void *data, size_t len, char out[65])
  * table, an XSD they both import), and a hot reload reads every file
  * again.  A digest is remembered with a copy of the bytes it was computed
  * from and reused only for identical bytes, so an edited file is always
- * hashed anew.  The copy is made from the second time a path is hashed: a
- * process that loads its packs once (the command-line tool) hashes each
- * file once and copies nothing, and one that reloads pays one more hash
- * of each file on its first reload.  Bounded: files up to FILE_MAX bytes,
- * FILES_BYTES in all, the least recently used leaving first. */
+ * hashed anew.  The copy is made the second time a path is hashed: a
+ * file read once in a process (most files of a command-line run) is
+ * hashed once and never copied; one read again, by another pack of the
+ * same load or by a reload, is hashed a second time and compared from
+ * the third on.  Bounded: files up to FILE_MAX bytes, FILES_BYTES in all,
+ * the least recently used leaving first. */
 
 #define FILE_MAX (1u << 20)
 #define FILES_BYTES (8u << 20)

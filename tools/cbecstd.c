@@ -1,20 +1,14 @@
 /* cbecstd.c - the command-line tool: dispatch to the subcommands.  The
  * tool uses only the public API of libcbecstd. */
-#define _DEFAULT_SOURCE /* sbrk, madvise */
 #include "cli.h"
 
-#include <errno.h>
 #include <malloc.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 /* One line per subcommand; each lives in tools/cmd-NAME.c.  loads: the
- * command loads packs (its heap is set up for that, below). */
+ * command loads packs (its heap is set up for that: cli_heap_for_loading). */
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -55,51 +49,6 @@ void cli_usage(FILE *f)
             "See cbecstd(1).\n");
 }
 
-/* The heap of the main thread in 2 MiB pages, where the kernel gives them
- * on request (transparent huge pages in "madvise" mode, as Debian ships
- * them).  Loading the packs touches some megabytes for the first time,
- * and on a virtual machine each new 4 KiB page costs well over a
- * microsecond to allocate and clear: a one-message run took some 1 250
- * page faults, a quarter of its time.
- *
- * The heap grows once by 8 MiB and is kept (neither trimmed nor bypassed
- * by mmap for big blocks); that range is advised.  A 2 MiB stretch gets a
- * huge page only if nothing in it was touched before the advice, and
- * growing wrote a block header at the start of the stretch where the
- * next blocks would be made; so a block that is kept and never used
- * (address space only) moves the start of the free space into the next
- * stretch, which its first write then makes a huge page.  This leans on
- * how glibc's malloc carves its free space, in address order; where it
- * does not, the pages are small as before.  Under ASan or valgrind,
- * whose allocators do not use the brk heap, nothing happens. */
-static void *heap_spacer;
-
-static void heap_in_huge_pages(void)
-{
-#if defined(MADV_HUGEPAGE) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
-    enum { HUGE_PAGE = 2 << 20, GROW = 8 << 20 };
-    mallopt(M_MMAP_THRESHOLD, 16 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    uintptr_t from = (uintptr_t)sbrk(0);
-    void *grow = malloc(GROW);
-    if (!grow)
-        return;
-    /* the block is never used: keep the compiler from dropping the pair */
-    __asm__ volatile("" : : "r"(grow) : "memory");
-    uintptr_t start = (uintptr_t)grow;
-    free(grow); /* the freed block is where the next ones are made */
-    uintptr_t to = (uintptr_t)sbrk(0), edge = (start + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-    from &= ~(uintptr_t)(HUGE_PAGE - 1);
-    if (to <= edge || to - edge < HUGE_PAGE)
-        return;
-    /* ENOMEM: part of the range lies below the heap; the rest is advised */
-    if (madvise((void *)from, to - from, MADV_HUGEPAGE) != 0 && errno != ENOMEM)
-        return;
-    if (edge - start >= 64)
-        heap_spacer = malloc(edge - start);
-#endif
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -126,7 +75,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(cmd, commands[i].name)) {
             if (commands[i].loads)
-                heap_in_huge_pages();
+                cli_heap_for_loading();
             return commands[i].run(argc - 1, argv + 1);
         }
     fprintf(stderr, "%s: unknown command \"%s\"\n", cli_progname, cmd);

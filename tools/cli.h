@@ -32,9 +32,10 @@ const char *cli_default_packs(char *buf, size_t cap);
 int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts);
 /* The heap of the main thread in transparent huge pages while packs load,
  * where the kernel gives them on request; cli_load_packs calls
- * cli_heap_loaded after loading, and what the heap grows into from then
- * on is in small pages again (see cli-common.c).  For commands that load
- * packs, before anything else. */
+ * cli_heap_loaded after loading (a command that loads otherwise calls it
+ * itself; a second call does nothing), and what the heap grows into from
+ * then on is in small pages again (see cli-common.c).  For commands that
+ * load packs, before anything else. */
 void cli_heap_for_loading(void);
 void cli_heap_loaded(void);
 /* The end of a command's registry: left for the operating system to take

@@ -476,6 +476,7 @@ int cli_cmd_validate(int argc, char **argv)
         goto out;
     if (so.schema && (rc = cli_schema_load(&so, reg, &o.type)) != EXIT_VALID)
         goto out;
+    cli_heap_loaded(); /* after a schema too, which loads without cli_load_packs */
     const char *stdin_only[] = {"-"};
     char **files = argv + optind;
     int nfiles = argc - optind;

@@ -214,6 +214,44 @@ def _():
         check(r.returncode == 0, (r.returncode, r.stdout, r.stderr))
 
 
+@case("the cache between runs: where the environment says, the same reports, none when empty")
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        msg = os.path.join(d, "tags.json")
+        with open(msg, "w", encoding="utf-8") as f:
+            f.write(order_text().replace('"en": "Moisturizing Face Cream"',
+                                         '"en": "Moisturizing Face Cream", "xq": "bad tag", "fre": "Creme"', 1))
+        def entries(where):
+            return sorted(os.listdir(where)) if os.path.isdir(where) else []
+        plain = run("validate", "-o", "json", msg, env={"CBECSTD_CACHE_DIR": ""})
+        check(plain.returncode == 1, "exit %d: %s" % (plain.returncode, plain.stderr))
+        check(b'use the ISO 639-1 code \\"fr\\"' in plain.stdout and b'\\"xq\\" is not' in plain.stdout, plain.stdout)
+        own = os.path.join(d, "own", "cache")
+        for _round in range(2):  # stored, then read back
+            r = run("validate", "-o", "json", msg, env={"CBECSTD_CACHE_DIR": own})
+            check(r.returncode == 1 and r.stdout == plain.stdout, "round %d: %s" % (_round, r.stdout))
+            names = entries(own)
+            check(names and all(n.startswith("langtab-") for n in names), names)
+            check(os.stat(own).st_mode & 0o777 == 0o700, oct(os.stat(own).st_mode))
+        # XDG_CACHE_HOME, then HOME; a relative XDG_CACHE_HOME does not count
+        env = {"XDG_CACHE_HOME": os.path.join(d, "xdg"), "HOME": os.path.join(d, "home")}
+        del_env = dict(os.environ)
+        del_env.pop("CBECSTD_CACHE_DIR", None)
+        del_env.update(env)
+        r = subprocess.run([CBECSTD, "validate", msg], capture_output=True, env=del_env, timeout=120)
+        check(r.returncode == 1 and entries(os.path.join(d, "xdg", "cbecstd")), r.stderr)
+        del_env["XDG_CACHE_HOME"] = "relative"
+        r = subprocess.run([CBECSTD, "pack", "lint", PACKS], capture_output=True, env=del_env, timeout=120)
+        check(r.returncode == 0 and entries(os.path.join(d, "home", ".cache", "cbecstd")), r.stderr)
+        check(not os.path.exists(os.path.join(d, "relative")) and not os.path.exists("relative"), "relative")
+        # a directory others may write to is left alone, and nothing fails
+        shared = os.path.join(d, "shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        r = run("validate", "-o", "json", msg, env={"CBECSTD_CACHE_DIR": shared})
+        check(r.returncode == 1 and r.stdout == plain.stdout and entries(shared) == [], entries(shared))
+
+
 @case("--version and --help")
 def _():
     r = run("--version")

@@ -141,6 +141,31 @@ void cli_heap_loaded(void)
 #endif
 }
 
+const char *cli_cache_dir(char *buf, size_t cap)
+{
+    const char *env = getenv("CBECSTD_CACHE_DIR");
+    if (env)
+        return *env ? env : NULL;
+    /* the XDG base directory, which must be absolute to count */
+    const char *base = getenv("XDG_CACHE_HOME"), *tail = "/cbecstd";
+    if (!base || base[0] != '/') {
+        base = getenv("HOME");
+        tail = "/.cache/cbecstd";
+    }
+    if (!base || base[0] != '/')
+        return NULL;
+    int n = snprintf(buf, cap, "%s%s", base, tail);
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
+void cli_options_cache(cbec_options *o)
+{
+    char buf[PATH_MAX];
+    const char *dir = cli_cache_dir(buf, sizeof buf);
+    if (dir)
+        cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, dir);
+}
+
 int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts)
 {
     cbec_options *own = NULL;
@@ -152,6 +177,7 @@ int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_
      * them: a JSON run compiles neither ("pack lint" compiles all) */
     cbec_options *o = opts ? opts : own;
     cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, "1");
+    cli_options_cache(o);
     cbec_error *err = NULL;
     int st = cbec_registry_reload(reg, packs, n, o, &err);
     cli_heap_loaded();

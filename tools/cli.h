@@ -24,9 +24,15 @@ int cli_is_dir(const char *p);
 void cli_print_pack_info(const cbec_pack *p);
 /* Where the bundled reference packs are. */
 const char *cli_default_packs(char *buf, size_t cap);
+/* The directory of the cache between runs (CBEC_OPT_CACHE_DIR):
+ * $CBECSTD_CACHE_DIR ("" for none), else $XDG_CACHE_HOME/cbecstd, else
+ * $HOME/.cache/cbecstd; NULL for none.  buf holds a path made here. */
+const char *cli_cache_dir(char *buf, size_t cap);
+/* Set that directory on o, when there is one. */
+void cli_options_cache(cbec_options *o);
 /* Load packs into reg all at once (layered packs find their bases), with
  * XSDs and EDI definitions compiled when a message first needs them
- * (CBEC_OPT_DEFER_COMPILE); opts may be NULL
+ * (CBEC_OPT_DEFER_COMPILE) and the cache of cli_cache_dir; opts may be NULL
  * or carry the caller's other options.  EXIT_VALID, or EXIT_USAGE after
  * printing the error. */
 int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts);

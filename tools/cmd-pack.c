@@ -53,16 +53,22 @@ int cli_cmd_pack(int argc, char **argv)
     /* lint links all arguments together (a layered pack needs its bases
      * beside it); info describes each file on its own */
     int nsets = info ? argc - 2 : 1;
+    cbec_options *opts = NULL;
+    if (cbec_options_new(&opts) != CBEC_OK)
+        return EXIT_USAGE;
+    cli_options_cache(opts);
     for (int i = 0; i < nsets; i++) {
         cbec_registry *reg = NULL;
         cbec_error *err = NULL;
-        if (cbec_registry_new(&reg))
+        if (cbec_registry_new(&reg)) {
+            cbec_options_free(opts);
             return EXIT_USAGE;
+        }
         const char *what = info ? argv[2 + i] : argv[2];
         int st;
         if (info && !cli_is_dir(what)) {
             cbec_pack *single = NULL;
-            st = cbec_pack_load_file(&single, what, NULL, &err);
+            st = cbec_pack_load_file(&single, what, opts, &err);
             if (!st) {
                 /* describe it without linking: bases may live elsewhere */
                 cli_print_pack_info(single);
@@ -72,7 +78,7 @@ int cli_cmd_pack(int argc, char **argv)
             }
         } else {
             st = cbec_registry_reload(reg, (const char *const *)(info ? argv + 2 + i : argv + 2),
-                                      info ? 1 : (size_t)(argc - 2), NULL, &err);
+                                      info ? 1 : (size_t)(argc - 2), opts, &err);
         }
         if (st) {
             cli_print_error(what, st, err);
@@ -93,6 +99,7 @@ int cli_cmd_pack(int argc, char **argv)
         }
         cbec_registry_free(reg);
     }
+    cbec_options_free(opts);
     return rc;
 }
 

@@ -775,19 +775,26 @@ CBEC_API int cbec_options_new(cbec_options **out)
     return *out ? CBEC_OK : CBEC_ENOMEM;
 }
 
+/* Replace a copied string setting; value NULL restores the default. */
+static int set_path(char **slot, const char *value)
+{
+    char *v = value ? cbec__strdup(value) : NULL;
+    if (value && !v)
+        return CBEC_ENOMEM;
+    free(*slot);
+    *slot = v;
+    return CBEC_OK;
+}
+
 CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value)
 {
     if (!o)
         return CBEC_EINVAL;
     switch ((cbec_option)key) {
-    case CBEC_OPT_ISO_CODES_DIR: {
-        char *v = value ? cbec__strdup(value) : NULL;
-        if (value && !v)
-            return CBEC_ENOMEM;
-        free(o->iso_codes_dir);
-        o->iso_codes_dir = v;
-        return CBEC_OK;
-    }
+    case CBEC_OPT_ISO_CODES_DIR:
+        return set_path(&o->iso_codes_dir, value);
+    case CBEC_OPT_CACHE_DIR:
+        return set_path(&o->cache_dir, value && *value ? value : NULL);
     case CBEC_OPT_ALLOW_INACTIVE:
         o->allow_inactive = value && strcmp(value, "1") == 0;
         return CBEC_OK;
@@ -851,6 +858,7 @@ CBEC_API void cbec_options_free(cbec_options *o)
     }
     free(o->pins);
     free(o->iso_codes_dir);
+    free(o->cache_dir);
     for (size_t i = 0; i < o->nresources; i++) {
         free(o->resource_prefixes[i]);
         free(o->resource_dirs[i]);

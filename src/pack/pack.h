@@ -311,6 +311,7 @@ struct cbec_options {
     bool schema_format_assert;      /* CBEC_OPT_SCHEMA_FORMAT_ASSERT */
     bool defer_compile;             /* CBEC_OPT_DEFER_COMPILE: XSDs compiled on first use */
     unsigned load_threads;          /* CBEC_OPT_LOAD_THREADS: 0 one per processor */
+    char *cache_dir;                /* CBEC_OPT_CACHE_DIR: NULL no cache (core/cache.h) */
     char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
     char **resource_dirs;           /* ... served from this directory */
     size_t nresources;

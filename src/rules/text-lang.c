@@ -2,9 +2,11 @@
  * 639 / 15924 / 3166-1 tables of Debian's iso-codes, language ranges
  * (RFC 4647 basic filtering), and the official languages of countries. */
 #include "rules/text.h"
+#include "core/cache.h"
 #include "pack/isocodes.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ typedef struct lang_alias {
 struct cbec_langtab {
     unsigned refs;                     /* under tab_lock */
     uint64_t from[5];                  /* the iso-codes tables it was built from */
+    bool identified;                   /* fid holds the identities of the files */
+    cbec_file_id fid[5];               /* ... read from or stored to the cache by */
     bool languages;                    /* the 639/3166 parts were loaded */
     uint8_t lang2[BITS(26 * 26)];      /* ISO 639-1 */
     uint8_t lang3[BITS(26 * 26 * 26)]; /* ISO 639-3 without a 639-1 code, ISO 639-5 */
@@ -154,8 +158,13 @@ static void load_languages(cbec_langtab *t, const cbec_isocodes *iso, bool *oom)
     t->languages = true;
 }
 
+static atomic_ulong builds; /* tables built from the files, for the tests */
+
+unsigned long cbec__langtab_build_count(void) { return atomic_load(&builds); }
+
 static cbec_langtab *build(const cbec_isocodes *iso, bool with_languages)
 {
+    atomic_fetch_add(&builds, 1);
     cbec_langtab *t = cbec__calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -183,22 +192,165 @@ static cbec_langtab *build(const cbec_isocodes *iso, bool with_languages)
     return t;
 }
 
-int cbec__langtab_load(const char *dir, bool with_languages, cbec_langtab **out, char *err, size_t errlen)
+/* Make t the table cached in the process for its kind, with a reference
+ * for the cache and one for the caller. */
+static void publish(cbec_langtab *t, bool with_languages)
+{
+    pthread_mutex_lock(&tab_lock);
+    cbec_langtab *old = tab_cache[with_languages];
+    if (old && --old->refs != 0)
+        old = NULL;
+    tab_cache[with_languages] = t;
+    t->refs = 2;
+    pthread_mutex_unlock(&tab_lock);
+    tab_destroy(old);
+}
+
+/* ---- the table in the cache between processes (core/cache.h) ----
+ *
+ * Building the table reads close to a megabyte of iso-codes JSON, most of
+ * it ISO 639-3, for a few kilobytes of bits; a process that finds them in
+ * the cache reads none of it.  The entry: the language flag, the three
+ * bit sets, the counts, then the script codes and the aliases, all
+ * little-endian.  TAB_FORMAT changes with that layout. */
+#define TAB_FORMAT 1u
+
+static void put_le(cbec_buf *b, uint32_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        cbec__buf_addc(b, (char)(v >> (8 * i)));
+}
+
+static uint32_t get_le(const unsigned char *p, int bytes)
+{
+    uint32_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void tab_encode(const cbec_langtab *t, cbec_buf *b)
+{
+    cbec__buf_addc(b, (char)t->languages);
+    cbec__buf_add(b, (const char *)t->lang2, sizeof t->lang2);
+    cbec__buf_add(b, (const char *)t->lang3, sizeof t->lang3);
+    cbec__buf_add(b, (const char *)t->region, sizeof t->region);
+    put_le(b, (uint32_t)t->nscripts, 4);
+    put_le(b, (uint32_t)t->nalias, 4);
+    for (size_t i = 0; i < t->nscripts; i++)
+        put_le(b, t->scripts[i], 4);
+    for (size_t i = 0; i < t->nalias; i++) {
+        put_le(b, t->alias[i].three, 2);
+        put_le(b, t->alias[i].two, 2);
+    }
+}
+
+/* The table of an entry; NULL when it is not one this build would have
+ * written (the lookups rely on sorted codes within their ranges). */
+static cbec_langtab *tab_decode(const unsigned char *p, size_t len, bool with_languages)
+{
+    const size_t fixed = 1 + BITS(26 * 26) + BITS(26 * 26 * 26) + BITS(26 * 26) + 8;
+    if (len < fixed || p[0] != with_languages)
+        return NULL;
+    uint32_t nscripts = get_le(p + fixed - 8, 4), nalias = get_le(p + fixed - 4, 4);
+    if (len != fixed + 4 * ((size_t)nscripts + nalias))
+        return NULL;
+    cbec_langtab *t = cbec__calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->scripts = cbec__calloc(nscripts ? nscripts : 1, sizeof *t->scripts);
+    t->alias = cbec__calloc(nalias ? nalias : 1, sizeof *t->alias);
+    if (!t->scripts || !t->alias) {
+        tab_destroy(t);
+        return NULL;
+    }
+    t->languages = p[0];
+    const unsigned char *q = p + 1;
+    memcpy(t->lang2, q, sizeof t->lang2);
+    memcpy(t->lang3, q += sizeof t->lang2, sizeof t->lang3);
+    memcpy(t->region, q += sizeof t->lang3, sizeof t->region);
+    q = p + fixed;
+    for (uint32_t i = 0; i < nscripts; i++, q += 4) {
+        uint32_t v = get_le(q, 4);
+        if (v >= 26u * 26 * 26 * 26 || (i && v <= t->scripts[i - 1])) {
+            tab_destroy(t);
+            return NULL;
+        }
+        t->scripts[t->nscripts++] = v;
+    }
+    for (uint32_t i = 0; i < nalias; i++, q += 4) {
+        lang_alias a = {(uint16_t)get_le(q, 2), (uint16_t)get_le(q + 2, 2)};
+        if (a.three >= 26 * 26 * 26 || a.two >= 26 * 26 || (i && a.three < t->alias[i - 1].three)) {
+            tab_destroy(t);
+            return NULL;
+        }
+        t->alias[t->nalias++] = a;
+    }
+    t->capalias = t->nalias;
+    return t;
+}
+
+/* The identities of the n files the table is built from, and their paths. */
+static bool identify(const char *dir, size_t n, char paths[][1024], cbec_file_id *fid)
+{
+    for (size_t i = 0; i < n; i++) {
+        int k = snprintf(paths[i], 1024, "%s/iso_%s.json", dir, tab_files[i]);
+        if (k < 0 || k >= 1024 || !cbec__file_id(paths[i], &fid[i]))
+            return false;
+    }
+    return true;
+}
+
+int cbec__langtab_load(const char *dir, const char *cache_dir, bool with_languages, cbec_langtab **out, char *err,
+                       size_t errlen)
 {
     *out = NULL;
-    /* the files are read each time (a cheap comparison with the cached
-     * bytes when unchanged); the table is built again only when one of
-     * them changed */
+    size_t n = with_languages ? CBEC_ARRAY_LEN(tab_files) : 1;
+    /* with a cache, the files are known by their identities: the table of
+     * the process, else the cache's entry, serves while they keep them */
+    char paths[CBEC_ARRAY_LEN(tab_files)][1024];
+    const char *names[CBEC_ARRAY_LEN(tab_files)];
+    cbec_file_id fid[CBEC_ARRAY_LEN(tab_files)];
+    memset(fid, 0, sizeof fid);
+    bool identified = cache_dir && *cache_dir && identify(dir, n, paths, fid);
+    for (size_t i = 0; i < n; i++)
+        names[i] = paths[i];
+    cbec_langtab *t = NULL;
+    if (identified) {
+        pthread_mutex_lock(&tab_lock);
+        t = tab_cache[with_languages];
+        if (t && t->identified && memcmp(t->fid, fid, sizeof fid) == 0)
+            t->refs++;
+        else
+            t = NULL;
+        pthread_mutex_unlock(&tab_lock);
+        void *data;
+        size_t len;
+        if (!t && cbec__cache_get(cache_dir, "langtab", TAB_FORMAT, names, fid, n, &data, &len)) {
+            if ((t = tab_decode(data, len, with_languages))) {
+                t->identified = true;
+                memcpy(t->fid, fid, sizeof fid);
+                publish(t, with_languages);
+            }
+            free(data);
+        }
+        if (t) {
+            *out = t;
+            return CBEC_OK;
+        }
+    }
+    /* otherwise the files are read each time (a cheap comparison with the
+     * cached bytes when unchanged); the table is built again only when one
+     * of them changed */
     cbec_isocodes iso[CBEC_ARRAY_LEN(tab_files)];
     uint64_t ids[CBEC_ARRAY_LEN(tab_files)] = {0};
-    size_t n = with_languages ? CBEC_ARRAY_LEN(tab_files) : 1, opened = 0;
+    size_t opened = 0;
     int st = CBEC_OK;
     for (; opened < n; opened++) {
         if ((st = cbec__isocodes_open_fields(&iso[opened], dir, tab_files[opened], tab_fields[opened], err, errlen)))
             break;
         ids[opened] = iso[opened].id;
     }
-    cbec_langtab *t = NULL, *old = NULL;
     if (!st) {
         pthread_mutex_lock(&tab_lock);
         t = tab_cache[with_languages];
@@ -212,15 +364,26 @@ int cbec__langtab_load(const char *dir, bool with_languages, cbec_langtab **out,
                 st = CBEC_ENOMEM;
             } else {
                 memcpy(t->from, ids, sizeof ids);
-                pthread_mutex_lock(&tab_lock);
-                old = tab_cache[with_languages];
-                if (old && --old->refs != 0)
-                    old = NULL;
-                tab_cache[with_languages] = t;
-                t->refs = 2; /* the cache's and the caller's */
-                pthread_mutex_unlock(&tab_lock);
-                tab_destroy(old);
+                publish(t, with_languages);
             }
+        }
+        /* the identities stand for what was read only when no file
+         * changed while it was */
+        cbec_file_id now[CBEC_ARRAY_LEN(tab_files)];
+        memset(now, 0, sizeof now);
+        if (t && identified && identify(dir, n, paths, now) && memcmp(now, fid, sizeof fid) == 0) {
+            cbec_buf b;
+            cbec__buf_init(&b);
+            tab_encode(t, &b);
+            if (!b.oom)
+                cbec__cache_put(cache_dir, "langtab", TAB_FORMAT, names, fid, n, b.data, b.len);
+            cbec__buf_free(&b);
+            pthread_mutex_lock(&tab_lock);
+            if (!t->identified) {
+                memcpy(t->fid, fid, sizeof fid);
+                t->identified = true;
+            }
+            pthread_mutex_unlock(&tab_lock);
         }
     }
     for (size_t i = 0; i < opened; i++)

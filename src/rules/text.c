@@ -718,7 +718,8 @@ static bool text_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, voi
     bool need_tab = cbec__node_member(n, "scripts", 7) || (s->tags_registered && uses_tags);
     if (need_tab) {
         char err[512];
-        int st = cbec__langtab_load(cbec__isocodes_dir(c->opts), s->tags_registered && uses_tags, &s->tab, err, sizeof err);
+        int st = cbec__langtab_load(cbec__isocodes_dir(c->opts), c->opts ? c->opts->cache_dir : NULL,
+                                    s->tags_registered && uses_tags, &s->tab, err, sizeof err);
         if (st == CBEC_ENOMEM)
             return cbec__compile_oom(c);
         if (st)

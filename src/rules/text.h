@@ -165,9 +165,15 @@ typedef struct cbec_langtab cbec_langtab;
  * the ISO 639-1 two-letter codes it carries), ISO 639-5, ISO 639-2 (for
  * suggestions) and ISO 3166-1.  Returns CBEC_OK with a new table in *out,
  * or an error status with a message in err.  Without the language parts
- * only script subtags are checked. */
-int cbec__langtab_load(const char *dir, bool with_languages, cbec_langtab **out, char *err, size_t errlen);
+ * only script subtags are checked.  With cache_dir (CBEC_OPT_CACHE_DIR;
+ * NULL or "": none) a table built from files of the same identities is
+ * taken from that cache instead of reading them, and one built is stored
+ * there. */
+int cbec__langtab_load(const char *dir, const char *cache_dir, bool with_languages, cbec_langtab **out, char *err,
+                       size_t errlen);
 void cbec__langtab_free(cbec_langtab *t);
+/* Tables built from the files so far in the process (tests). */
+unsigned long cbec__langtab_build_count(void);
 /* True when code (4 letters, any case) is an ISO 15924 script code. */
 bool cbec__langtab_has_script(const cbec_langtab *t, const char *code, size_t n);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "core/cache.h"
 #include "core/digest.h"
 #include "pack/isocodes.h"
 #include "rules/text.h"
@@ -551,10 +552,10 @@ START_TEST(test_language_tables_are_shared_and_rebuilt_on_change)
     char where[128], err[1200];
     snprintf(where, sizeof where, "%s", lang_dir("lang", NULL));
     cbec_langtab *a, *b, *c, *s;
-    ck_assert_int_eq(cbec__langtab_load(where, true, &a, err, sizeof err), CBEC_OK);
-    ck_assert_int_eq(cbec__langtab_load(where, true, &b, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, true, &a, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, true, &b, err, sizeof err), CBEC_OK);
     ck_assert_ptr_eq(a, b);
-    ck_assert_int_eq(cbec__langtab_load(where, false, &s, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, false, &s, err, sizeof err), CBEC_OK);
     ck_assert_ptr_ne(a, s);
     ck_assert(tag_valid(a, "fr-Latn-FR"));
     ck_assert(tag_valid(a, "yue"));
@@ -565,7 +566,7 @@ START_TEST(test_language_tables_are_shared_and_rebuilt_on_change)
     ck_assert(!tag_valid(s, "fr-Cyrl"));
     /* another edition of one file: a new table for later loads only */
     lang_dir("lang", "abc");
-    ck_assert_int_eq(cbec__langtab_load(where, true, &c, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, true, &c, err, sizeof err), CBEC_OK);
     ck_assert_ptr_ne(c, a);
     ck_assert(tag_valid(c, "abc"));
     ck_assert(!tag_valid(a, "abc"));
@@ -577,10 +578,114 @@ START_TEST(test_language_tables_are_shared_and_rebuilt_on_change)
     char gone[256];
     snprintf(gone, sizeof gone, "%s/iso_639-5.json", where);
     ck_assert_int_eq(unlink(gone), 0);
-    ck_assert_int_eq(cbec__langtab_load(where, true, &a, err, sizeof err), CBEC_EIO);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, true, &a, err, sizeof err), CBEC_EIO);
     ck_assert_ptr_nonnull(strstr(err, "iso_639-5.json"));
-    ck_assert_int_eq(cbec__langtab_load(where, false, &a, err, sizeof err), CBEC_OK);
+    ck_assert_int_eq(cbec__langtab_load(where, NULL, false, &a, err, sizeof err), CBEC_OK);
     cbec__langtab_free(a);
+}
+END_TEST
+
+/* The cache's entry files in d (names starting "langtab-"). */
+static int cache_entries(const char *d, char *last, size_t cap)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls '%s' 2>/dev/null | grep -c '^langtab-'", d);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    if (last) {
+        snprintf(cmd, sizeof cmd, "ls -t '%s' | grep '^langtab-' | head -1", d);
+        p = popen(cmd, "r");
+        ck_assert_ptr_nonnull(fgets(last, (int)cap, p));
+        last[strcspn(last, "\n")] = '\0';
+        pclose(p);
+    }
+    return n;
+}
+
+/* Load where's table with a cache after another table took the process's
+ * slot, so that only the cache between processes can spare the build. */
+static cbec_langtab *load_cold(const char *where, const char *other, const char *cache)
+{
+    char err[1200];
+    cbec_langtab *t, *o;
+    ck_assert_int_eq(cbec__langtab_load(other, NULL, true, &o, err, sizeof err), CBEC_OK);
+    cbec__langtab_free(o);
+    ck_assert_int_eq(cbec__langtab_load(where, cache, true, &t, err, sizeof err), CBEC_OK);
+    return t;
+}
+
+START_TEST(test_language_tables_come_from_the_cache_while_files_keep_identity)
+{
+    char where[128], other[128], cache[160], entry[128], path[400];
+    cbec__cache_set_settle_ms(0);
+    snprintf(where, sizeof where, "%s", lang_dir("lang", NULL));
+    snprintf(other, sizeof other, "%s", lang_dir("other", "oth"));
+    snprintf(cache, sizeof cache, "%s/cache/cbecstd", dir);
+    unsigned long built = cbec__langtab_build_count();
+    cbec_langtab *a = load_cold(where, other, cache);
+    ck_assert_uint_eq(cbec__langtab_build_count(), built + 2); /* other's and where's */
+    ck_assert_int_eq(cache_entries(cache, NULL, 0), 1);
+    struct stat st;
+    ck_assert_int_eq(stat(cache, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0700);
+    /* the next load that misses the process's table reads the entry: the
+     * same answers, no build */
+    cbec_langtab *b = load_cold(where, other, cache);
+    ck_assert_uint_eq(cbec__langtab_build_count(), built + 3); /* other's only */
+    ck_assert_ptr_ne(a, b);
+    const char *tags[] = {"fr-Latn-FR", "yue", "sit", "fr-Hant", "abc", "fre", "fr-DE", "fr-Cyrl", "oth"};
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
+        ck_assert_msg(tag_valid(a, tags[i]) == tag_valid(b, tags[i]), "%s", tags[i]);
+    ck_assert(tag_valid(b, "fr-Latn-FR") && tag_valid(b, "sit") && !tag_valid(b, "fr-DE"));
+    cbec_langtag t;
+    cbec_langtag_error ea, eb;
+    ck_assert(!cbec__langtag_check(a, "fre", 3, false, &t, &ea));
+    ck_assert(!cbec__langtag_check(b, "fre", 3, false, &t, &eb));
+    ck_assert_str_eq(ea.en, eb.en); /* the alias table: "use fr" */
+    /* and the process's table serves the load after it */
+    char err[1200];
+    cbec_langtab *c;
+    ck_assert_int_eq(cbec__langtab_load(where, cache, true, &c, err, sizeof err), CBEC_OK);
+    ck_assert_ptr_eq(c, b);
+    cbec__langtab_free(c);
+    /* a file rewritten is another identity: built again, never stale */
+    lang_dir("lang", "abc");
+    cbec_langtab *d = load_cold(where, other, cache);
+    ck_assert_uint_eq(cbec__langtab_build_count(), built + 5);
+    ck_assert(tag_valid(d, "abc"));
+    ck_assert(!tag_valid(b, "abc"));
+    ck_assert_int_eq(cache_entries(cache, entry, sizeof entry), 2);
+    /* a damaged entry is a miss, and is written again */
+    snprintf(path, sizeof path, "%s/%s", cache, entry);
+    FILE *f = fopen(path, "r+b");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, -1, SEEK_END), 0);
+    int last = fgetc(f);
+    ck_assert_int_eq(fseek(f, -1, SEEK_END), 0);
+    fputc(last ^ 1, f);
+    fclose(f);
+    cbec_langtab *e = load_cold(where, other, cache);
+    ck_assert_uint_eq(cbec__langtab_build_count(), built + 7);
+    ck_assert(tag_valid(e, "abc"));
+    cbec_langtab *g = load_cold(where, other, cache);
+    ck_assert_uint_eq(cbec__langtab_build_count(), built + 8);
+    ck_assert(tag_valid(g, "abc"));
+    /* files that changed within the settling time are not stored */
+    cbec__cache_set_settle_ms(60000);
+    lang_dir("lang", "xyz");
+    cbec_langtab *h = load_cold(where, other, cache);
+    ck_assert(tag_valid(h, "xyz"));
+    ck_assert_int_eq(cache_entries(cache, NULL, 0), 2);
+    cbec__cache_set_settle_ms(0);
+    cbec__langtab_free(a);
+    cbec__langtab_free(b);
+    cbec__langtab_free(d);
+    cbec__langtab_free(e);
+    cbec__langtab_free(g);
+    cbec__langtab_free(h);
 }
 END_TEST
 
@@ -605,7 +710,7 @@ static void *work(void *arg)
         char digest[65];
         cbec__isocodes_digest(&t, digest);
         cbec_langtab *tab;
-        if (cbec__langtab_load(d, i % 3 == 0, &tab, err, sizeof err) != CBEC_OK) {
+        if (cbec__langtab_load(d, NULL, i % 3 == 0, &tab, err, sizeof err) != CBEC_OK) {
             w->failures++;
         } else {
             if (!tag_valid(tab, "fr-Latn"))
@@ -784,6 +889,7 @@ int main(void)
     tcase_add_test(tc, test_pack_digests_follow_their_files);
     tcase_add_test(tc, test_imports_are_shared_by_packs_and_outlive_each);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
+    tcase_add_test(tc, test_language_tables_come_from_the_cache_while_files_keep_identity);
     tcase_add_test(tc, test_threads_share_tables_safely);
     tcase_add_test(tc, test_threads_of_one_batch_read_each_file_once);
     tcase_add_test(tc, test_threads_of_one_batch_open_at_once);

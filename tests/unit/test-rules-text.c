@@ -581,7 +581,7 @@ static void tab_setup(void)
 {
     char err[512];
     const char *dir = getenv("CBECSTD_ISO_CODES_DIR");
-    int st = cbec__langtab_load(dir && *dir ? dir : "/usr/share/iso-codes/json", true, &tab, err, sizeof err);
+    int st = cbec__langtab_load(dir && *dir ? dir : "/usr/share/iso-codes/json", NULL, true, &tab, err, sizeof err);
     ck_assert_msg(st == CBEC_OK, "%s", err);
 }
 

@@ -38,6 +38,8 @@ LOAD_OPTIONS = {
                      "with CBEC-XSD or CBEC-EDI-DEFINITION)",
     "load_threads": "threads loading the pack files of a directory, the calling one included: "
                     "0 (default) one per processor, 1 the calling thread alone, up to 8",
+    "cache_dir": "directory where loading keeps tables derived from iso-codes between processes "
+                 "(used only while the files keep their identity; default: none)",
 }
 
 
@@ -48,7 +50,8 @@ class _Options:
                  pins: Optional[Mapping[str, str]] = None, schema_draft: Optional[str] = None,
                  schema_format_assert: bool = False,
                  resource_dirs: Optional[Mapping[str, PathLike]] = None,
-                 defer_compile: bool = False, load_threads: int = 0) -> None:
+                 defer_compile: bool = False, load_threads: int = 0,
+                 cache_dir: Optional[PathLike] = None) -> None:
         lib = _ffi.lib()
         self.handle = _ffi.OptionsP()
         lib.cbec_options_new(ctypes.byref(self.handle))
@@ -68,6 +71,8 @@ class _Options:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_DEFER_COMPILE, b"1")
             if load_threads:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_LOAD_THREADS, str(int(load_threads)).encode("ascii"))
+            if cache_dir is not None:
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_CACHE_DIR, os.fsencode(cache_dir))
             for prefix, directory in (resource_dirs or {}).items():
                 lib.cbec_options_add_resource_dir(self.handle, prefix.encode("utf-8"),
                                                   os.fsencode(directory))

@@ -574,6 +574,25 @@ class SchemaTest(unittest.TestCase):
         with self.assertRaises(cbecstd.InvalidArgumentError):
             cbecstd.Pack.load(support.PACKS, load_threads=9)
 
+    def test_cache_dir(self):
+        """cache_dir: the language tables kept there, the same packs and findings read back"""
+        with tempfile.TemporaryDirectory() as d:
+            cache = os.path.join(d, "cache")
+            order = json.loads(ORDER)
+            order["items"][0]["name"].update({"xq": "bad tag", "fre": "Creme"})
+            with cbecstd.Pack.load(support.PACKS) as plain:
+                want = [(p.label, p.digest) for p in plain.packs]
+                found = [(f.rule, f.path, f.message) for f in plain.validate(order).findings]
+            self.assertEqual(len(found), 2, found)
+            for _round in range(2):  # stored, then read back
+                with cbecstd.Pack.load(support.PACKS, cache_dir=cache) as cached:
+                    self.assertEqual([(p.label, p.digest) for p in cached.packs], want)
+                    self.assertEqual([(f.rule, f.path, f.message) for f in cached.validate(order).findings],
+                                     found)
+                names = os.listdir(cache)
+                self.assertTrue(names and all(n.startswith("langtab-") for n in names), names)
+        self.assertIn("cache_dir", cbecstd.pack.LOAD_OPTIONS)
+
     def test_defer_compile(self):
         """defer_compile: a broken XSD loads, and fails the XML messages that need it"""
         with tempfile.TemporaryDirectory() as d:

@@ -689,6 +689,74 @@ START_TEST(test_language_tables_come_from_the_cache_while_files_keep_identity)
 }
 END_TEST
 
+/* An entry under the key a language table of where is stored by, with
+ * the content given (TAB_FORMAT 1: the language flag, the bit sets of
+ * 85, 2197 and 85 bytes, the counts, the scripts, the aliases). */
+static void put_entry(const char *where, const char *cache, const unsigned char *data, size_t len)
+{
+    static const char *const files[] = {"15924", "639-3", "639-5", "639-2", "3166-1"};
+    char paths[5][256];
+    const char *names[5];
+    cbec_file_id ids[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/iso_%s.json", where, files[i]);
+        names[i] = paths[i];
+        ck_assert(cbec__file_id(paths[i], &ids[i]));
+    }
+    cbec__cache_put(cache, "langtab", 1, names, ids, 5, data, len);
+}
+
+START_TEST(test_language_table_entries_out_of_range_are_refused)
+{
+    char where[128], other[128], cache[160];
+    cbec__cache_set_settle_ms(0);
+    snprintf(where, sizeof where, "%s", lang_dir("lang", NULL));
+    snprintf(other, sizeof other, "%s", lang_dir("other", "oth"));
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    enum { FIXED = 1 + 85 + 2197 + 85 + 8 };
+    unsigned char e[FIXED + 4 * 4];
+    /* Latn in base 26 */
+    const uint32_t latn = 11u * 26 * 26 * 26 + 0 * 26 * 26 + 19 * 26 + 13;
+    /* the words after the bit sets: the two counts, then the scripts and
+     * the aliases (three-letter index | two-letter index << 16) */
+    const uint32_t fre = (5u * 26 * 26 + 17 * 26 + 4) | (5u * 26 + 17) << 16;
+    struct {
+        const char *what;
+        int flag;          /* the language flag */
+        uint32_t w[4];
+        size_t len;
+        bool good;
+    } cases[] = {
+        {"well formed", 1, {1, 1, latn, fre}, FIXED + 8, true},
+        {"short", 1, {1, 1, latn, fre}, FIXED + 7, false},
+        {"long", 1, {1, 1, latn, fre}, FIXED + 12, false},
+        {"counts past the end", 1, {3, 1, latn, fre}, FIXED + 8, false},
+        {"the other kind of table", 0, {1, 1, latn, fre}, FIXED + 8, false},
+        {"a script out of range", 1, {1, 1, 26u * 26 * 26 * 26, fre}, FIXED + 8, false},
+        {"scripts out of order", 1, {2, 0, latn, latn - 1}, FIXED + 8, false},
+        {"an alias out of range", 1, {1, 1, latn, 26u * 26 * 26}, FIXED + 8, false},
+        {"a two-letter code out of range", 1, {1, 1, latn, 5 | (26u * 26) << 16}, FIXED + 8, false},
+        {"aliases out of order", 1, {0, 2, fre, fre - 1}, FIXED + 8, false},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        memset(e, 0, sizeof e);
+        e[0] = (unsigned char)cases[k].flag;
+        e[1 + (5 * 26 + 17) / 8] |= (unsigned char)(1u << ((5 * 26 + 17) % 8)); /* "fr" */
+        for (int w = 0; w < 4; w++)
+            for (int b = 0; b < 4; b++)
+                e[FIXED - 8 + 4 * w + b] = (unsigned char)(cases[k].w[w] >> (8 * b));
+        put_entry(where, cache, e, cases[k].len);
+        unsigned long built = cbec__langtab_build_count();
+        cbec_langtab *t = load_cold(where, other, cache);
+        /* a refused entry is built again from the files, which know "yue" */
+        ck_assert_msg(cbec__langtab_build_count() == built + (cases[k].good ? 1 : 2), "%s", cases[k].what);
+        ck_assert_msg(tag_valid(t, "yue") == !cases[k].good, "%s", cases[k].what);
+        ck_assert_msg(tag_valid(t, cases[k].w[0] ? "fr-Latn" : "fr"), "%s", cases[k].what);
+        cbec__langtab_free(t);
+    }
+}
+END_TEST
+
 /* ---- threads ---- */
 
 typedef struct worker {
@@ -890,6 +958,7 @@ int main(void)
     tcase_add_test(tc, test_imports_are_shared_by_packs_and_outlive_each);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
     tcase_add_test(tc, test_language_tables_come_from_the_cache_while_files_keep_identity);
+    tcase_add_test(tc, test_language_table_entries_out_of_range_are_refused);
     tcase_add_test(tc, test_threads_share_tables_safely);
     tcase_add_test(tc, test_threads_of_one_batch_read_each_file_once);
     tcase_add_test(tc, test_threads_of_one_batch_open_at_once);

@@ -217,7 +217,7 @@ void cbec__cache_put(const char *dir, const char *kind, uint32_t version, const 
     memcpy(head + H_SUM, sum, 64);
     /* a name no other writer (process or thread) uses at the same time */
     static atomic_uint serial;
-    char tmp[96];
+    char tmp[128];
     snprintf(tmp, sizeof tmp, ".tmp-%s-%ld-%u", name, (long)getpid(), atomic_fetch_add(&serial, 1));
     int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {

@@ -327,6 +327,24 @@ bool cbec__json_prescan_error(const char *src, size_t len, cbec_read_error *e)
     return false;
 }
 
+/* Where a single quote stands outside a string, or len.  json-c takes a
+ * member name in single quotes even with JSON_TOKENER_STRICT (0.16); RFC
+ * 8259 has strings in double quotes only. */
+static size_t single_quote_outside(const char *src, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (in_string && c == '\\')
+            i++;
+        else if (c == '"')
+            in_string = !in_string;
+        else if (c == '\'' && !in_string)
+            return i;
+    }
+    return len;
+}
+
 bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
                      const cbec_read_limits *lim, cbec_arena *arena, cbec_doc *doc,
                      cbec_read_error *e, bool *oom)
@@ -344,6 +362,13 @@ bool cbec__json_read(cbec_json_reader *r, const char *src, size_t len,
         start++;
     if (start == len) {
         cbec__read_error_set(e, "CBEC-EMPTY", 0, false, "the message is empty", "报文为空");
+        return false;
+    }
+    size_t quote = single_quote_outside(src, len);
+    if (quote < len) {
+        cbec__read_error_set(e, "CBEC-JSON-SYNTAX", quote, true,
+                             "JSON syntax error: a single quote outside a string (JSON strings take double quotes)",
+                             "JSON 语法错误：字符串之外出现单引号（JSON 字符串须用双引号）");
         return false;
     }
     if (!r->tok && !new_tokener(r)) {

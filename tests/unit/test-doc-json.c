@@ -142,6 +142,31 @@ START_TEST(test_json_malformed_reports_position)
 }
 END_TEST
 
+/* json-c takes a member name in single quotes even in strict mode; RFC
+ * 8259 does not (found by the json_message fuzz target). */
+START_TEST(test_json_single_quotes_are_refused_outside_strings)
+{
+    cbec_doc doc;
+    cbec_read_error e;
+    const char *bad[] = {"{'a': 1}", "{\"a\": 1, 'b': 2}", "[{\"x\\\"\": 1, 'y': 2}]",
+                         "{\n' \"lines\": [1],\n  \"total': 160.04\n}"};
+    const size_t at[] = {1, 9, 12, 2};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_msg(!read_doc(bad[i], &doc, &e), "%s", bad[i]);
+        ck_assert_str_eq(e.rule, "CBEC-JSON-SYNTAX");
+        ck_assert(e.has_offset);
+        ck_assert_uint_eq(e.offset, at[i]);
+        ck_assert_ptr_nonnull(strstr(e.message_en, "single quote"));
+    }
+    /* inside strings, after escaped quotes, a single quote is a character */
+    ck_assert(read_doc("{\"it's\": \"a \\\"b' c\\\" d'\"}", &doc, &e));
+    ck_assert_uint_eq(doc.root->count, 1);
+    ck_assert_str_eq(doc.root->children[0].key, "it's");
+    ck_assert_str_eq(doc.root->children[0].text, "a \"b' c\" d'");
+    cbec__json_release(rd, &doc);
+}
+END_TEST
+
 START_TEST(test_json_nul_byte_is_an_error)
 {
     cbec_doc doc;
@@ -235,6 +260,7 @@ int main(void)
     tcase_add_test(tc, test_json_size_and_node_limits);
     tcase_add_test(tc, test_json_reader_is_reusable);
     tcase_add_test(tc, test_json_failed_escape_does_not_reach_the_next_document);
+    tcase_add_test(tc, test_json_single_quotes_are_refused_outside_strings);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

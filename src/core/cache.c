@@ -129,7 +129,8 @@ bool cbec__cache_get(const char *dir, const char *kind, uint32_t version, const 
         return false;
     char key[65], name[64];
     entry_key(kind, version, paths, ids, n, key, name);
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO put in place of an entry would block the open */
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     close(dfd);
     if (fd < 0)
         return false;

@@ -171,6 +171,10 @@ START_TEST(test_cache_takes_a_damaged_entry_for_a_miss)
     ck_assert_int_eq(symlink(moved, path), 0);
     ck_assert(!get("langtab", 1, ids, out, sizeof out, &len));
     ck_assert_int_eq(unlink(path), 0);
+    /* nor is a FIFO in its place waited on */
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert(!get("langtab", 1, ids, out, sizeof out, &len));
+    ck_assert_int_eq(unlink(path), 0);
     ck_assert_int_eq(rename(moved, path), 0);
     ck_assert(get("langtab", 1, ids, out, sizeof out, &len));
 }

@@ -36,20 +36,6 @@ bool cbec__file_id(const char *path, cbec_file_id *out)
     return true;
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static bool kind_ok(const char *kind)
 {
     size_t n = strlen(kind);
@@ -73,7 +59,7 @@ static void entry_key(const char *kind, uint32_t version, const char *const *pat
         const uint64_t v[7] = {f->dev, f->ino, f->size, (uint64_t)f->mtime_sec, (uint64_t)f->mtime_nsec,
                                (uint64_t)f->ctime_sec, (uint64_t)f->ctime_nsec};
         for (int j = 0; j < 7; j++)
-            put_u64(id + 8 * j, v[j]);
+            cbec__le_store(id + 8 * j, v[j], 8);
         cbec__sha256_update(&h, paths[i], strlen(paths[i]) + 1);
         cbec__sha256_update(&h, id, sizeof id);
     }
@@ -153,8 +139,9 @@ bool cbec__cache_get(const char *dir, const char *kind, uint32_t version, const 
     }
     close(fd);
     char sum[65];
-    bool ok = buf && got == size && memcmp(buf + H_MAGIC, MAGIC, 8) == 0 && get_u64(buf + H_FORMAT) == FORMAT &&
-              memcmp(buf + H_KEY, key, 64) == 0 && get_u64(buf + H_LEN) == size - HEADER;
+    bool ok = buf && got == size && memcmp(buf + H_MAGIC, MAGIC, 8) == 0 &&
+              cbec__le_load(buf + H_FORMAT, 8) == FORMAT && memcmp(buf + H_KEY, key, 64) == 0 &&
+              cbec__le_load(buf + H_LEN, 8) == size - HEADER;
     if (ok) {
         cbec__sha256_data_hex(buf + HEADER, size - HEADER, sum);
         ok = memcmp(buf + H_SUM, sum, 64) == 0;
@@ -212,9 +199,9 @@ void cbec__cache_put(const char *dir, const char *kind, uint32_t version, const 
     entry_key(kind, version, paths, ids, n, key, name);
     cbec__sha256_data_hex(data, len, sum);
     memcpy(head + H_MAGIC, MAGIC, 8);
-    put_u64(head + H_FORMAT, FORMAT);
+    cbec__le_store(head + H_FORMAT, FORMAT, 8);
     memcpy(head + H_KEY, key, 64);
-    put_u64(head + H_LEN, len);
+    cbec__le_store(head + H_LEN, len, 8);
     memcpy(head + H_SUM, sum, 64);
     /* a name no other writer (process or thread) uses at the same time */
     static atomic_uint serial;

@@ -684,6 +684,20 @@ static int read_fd(int fd, const char *path, size_t max, char **out, size_t *len
     return CBEC_OK;
 }
 
+void cbec__le_store(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+uint64_t cbec__le_load(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
 int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

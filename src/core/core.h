@@ -126,6 +126,10 @@ void cbec__strmap_free(cbec_strmap *m);
 
 /* ---- small helpers ---- */
 
+/* The low `bytes` bytes of v at p, least significant first, and back. */
+void cbec__le_store(unsigned char *p, uint64_t v, int bytes);
+uint64_t cbec__le_load(const unsigned char *p, int bytes);
+
 bool cbec__streq(const char *a, size_t an, const char *b);  /* b NUL-terminated */
 /* Read a whole file (at most max bytes) into a new NUL-terminated buffer. */
 int cbec__read_file(const char *path, size_t max, char **out, size_t *len, cbec_error **err);

@@ -642,6 +642,12 @@ static batch_slot *batch_find_locked(cbec_isobatch *b, const char *path, const c
     }
 }
 
+bool cbec__isocodes_path(const char *dir, const char *standard, char *out, size_t cap)
+{
+    int k = snprintf(out, cap, "%s/iso_%s.json", dir, standard);
+    return k >= 0 && (size_t)k < cap;
+}
+
 int cbec__isocodes_open(cbec_isocodes *t, const char *dir, const char *standard, char *err, size_t errlen)
 {
     return cbec__isocodes_open_fields(t, dir, standard, NULL, err, errlen);
@@ -741,7 +747,7 @@ int cbec__isocodes_open_fields(cbec_isocodes *t, const char *dir, const char *st
         return CBEC_ENOTFOUND;
     }
     snprintf(t->standard, sizeof t->standard, "%s", standard);
-    snprintf(t->path, sizeof t->path, "%s/iso_%s.json", dir, standard);
+    cbec__isocodes_path(dir, standard, t->path, sizeof t->path);
     cbec_isobatch *b = tl_batch_depth ? tl_batch : NULL;
     cbec_isotable *tab = NULL, *same_bytes = NULL;
     batch_slot *mine = NULL;

@@ -44,6 +44,10 @@ typedef struct cbec_isocodes {
     char path[1024];
 } cbec_isocodes;
 
+/* The path of standard's file in dir ("DIR/iso_STANDARD.json") into out;
+ * false when it does not fit. */
+bool cbec__isocodes_path(const char *dir, const char *standard, char *out, size_t cap);
+
 /* Standards known: 3166-1, 3166-2, 3166-3, 4217, 639-2, 639-3, 639-5, 15924.
  * Returns CBEC_OK, CBEC_ENOTFOUND (unknown standard), CBEC_EIO (file
  * missing or unreadable: the message in err names the path and how to set

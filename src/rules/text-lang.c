@@ -217,16 +217,9 @@ static void publish(cbec_langtab *t, bool with_languages)
 
 static void put_le(cbec_buf *b, uint32_t v, int bytes)
 {
-    for (int i = 0; i < bytes; i++)
-        cbec__buf_addc(b, (char)(v >> (8 * i)));
-}
-
-static uint32_t get_le(const unsigned char *p, int bytes)
-{
-    uint32_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    unsigned char le[4];
+    cbec__le_store(le, v, bytes);
+    cbec__buf_add(b, (const char *)le, (size_t)bytes);
 }
 
 static void tab_encode(const cbec_langtab *t, cbec_buf *b)
@@ -252,7 +245,8 @@ static cbec_langtab *tab_decode(const unsigned char *p, size_t len, bool with_la
     const size_t fixed = 1 + BITS(26 * 26) + BITS(26 * 26 * 26) + BITS(26 * 26) + 8;
     if (len < fixed || p[0] != with_languages)
         return NULL;
-    uint32_t nscripts = get_le(p + fixed - 8, 4), nalias = get_le(p + fixed - 4, 4);
+    uint32_t nscripts = (uint32_t)cbec__le_load(p + fixed - 8, 4);
+    uint32_t nalias = (uint32_t)cbec__le_load(p + fixed - 4, 4);
     if (len != fixed + 4 * ((size_t)nscripts + nalias))
         return NULL;
     cbec_langtab *t = cbec__calloc(1, sizeof *t);
@@ -271,7 +265,7 @@ static cbec_langtab *tab_decode(const unsigned char *p, size_t len, bool with_la
     memcpy(t->region, q += sizeof t->lang3, sizeof t->region);
     q = p + fixed;
     for (uint32_t i = 0; i < nscripts; i++, q += 4) {
-        uint32_t v = get_le(q, 4);
+        uint32_t v = (uint32_t)cbec__le_load(q, 4);
         if (v >= 26u * 26 * 26 * 26 || (i && v <= t->scripts[i - 1])) {
             tab_destroy(t);
             return NULL;
@@ -279,7 +273,7 @@ static cbec_langtab *tab_decode(const unsigned char *p, size_t len, bool with_la
         t->scripts[t->nscripts++] = v;
     }
     for (uint32_t i = 0; i < nalias; i++, q += 4) {
-        lang_alias a = {(uint16_t)get_le(q, 2), (uint16_t)get_le(q + 2, 2)};
+        lang_alias a = {(uint16_t)cbec__le_load(q, 2), (uint16_t)cbec__le_load(q + 2, 2)};
         if (a.three >= 26 * 26 * 26 || a.two >= 26 * 26 || (i && a.three < t->alias[i - 1].three)) {
             tab_destroy(t);
             return NULL;
@@ -294,8 +288,7 @@ static cbec_langtab *tab_decode(const unsigned char *p, size_t len, bool with_la
 static bool identify(const char *dir, size_t n, char paths[][1024], cbec_file_id *fid)
 {
     for (size_t i = 0; i < n; i++) {
-        int k = snprintf(paths[i], 1024, "%s/iso_%s.json", dir, tab_files[i]);
-        if (k < 0 || k >= 1024 || !cbec__file_id(paths[i], &fid[i]))
+        if (!cbec__isocodes_path(dir, tab_files[i], paths[i], 1024) || !cbec__file_id(paths[i], &fid[i]))
             return false;
     }
     return true;

@@ -131,6 +131,50 @@ def files_opened(cmd, skip=()):
         return files
 
 
+def one_type_packs(dest, msgtype="order"):
+    """The reference packs cut down to what a message of msgtype needs, in
+    dest: the packs that name the type keep only it; they and the packs
+    they extend, transitively, keep their code lists, state machines and
+    waivers; every other pack keeps only its metadata.  Loading them
+    measures what compiling only the message types a message needs (a lazy
+    compile) could at best save."""
+    src = os.path.join(TOP, "packs")
+    shutil.copytree(src, dest)
+    packs = {}
+    for pf in glob.glob(os.path.join(dest, "*.pack.json")):
+        with open(pf, encoding="utf-8") as f:
+            packs[pf] = json.load(f)
+    by_id = {}
+    for pf, d in packs.items():
+        by_id.setdefault(d["id"], []).append(pf)
+    chain = [pf for pf, d in packs.items() if msgtype in d.get("messages", {})]
+    keep = set()
+    while chain:
+        pf = chain.pop()
+        if pf in keep:
+            continue
+        keep.add(pf)
+        for e in packs[pf].get("extends", []):
+            chain.extend(by_id.get(e["id"], []))
+    for pf, d in packs.items():
+        d["messages"] = {k: v for k, v in d.get("messages", {}).items() if k == msgtype}
+        if pf not in keep:
+            for k in ("codelists", "statemachines", "waivers"):
+                d.pop(k, None)
+        else:
+            # a waiver of a rule of another type would name a rule no base defines now
+            rules = set()
+            for q in keep:
+                for t in packs[q]["messages"].values():
+                    rules.update(r["id"] for r in t.get("rules", []))
+            d["waivers"] = [w for w in d.get("waivers", []) if w["rule"] in rules]
+            if not d["waivers"]:
+                d.pop("waivers")
+        with open(pf, "w", encoding="utf-8") as f:
+            json.dump(d, f, ensure_ascii=False)
+    return sorted(os.path.basename(pf) for pf in keep)
+
+
 def gen(path, kind="order", count=20000, lines=4, defects=0.1, xml=False):
     args = [sys.executable, os.path.join(HERE, "gen.py"), "--kind", kind, "--count", str(count),
             "--lines", str(lines), "--defects", str(defects)]
@@ -232,7 +276,27 @@ def main():
     # side by side with process start of the CLI itself (exec and the
     # dynamic linking of its libraries), round after round, so that a burst
     # of machine noise hits both alike
-    starts, start_cpus, trues, bare, load, floors, colds = [], [], [], [], [], [], []
+    starts, start_cpus, trues, bare, load, floors, colds, lazies = [], [], [], [], [], [], [], []
+    # the same call with packs that hold only what an order needs: the
+    # most a lazy compile (message types compiled when a message first
+    # needs them) could save
+    lazy_dir = os.path.join(tmp, "order-packs")
+    lazy_chain = one_type_packs(lazy_dir)
+    lazy_cmd = [CBECSTD, "validate", "-p", lazy_dir, one]
+    r_ = subprocess.run(lazy_cmd, capture_output=True, text=True)
+    if r_.returncode != 0 or ": order: valid" not in r_.stdout:
+        notes.append("the order-only packs did not validate the example: " + (r_.stdout + r_.stderr).strip()[-300:])
+        lazy_cmd = None
+    else:
+        # a fair floor only if they find what the whole packs find: the
+        # same findings on the orders with defects (the digests differ)
+        def findings(packs_args):
+            out = subprocess.run([CBECSTD, "validate", "--ndjson", "-o", "json", *packs_args, orders],
+                                 capture_output=True, text=True).stdout
+            return re.sub(r'"digest":"[^"]*"', "", out)
+        if findings([]) != findings(["-p", lazy_dir]):
+            notes.append("the order-only packs find otherwise than the reference packs on the generated orders")
+            lazy_cmd = None
     no_cache = dict(os.environ, CBECSTD_CACHE_DIR="")
     timed([CBECSTD, "validate", one])  # stores the cache, if it is not yet
     # the floor of the loading as it is designed (every file a pack names is
@@ -257,6 +321,8 @@ def main():
         trues.append(timed(["/bin/true"])[0])
         start_cpus.append(cpu_time([CBECSTD, "validate", one]))
         load.append(timed([CBECSTD, "pack", "lint", os.path.join(TOP, "packs")])[0])
+        if lazy_cmd:
+            lazies.append(timed(lazy_cmd)[0])
 
     # XML: CEB311 orders with XSD + customs rules vs xmllint parse + XSD
     xml_row = None
@@ -304,7 +370,7 @@ def main():
     write_report(a.out, n, size, rounds, rows, notes, speedup, rss10k, rss1m, tbig, mem_ok, scaling,
                  statistics.median(starts), statistics.median(trues), statistics.median(load), xml_row, pyrow,
                  statistics.median(bare), statistics.median(start_cpus), statistics.median(colds),
-                 floor_row)
+                 floor_row, (lazy_chain, statistics.median(lazies)) if lazies else None)
     print(open(a.out).read())
 
 
@@ -332,7 +398,7 @@ def versions():
 
 
 def write_report(path, n, size, rounds, rows, notes, speedup, rss10k, rss1m, tbig, mem_ok, scaling, start, true_,
-                 load, xml_row, pyrow, bare, start_cpu, cold, files_floor):
+                 load, xml_row, pyrow, bare, start_cpu, cold, files_floor, lazy):
     v = versions()
     ok = lambda b: "met" if b else ("—" if b is None else "**not met**")
     L = []
@@ -378,6 +444,14 @@ def write_report(path, n, size, rounds, rows, notes, speedup, rss10k, rss1m, tbi
                  "no pack imports only read) by a program that does nothing else (`bench/files-floor.c`, one thread): "
                  "%.1f ms, of which process start of a small program (`/bin/true`) is %.1f ms. In the same rounds, the difference between the call and process start: "
                  "%.1f ms.\n" % (nfiles, nbytes / 1024, tfloor * 1e3, true_ * 1e3, (start - bare) * 1e3))
+    if lazy:
+        chain, tlazy = lazy
+        L.append("What compiling only the message types a message needs could at best give: the same call on the "
+                 "reference packs cut down to what an order needs (the `order` type of the packs that name it; the "
+                 "code lists, state machines and waivers of those packs and of the packs they extend: %s; the "
+                 "metadata of the others; `one_type_packs()` in `bench/run.py` writes them to a temporary directory): "
+                 "%.1f ms, %.1f ms above process start, in the same rounds.\n"
+                 % (", ".join(chain), tlazy * 1e3, (tlazy - bare) * 1e3))
     if xml_row:
         L.append("## XML (CEB311)\n")
         L.append("%d CEB311 documents, `cbecstd validate --ndjson -q -f xml -p packs/ceb.pack.json` (XSD + customs rules): %.0f docs/s; xmllint parse + XSD: %.0f docs/s; time ratio %.2f "

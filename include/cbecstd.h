@@ -153,7 +153,20 @@ typedef enum cbec_option {
      * fails a load.  NULL or "" (the default): no cache.  The cbecstd
      * program sets $CBECSTD_CACHE_DIR, else $XDG_CACHE_HOME/cbecstd, else
      * ~/.cache/cbecstd.  @since 0.1 */
-    CBEC_OPT_CACHE_DIR = 7
+    CBEC_OPT_CACHE_DIR = 7,
+    /* "1": cbec_registry_load_path() and cbec_registry_reload() read every
+     * pack and check what choosing a pack for a message needs (metadata,
+     * bases, effective dates, detection), but compile the rest of a pack
+     * (rules, code lists, schemas, bindings, the files it names) only when
+     * a message first needs a message type the pack takes part in: the
+     * packs that name the type and the packs they extend.  A program that
+     * validates one message, or messages of a few types, then compiles
+     * only those packs.  An error in the rest of a pack then fails the
+     * messages that need it, with a CBEC-PACK finding naming the error,
+     * instead of failing the load; cbec_registry_pack() compiles the pack
+     * it returns.  Implies CBEC_OPT_DEFER_COMPILE.  "0" (the default):
+     * every pack compiles at load.  See doc/api.md.  @since 0.1 */
+    CBEC_OPT_LAZY_LOAD = 8
 } cbec_option;
 
 /* Create an options object with every setting at its safe default.  The

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install dependencies; build with
 # warnings as errors and run every test; the same suite again under
-# ASan+UBSan; the unit tests under valgrind memcheck; the threads test under
-# ThreadSanitizer; every libFuzzer target for a short smoke run under
+# ASan+UBSan; the unit tests under valgrind memcheck; the threads and lazy
+# loading tests under ThreadSanitizer; every libFuzzer target for a short smoke run under
 # ASan+UBSan; cppcheck over src/.  Stays well under 45 minutes on 2 cores.
 #
 # FUZZ_SECONDS (default 30) sets the smoke run per target, FUZZ_SEED (default
@@ -40,11 +40,11 @@ if ! skip valgrind; then
 fi
 
 if ! skip tsan; then
-  stage "ThreadSanitizer: validators sharing a registry during hot reloads"
+  stage "ThreadSanitizer: validators sharing a registry during hot reloads, lazy loading"
   [ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false
-  meson compile -C build-tsan tests/test-threads
+  meson compile -C build-tsan tests/test-threads tests/test-pack-lazy
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    meson test -C build-tsan --no-rebuild --print-errorlogs test-threads
+    meson test -C build-tsan --no-rebuild --print-errorlogs test-threads test-pack-lazy
 fi
 
 if ! skip fuzz; then

@@ -4,6 +4,7 @@ pack lint/info, and bad input handled with clear errors.  Prints TAP."""
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -258,6 +259,34 @@ def _():
     check(r.returncode == 0 and r.stdout.startswith(b"cbecstd "), r.stdout)
     r = run("--help")
     check(r.returncode == 0 and b"usage:" in r.stdout, r.stdout)
+
+
+@case("--lazy gives the same reports, and fails only the messages whose packs do not compile")
+def _():
+    files = [os.path.join(EX, f) for f in sorted(os.listdir(EX)) if f.endswith(".json")]
+    files.append(os.path.join(SRC, "tests", "xml", "order-ceb311.xml"))
+    for args in (["-o", "json"], ["-o", "text", "--lang", "zh-CN"]):
+        a, b = run("validate", *args, *files), run("validate", "--lazy", *args, *files)
+        check(a.returncode == b.returncode == 0, "exit %d %d: %s" % (a.returncode, b.returncode, b.stderr))
+        check(a.stdout == b.stdout and len(a.stdout) > 200, (a.stdout[:300], b.stdout[:300]))
+    with tempfile.TemporaryDirectory() as d:
+        d = os.path.join(d, "packs")
+        shutil.copytree(PACKS, d)
+        # a rule of the service ticket pack with a key no check knows
+        t = os.path.join(d, "service-ticket.pack.json")
+        with open(t, encoding="utf-8") as f:
+            text = f.read()
+        with open(t, "w", encoding="utf-8") as f:
+            f.write(text.replace('"rules": [', '"rules": [{"id": "BROKEN-1", "path": "/x", "noSuchCheck": 1},', 1))
+        r = run("validate", "-p", d, os.path.join(EX, "order.json"))
+        check(r.returncode == 2 and b"noSuchCheck" in r.stderr, (r.returncode, r.stderr))
+        r = run("validate", "--lazy", "-p", d, os.path.join(EX, "order.json"))
+        check(r.returncode == 0 and b": valid" in r.stdout, (r.returncode, r.stdout, r.stderr))
+        r = run("validate", "--lazy", "-p", d, "-o", "json", os.path.join(EX, "service-ticket.json"))
+        check(r.returncode == 1, (r.returncode, r.stdout, r.stderr))
+        rep = json.loads(r.stdout)
+        check([x["rule"] for x in rep["findings"]] == ["CBEC-PACK"] and "noSuchCheck" in rep["findings"][0]["message"]
+              and "service-ticket.pack.json:" in rep["findings"][0]["message"], rep)
 
 
 def main():

@@ -28,7 +28,7 @@ void cli_usage(FILE *f)
     fprintf(f,
             "usage: cbecstd validate [-p PACK_FILE_OR_DIR]... [-t TYPE] [-f auto|json|xml|edifact|x12]\n"
             "                        [-o text|json] [--lang zh-CN|en] [--ndjson] [--jobs N] [-q]\n"
-            "                        [--stats] [--date YYYY-MM-DD] [--allow-draft]\n"
+            "                        [--stats] [--date YYYY-MM-DD] [--allow-draft] [--lazy]\n"
             "                        [--previous-state STATE] [FILE...|-]\n"
             "       cbecstd validate --schema SCHEMA.json [--draft 2020-12|7] [-r URI_PREFIX=DIR]...\n"
             "                        [--format-assert] [--ndjson] [-o text|json] [FILE...|-]\n"

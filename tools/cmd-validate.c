@@ -30,6 +30,7 @@ typedef struct vopts {
     cbec_stats *stats;
     const char *date;       /* --date */
     bool allow_draft;       /* --allow-draft */
+    bool lazy;              /* --lazy: packs compile when a message needs them */
     unsigned jobs;          /* --jobs */
     const char *previous_state; /* --previous-state: the state before these messages */
     int progress_mode;      /* --progress, --no-progress (progress.h) */
@@ -377,7 +378,7 @@ int cli_cmd_validate(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'S'},        {"date", required_argument, NULL, 'D'},
         {"allow-draft", no_argument, NULL, 'A'},  {"jobs", required_argument, NULL, 'j'},
-        {"previous-state", required_argument, NULL, 'P'},
+        {"previous-state", required_argument, NULL, 'P'}, {"lazy", no_argument, NULL, 'Z'},
         {"progress", no_argument, NULL, 'G'},     {"no-progress", no_argument, NULL, 'g'},
         CLI_SCHEMA_LONGOPTS,
         {NULL, 0, NULL, 0},
@@ -427,6 +428,7 @@ int cli_cmd_validate(int argc, char **argv)
         case 'S': o.want_stats = true; break;
         case 'D': o.date = optarg; break;
         case 'A': o.allow_draft = true; break;
+        case 'Z': o.lazy = true; break;
         case 'P': o.previous_state = optarg; break;
         case 'G': o.progress_mode = CLI_PROGRESS_ALWAYS; break;
         case 'g': o.progress_mode = CLI_PROGRESS_NEVER; break;
@@ -472,7 +474,7 @@ int cli_cmd_validate(int argc, char **argv)
     /* with --schema the bundled packs are not wanted, only named ones */
     if (!npacks && !so.schema)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    if (npacks && (rc = cli_load_packs(reg, packs, npacks, so.opts)) != EXIT_VALID)
+    if (npacks && (rc = cli_load_packs(reg, packs, npacks, so.opts, o.lazy)) != EXIT_VALID)
         goto out;
     if (so.schema && (rc = cli_schema_load(&so, reg, &o.type)) != EXIT_VALID)
         goto out;

@@ -117,6 +117,7 @@ void cbec__snapshot_release(cbec_snapshot *s)
     free(s->types);
     for (size_t f = 0; f < CBEC_NFORMATS; f++)
         free(s->detecting[f]);
+    cbec__lazy_free(s->lazy);
     for (size_t i = 0; i < s->npacks; i++)
         cbec_pack_free(s->packs[i]);
     free(s->packs);
@@ -473,6 +474,16 @@ static bool index_types(cbec_snapshot *s)
     return true;
 }
 
+size_t cbec__resolve_base(cbec_pack *const *packs, size_t npacks, size_t i, const cbec_extends *x)
+{
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < npacks; k++)
+        if (k != i && strcmp(packs[k]->id, x->id) == 0 && cbec__semver_satisfies(packs[k]->version, x->range) &&
+            (best == SIZE_MAX || cbec__semver_cmp(packs[k]->version, packs[best]->version) > 0))
+            best = k;
+    return best;
+}
+
 int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, cbec_error **err)
 {
     *out = NULL;
@@ -505,12 +516,7 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
             break;
         }
         for (size_t e = 0; e < p->nextends && !l.status; e++) {
-            size_t best = SIZE_MAX;
-            for (size_t k = 0; k < npacks; k++)
-                if (k != i && strcmp(packs[k]->id, p->extends[e].id) == 0 &&
-                    cbec__semver_satisfies(packs[k]->version, p->extends[e].range) &&
-                    (best == SIZE_MAX || cbec__semver_cmp(packs[k]->version, packs[best]->version) > 0))
-                    best = k;
+            size_t best = cbec__resolve_base(packs, npacks, i, &p->extends[e]);
             if (best == SIZE_MAX)
                 fail(&l, CBEC_ENOTFOUND, p, "pack %s extends %s %s, but no loaded pack matches; load the base pack too",
                      p->label, p->extends[e].id, p->extends[e].range);
@@ -548,6 +554,10 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
         }
     if (!l.status && !index_types(s))
         fail(&l, CBEC_ENOMEM, NULL, "out of memory");
+    /* heads: the whole packs link when a message needs them (lazy.c) */
+    for (size_t i = 0; i < npacks && !l.status && !s->lazy; i++)
+        if (packs[i]->head_opts && !(s->lazy = cbec__lazy_new()))
+            fail(&l, CBEC_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; i < npacks; i++) {
         if (l.bases)
             free(l.bases[i]);

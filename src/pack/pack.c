@@ -562,6 +562,10 @@ static void pack_destroy(cbec_pack *p)
         free(p->waivers[i].ref);
     }
     free(p->waivers);
+    cbec_options_free(p->head_opts);
+    cbec_pack_free(atomic_load(&p->whole));
+    cbec_pack_free(p->head);
+    free(p->whole_error);
     free(p);
 }
 
@@ -697,7 +701,7 @@ CBEC_API const char *cbec_pack_module(const cbec_pack *p) { return p ? p->module
 CBEC_API const char *cbec_pack_effective_from(const cbec_pack *p) { return p ? p->eff_from : ""; }
 CBEC_API const char *cbec_pack_effective_to(const cbec_pack *p) { return p ? p->eff_to : ""; }
 CBEC_API const char *cbec_pack_file(const cbec_pack *p) { return p ? p->file : ""; }
-CBEC_API const char *cbec_pack_digest(const cbec_pack *p) { return p ? p->digest : ""; }
+CBEC_API const char *cbec_pack_digest(const cbec_pack *p) { return p ? cbec__pack_digest(p) : ""; }
 
 CBEC_API const char *cbec_pack_title(const cbec_pack *p, const char *lang)
 {
@@ -813,6 +817,9 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
     case CBEC_OPT_DEFER_COMPILE:
         o->defer_compile = value && strcmp(value, "1") == 0;
         return CBEC_OK;
+    case CBEC_OPT_LAZY_LOAD:
+        o->lazy_load = value && strcmp(value, "1") == 0;
+        return CBEC_OK;
     case CBEC_OPT_LOAD_THREADS:
         if (!value) {
             o->load_threads = 0;
@@ -846,6 +853,31 @@ CBEC_API int cbec_options_pin_digest(cbec_options *o, const char *pack_label, co
     }
     o->npins++;
     return CBEC_OK;
+}
+
+cbec_options *cbec__options_copy(const cbec_options *o)
+{
+    cbec_options *c = cbec__calloc(1, sizeof *c);
+    if (!c || !o)
+        return c;
+    bool ok = true;
+    c->allow_inactive = o->allow_inactive;
+    c->schema_draft = o->schema_draft;
+    c->schema_format_assert = o->schema_format_assert;
+    c->defer_compile = o->defer_compile;
+    c->load_threads = o->load_threads;
+    c->lazy_load = o->lazy_load;
+    ok &= set_path(&c->iso_codes_dir, o->iso_codes_dir) == CBEC_OK;
+    ok &= set_path(&c->cache_dir, o->cache_dir) == CBEC_OK;
+    for (size_t i = 0; ok && i < o->npins; i++)
+        ok = cbec_options_pin_digest(c, o->pins[i].label, o->pins[i].digest) == CBEC_OK;
+    for (size_t i = 0; ok && i < o->nresources; i++)
+        ok = cbec_options_add_resource_dir(c, o->resource_prefixes[i], o->resource_dirs[i]) == CBEC_OK;
+    if (!ok) {
+        cbec_options_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 CBEC_API void cbec_options_free(cbec_options *o)

@@ -181,7 +181,33 @@ struct cbec_pack {
     cbec_waiver *waivers;
     size_t nwaivers;
     cbec_strmap statemachines;  /* name -> cbec_statemachine* (rules/state.c) */
+    /* CBEC_OPT_LAZY_LOAD (lazy.c): a head holds the metadata and what
+     * detection needs; the whole pack compiles from file when first needed */
+    struct cbec_options *head_opts;     /* non-NULL on a head: the options of the whole pack */
+    struct cbec_pack *_Atomic whole;    /* the whole pack, once compiled */
+    int whole_state;                    /* 0 not tried, 1 compiling, 2 done (under lazy.c's lock) */
+    struct cbec_pack *head;             /* on a slice (one type, one format): the head it was cut
+                                         * from, whose whole pack gives the digest */
+    int whole_status;                   /* once tried: why it did not compile */
+    char *whole_error;
 };
+
+/* ---- lazy loading (lazy.c) ---- */
+
+/* The head of the pack file at path (its metadata, and of each message
+ * type what detection and the choice of version read), for
+ * CBEC_OPT_LAZY_LOAD; the error of the whole pack when the head cannot be
+ * made. */
+int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err);
+/* The whole pack of p: p itself when it is not a head, else compiled from
+ * its file (once; thread-safe).  NULL with *why (static until p is freed)
+ * when it does not compile. */
+const struct cbec_pack *cbec__pack_whole(const struct cbec_pack *p, const char **why, int *status);
+/* The digest of p: of the whole pack a slice was cut from, compiled now if
+ * it was not; "" for a head whose pack does not compile. */
+const char *cbec__pack_digest(const struct cbec_pack *p);
+/* A copy of o (NULL: the defaults). */
+struct cbec_options *cbec__options_copy(const struct cbec_options *o);
 
 /* Semantic versions: compare, and match a range; false for a bad range. */
 int cbec__semver_cmp(const char *a, const char *b);
@@ -312,6 +338,7 @@ struct cbec_options {
     bool defer_compile;             /* CBEC_OPT_DEFER_COMPILE: XSDs compiled on first use */
     unsigned load_threads;          /* CBEC_OPT_LOAD_THREADS: 0 one per processor */
     char *cache_dir;                /* CBEC_OPT_CACHE_DIR: NULL no cache (core/cache.h) */
+    bool lazy_load;                 /* CBEC_OPT_LAZY_LOAD: packs load as heads (lazy.c) */
     char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
     char **resource_dirs;           /* ... served from this directory */
     size_t nresources;

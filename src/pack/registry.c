@@ -163,7 +163,9 @@ static void *load_worker(void *arg)
         size_t i = j->order[k];
         if (i > atomic_load(&j->first_failed))
             continue;
-        j->status[i] = cbec_pack_load_file(&j->packs[i], j->names[i], j->opts, j->want_err ? &j->errs[i] : NULL);
+        cbec_error **e = j->want_err ? &j->errs[i] : NULL;
+        j->status[i] = j->opts && j->opts->lazy_load ? cbec__pack_load_head(j->names[i], j->opts, &j->packs[i], e)
+                                                     : cbec_pack_load_file(&j->packs[i], j->names[i], j->opts, e);
         if (j->status[i]) {
             size_t seen = atomic_load(&j->first_failed);
             while (i < seen && !atomic_compare_exchange_weak(&j->first_failed, &seen, i))
@@ -205,7 +207,7 @@ static bool load_order(char *const *names, size_t n, size_t *order)
     return true;
 }
 
-static size_t load_threads(size_t nfiles, const cbec_options *opts)
+size_t cbec__load_threads(size_t nfiles, const cbec_options *opts)
 {
     size_t t = opts ? opts->load_threads : 0;
     if (!t) {
@@ -237,7 +239,7 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     atomic_init(&j.first_failed, SIZE_MAX);
     pthread_t tids[LOAD_THREADS_MAX];
     size_t started = 0;
-    for (size_t k = 1; k < load_threads(n, opts); k++)
+    for (size_t k = 1; k < cbec__load_threads(n, opts); k++)
         if (pthread_create(&tids[started], NULL, load_worker, &j) == 0)
             started++;
     load_worker(&j); /* this thread loads too, and alone when no thread started */
@@ -357,6 +359,15 @@ CBEC_API const cbec_pack *cbec_registry_pack(const cbec_registry *r, size_t i)
         return NULL;
     cbec_snapshot *s = cbec__registry_acquire(r);
     const cbec_pack *p = i < s->npacks ? s->packs[i] : NULL;
+    if (p) {
+        /* a head (CBEC_OPT_LAZY_LOAD) compiles now; one that does not
+         * compile is given as it loaded, without a digest */
+        const char *why;
+        int st;
+        const cbec_pack *w = cbec__pack_whole(p, &why, &st);
+        if (w)
+            p = w;
+    }
     cbec__snapshot_release(s); /* the registry keeps the pack until its next change */
     return p;
 }

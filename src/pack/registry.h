@@ -27,6 +27,8 @@ typedef struct cbec_etype {
 
 /* Everything a validation needs, immutable and reference-counted, so a
  * registry can swap in a new set while validations finish on the old. */
+typedef struct cbec_lazy cbec_lazy;
+
 typedef struct cbec_snapshot {
     atomic_long refs;
     cbec_pack **packs;
@@ -36,6 +38,9 @@ typedef struct cbec_snapshot {
     /* per format, the etypes that can recognise a message of it, in order */
     const cbec_etype **detecting[CBEC_NFORMATS];
     size_t ndetecting[CBEC_NFORMATS];
+    /* a snapshot holding pack heads (CBEC_OPT_LAZY_LOAD): the snapshots of
+     * the whole packs each picked type needs, made on first use (lazy.c) */
+    cbec_lazy *lazy;
 } cbec_snapshot;
 
 struct cbec_registry {
@@ -53,6 +58,16 @@ int cbec__snapshot_build(cbec_pack **packs, size_t npacks, cbec_snapshot **out, 
 
 const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name);
 
+/* The index among packs of the base x of pack i extends: the highest
+ * version in its range of that id; SIZE_MAX when none is loaded. */
+size_t cbec__resolve_base(cbec_pack *const *packs, size_t npacks, size_t i, const cbec_extends *x);
+
+/* How many threads load nfiles pack files (CBEC_OPT_LOAD_THREADS). */
+size_t cbec__load_threads(size_t nfiles, const cbec_options *opts);
+
+cbec_lazy *cbec__lazy_new(void);
+void cbec__lazy_free(cbec_lazy *z);
+
 /* Choose the etype for a message: by explicit name, or by detection on the
  * wire document; then by status and effective date.  Returns 0 and sets
  * *out, or a CBEC_E... code with a reason in en/zh for a finding. */
@@ -61,8 +76,8 @@ typedef struct cbec_pick {
     const cbec_doc *doc;      /* for detection and the message's date */
     const char *date;         /* caller's date, "" when none */
     bool allow_inactive;
-    char reason_en[256];
-    char reason_zh[256];
+    char reason_en[1024];    /* long enough for a pack error (CBEC_OPT_LAZY_LOAD) */
+    char reason_zh[1024];
     char used_date[11];       /* the date the choice was made for */
     bool type_known;          /* the type was named or detected (a failure is about packs) */
 } cbec_pick;
@@ -70,5 +85,11 @@ typedef struct cbec_pick {
 /* true when some etype has that name (whatever its status and dates) */
 bool cbec__snapshot_has_type(const cbec_snapshot *s, const char *name);
 int cbec__snapshot_pick(const cbec_snapshot *s, cbec_pick *pick, const cbec_etype **out);
+/* cbec__snapshot_pick, and in a snapshot of heads the same choice among
+ * the whole packs the type needs, compiled and linked on first use: their
+ * snapshot in *whole, with a reference for the caller (NULL when s holds
+ * whole packs).  CBEC_EPACK with the reason when they do not compile. */
+int cbec__snapshot_pick_compiled(const cbec_snapshot *s, cbec_pick *pick, const cbec_etype **out,
+                                 cbec_snapshot **whole);
 
 #endif

@@ -396,6 +396,7 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
     cbec_read_error re;
     bool oom = false;
     int st = CBEC_OK;
+    cbec_snapshot *whole = NULL; /* the whole packs of the type, when snap holds heads */
     if (!rk->read(state, v, src, len, &wire, &re, &oom)) {
         /* the reader's text describes the input's shape, never its values;
          * a parser's own wording (libxml2's) is still shown escaped */
@@ -418,8 +419,13 @@ static int redact(cbec_validator *v, const cbec_snapshot *snap, const char *mess
     pick.date = v->date;
     pick.allow_inactive = v->allow_inactive;
     const cbec_etype *type = NULL;
-    if (cbec__snapshot_pick(snap, &pick, &type) || !type) {
-        st = cbec__error_set(err, CBEC_ENOTFOUND, NULL, NULL, 0, 0, "%s", pick.reason_en);
+    int pst = cbec__snapshot_pick_compiled(snap, &pick, &type, &whole);
+    if (whole)
+        snap = whole;
+    if (pst || !type) {
+        st = pst == CBEC_ENOMEM ? CBEC_ENOMEM
+                                : cbec__error_set(err, pst == CBEC_EPACK ? CBEC_EPACK : CBEC_ENOTFOUND, NULL, NULL,
+                                                  0, 0, "%s", pick.reason_en);
         goto done;
     }
     if (!(out->type = cbec__strdup(type->name))) {
@@ -488,6 +494,7 @@ done:
     ctx->doc = NULL;
     ctx->privacy.n = 0;
     cbec_report_free(scratch);
+    cbec__snapshot_release(whole);
     return st;
 }
 

@@ -439,7 +439,7 @@ static void render_json(cbec_report *r, cbec_buf *b, const char *lang)
             cbec__buf_adds(b, i ? ",{\"pack\":" : "{\"pack\":");
             json_str(b, r->packs[i]->label);
             cbec__buf_adds(b, ",\"digest\":");
-            json_str(b, r->packs[i]->digest);
+            json_str(b, cbec__pack_digest(r->packs[i]));
             cbec__buf_addc(b, '}');
         }
         cbec__buf_addc(b, ']');

@@ -346,7 +346,18 @@ static int run(cbec_vctx *ctx, const cbec_snapshot *snap, const char *message_ty
     pick.date = v->date;
     pick.allow_inactive = v->allow_inactive;
     const cbec_etype *type = NULL;
-    int pst = cbec__snapshot_pick(snap, &pick, &type);
+    cbec_snapshot *whole = NULL;
+    int pst = cbec__snapshot_pick_compiled(snap, &pick, &type, &whole);
+    if (whole) {
+        /* heads picked the type; the report keeps the whole packs it checks with */
+        cbec__snapshot_release(r->snap);
+        r->snap = whole;
+        snap = whole;
+    }
+    if (pst == CBEC_ENOMEM) {
+        status = CBEC_ENOMEM;
+        pst = CBEC_OK;
+    }
     if (pst && !message_type && !pick.type_known && pst == CBEC_ENOTFOUND && rk->untyped) {
         /* EDI: syntax and envelopes were checked; say that no pack knows
          * the message, without failing it */

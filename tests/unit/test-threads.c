@@ -1,5 +1,6 @@
 /* test-threads.c - one registry shared by several validator threads, while
- * another thread hot-reloads it: verdicts stay right, nothing races (run
+ * another thread hot-reloads it (whole packs, deferred compiles, lazy
+ * loads): verdicts stay right, nothing races (run
  * under ThreadSanitizer by scripts/test.sh), nothing leaks. */
 #include <check.h>
 #include <pthread.h>
@@ -144,17 +145,20 @@ static void *reload_loop(void *arg)
 {
     reloader *rl = arg;
     const char *paths[] = {packs_dir};
-    cbec_options *defer = NULL;
+    cbec_options *defer = NULL, *lazy = NULL;
     if (cbec_options_new(&defer) != CBEC_OK ||
-        cbec_options_set_string(defer, CBEC_OPT_DEFER_COMPILE, "1") != CBEC_OK) {
+        cbec_options_set_string(defer, CBEC_OPT_DEFER_COMPILE, "1") != CBEC_OK || cbec_options_new(&lazy) != CBEC_OK ||
+        cbec_options_set_string(lazy, CBEC_OPT_LAZY_LOAD, "1") != CBEC_OK) {
         rl->failures++;
         snprintf(rl->why, sizeof rl->why, "options");
     }
     for (int i = 0; i < RELOADS && !rl->failures; i++) {
         cbec_error *err = NULL;
-        /* every other set compiles XSDs and EDI definitions on first use,
-         * by whichever validating threads get there first */
-        int st = cbec_registry_reload(reg, paths, 1, i % 2 ? defer : NULL, &err);
+        /* some sets compile XSDs and EDI definitions on first use, and
+         * some (lazy) the packs a message type needs, cut down to it, and
+         * whole packs for the digests of reports: by whichever validating
+         * threads get there first */
+        int st = cbec_registry_reload(reg, paths, 1, i % 3 == 2 ? lazy : i % 2 ? defer : NULL, &err);
         if (st != CBEC_OK) {
             rl->failures++;
             snprintf(rl->why, sizeof rl->why, "reload: %s", err ? cbec_error_message(err) : cbec_strerror(st));
@@ -172,6 +176,7 @@ static void *reload_loop(void *arg)
         }
     }
     cbec_options_free(defer);
+    cbec_options_free(lazy);
     return NULL;
 }
 

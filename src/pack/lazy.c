@@ -1,0 +1,619 @@
+/* lazy.c - loading packs lazily (CBEC_OPT_LAZY_LOAD).
+ *
+ * A pack loads as its head: a pack made from the file's metadata and, of
+ * each message type, what detection and the choice of version read (its
+ * title, effectiveDate, and the "detect", "root" or "definition" of each
+ * format section).  Heads link like packs, so a snapshot of heads checks
+ * bases, cycles and overlapping versions at load and picks the message
+ * type of a message as a snapshot of whole packs would.  The whole pack
+ * compiles from its file when a message first needs one of the types it
+ * takes part in; the snapshot of the whole packs a type needs (those that
+ * name it and the packs they extend) is linked once and kept with the
+ * snapshot of heads. */
+#define _DEFAULT_SOURCE
+#include "pack/registry.h"
+#include "pack/isocodes.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- heads ---- */
+
+static void add_key(cbec_buf *b, const cbec_node *m)
+{
+    cbec__buf_addc(b, '"');
+    cbec__buf_add_json_escaped(b, m->key, m->keylen);
+    cbec__buf_adds(b, "\":");
+}
+
+static void add_member(cbec_buf *b, const cbec_node *m, bool *first)
+{
+    if (!*first)
+        cbec__buf_addc(b, ',');
+    *first = false;
+    add_key(b, m);
+    cbec__node_canonical(m, b);
+}
+
+static bool key_in(const cbec_node *m, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cbec__streq(m->key, m->keylen, keys[i]))
+            return true;
+    return false;
+}
+
+/* A format section cut down to what detection reads. */
+static void add_section(cbec_buf *b, const cbec_node *sec)
+{
+    if (sec->kind != CBEC_NODE_OBJECT) {
+        cbec__node_canonical(sec, b); /* wrong: the whole pack says how */
+        return;
+    }
+    static const char *const keep[] = {"detect", "root"};
+    bool first = true, detect = cbec__node_member(sec, "detect", 6) != NULL;
+    cbec__buf_addc(b, '{');
+    for (uint32_t i = 0; i < sec->count; i++) {
+        const cbec_node *m = &sec->children[i];
+        /* an EDI form without "detect" is told by its definition's head */
+        if (key_in(m, keep, CBEC_ARRAY_LEN(keep)) || (!detect && cbec__streq(m->key, m->keylen, "definition")))
+            add_member(b, m, &first);
+    }
+    cbec__buf_addc(b, '}');
+}
+
+/* The text of the head of the pack whose document is root. */
+static void head_text(const cbec_node *root, cbec_buf *b)
+{
+    static const char *const meta[] = {"$schema", "cbecstd_pack", "id", "version", "status", "effective",
+                                       "module", "title", "refs", "extends"};
+    static const char *const type_keep[] = {"title", "effectiveDate"};
+    static const char *const sections[] = {"json", "xml", "edifact", "x12"};
+    bool first = true;
+    cbec__buf_addc(b, '{');
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cbec_node *m = &root->children[i];
+        if (key_in(m, meta, CBEC_ARRAY_LEN(meta))) {
+            add_member(b, m, &first);
+            continue;
+        }
+        if (!cbec__streq(m->key, m->keylen, "messages"))
+            continue;
+        if (!first)
+            cbec__buf_addc(b, ',');
+        first = false;
+        add_key(b, m);
+        if (m->kind != CBEC_NODE_OBJECT) {
+            cbec__node_canonical(m, b);
+            continue;
+        }
+        cbec__buf_addc(b, '{');
+        for (uint32_t t = 0; t < m->count; t++) {
+            const cbec_node *type = &m->children[t];
+            if (t)
+                cbec__buf_addc(b, ',');
+            add_key(b, type);
+            if (type->kind != CBEC_NODE_OBJECT) {
+                cbec__node_canonical(type, b);
+                continue;
+            }
+            bool tfirst = true;
+            cbec__buf_addc(b, '{');
+            for (uint32_t k = 0; k < type->count; k++) {
+                const cbec_node *tm = &type->children[k];
+                if (key_in(tm, type_keep, CBEC_ARRAY_LEN(type_keep))) {
+                    add_member(b, tm, &tfirst);
+                } else if (key_in(tm, sections, CBEC_ARRAY_LEN(sections))) {
+                    if (!tfirst)
+                        cbec__buf_addc(b, ',');
+                    tfirst = false;
+                    add_key(b, tm);
+                    add_section(b, tm);
+                }
+            }
+            cbec__buf_addc(b, '}');
+        }
+        cbec__buf_addc(b, '}');
+    }
+    cbec__buf_addc(b, '}');
+}
+
+static char *dir_of(const char *path)
+{
+    char *dir = cbec__strdup(path);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        strcpy(dir, ".");
+    return dir;
+}
+
+/* The head of data, the text of the pack file at path; false when the head
+ * cannot be made (the whole pack then says why). */
+static bool make_head(const char *path, const char *data, size_t len, const cbec_options *opts, cbec_pack **out)
+{
+    *out = NULL;
+    cbec_json_reader *rd = cbec__json_reader_new(512);
+    char *dir = dir_of(path);
+    cbec_options *hopts = cbec__options_copy(opts);
+    bool ok = false;
+    if (rd && dir && hopts) {
+        cbec_arena arena;
+        cbec__arena_init(&arena);
+        cbec_doc doc;
+        cbec_read_error re;
+        bool oom;
+        cbec_read_limits lim = {len + 1, 512, 0};
+        if (cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+            cbec_buf b;
+            cbec__buf_init(&b);
+            head_text(doc.root, &b);
+            /* a head never compiles what it does not hold, and has no digest to pin */
+            cbec_options h = *hopts;
+            h.defer_compile = true;
+            h.npins = 0;
+            h.lazy_load = false;
+            ok = !b.oom && cbec_pack_load_buffer(out, (const char *)b.data, b.len, path, dir, &h, NULL) == CBEC_OK;
+            cbec__buf_free(&b);
+            cbec__json_release(rd, &doc);
+        }
+        cbec__arena_free(&arena);
+    }
+    if (ok) {
+        /* the head's own digest is of the cut-down text: it has none */
+        (*out)->digest[0] = '\0';
+        hopts->lazy_load = false;
+        hopts->defer_compile = true; /* XSDs and EDI definitions too wait for a message */
+        (*out)->head_opts = hopts;
+        hopts = NULL;
+    }
+    cbec_options_free(hopts);
+    free(dir);
+    cbec__json_reader_free(rd);
+    return ok;
+}
+
+int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err)
+{
+    *out = NULL;
+    char *data;
+    size_t len;
+    int st = cbec__read_file(path, 64u << 20, &data, &len, err);
+    if (st)
+        return st;
+    bool ok = make_head(path, data, len, opts, out);
+    free(data);
+    if (ok)
+        return CBEC_OK;
+    /* the whole pack reports the error where it is in the file */
+    cbec_options *whole = cbec__options_copy(opts);
+    if (!whole)
+        return CBEC_ENOMEM;
+    whole->lazy_load = false;
+    st = cbec_pack_load_file(out, path, whole, err);
+    cbec_options_free(whole);
+    return st;
+}
+
+/* A head's whole pack is compiled by the first thread that needs it, the
+ * others wait for it; several heads compile at once. */
+static pthread_mutex_t whole_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t whole_done = PTHREAD_COND_INITIALIZER;
+
+const cbec_pack *cbec__pack_whole(const cbec_pack *p, const char **why, int *status)
+{
+    *why = NULL;
+    *status = CBEC_OK;
+    if (!p->head_opts)
+        return p;
+    cbec_pack *h = (cbec_pack *)p; /* the compiled pack is the head's own cache */
+    cbec_pack *w = atomic_load_explicit(&h->whole, memory_order_acquire);
+    if (w)
+        return w;
+    pthread_mutex_lock(&whole_lock);
+    while (h->whole_state == 1)
+        pthread_cond_wait(&whole_done, &whole_lock);
+    if (h->whole_state == 0) {
+        h->whole_state = 1;
+        pthread_mutex_unlock(&whole_lock);
+        cbec_error *e = NULL;
+        int st = cbec_pack_load_file(&w, h->file, h->head_opts, &e);
+        if (!st && strcmp(w->label, h->label) != 0) {
+            st = cbec__error_set(&e, CBEC_EPACK, h->file, NULL, 0, 0,
+                                 "%s: the file holds pack %s now, not %s as when it was loaded", h->file,
+                                 w->label, h->label);
+            cbec_pack_free(w);
+            w = NULL;
+        }
+        char *msg = st ? cbec__strdup(e ? cbec_error_message(e) : cbec_strerror(st)) : NULL;
+        cbec_error_free(e);
+        pthread_mutex_lock(&whole_lock);
+        h->whole_status = st;
+        h->whole_error = msg;
+        if (w)
+            atomic_store_explicit(&h->whole, w, memory_order_release);
+        h->whole_state = 2;
+        pthread_cond_broadcast(&whole_done);
+    }
+    w = atomic_load_explicit(&h->whole, memory_order_relaxed);
+    if (!w) {
+        *status = h->whole_status ? h->whole_status : CBEC_ENOMEM;
+        *why = h->whole_error ? h->whole_error : "out of memory";
+    }
+    pthread_mutex_unlock(&whole_lock);
+    return w;
+}
+
+/* ---- slices: a pack cut down to one message type in one format ---- */
+
+static const char *const format_keys[CBEC_NFORMATS] = {NULL, "json", "xml", "edifact", "x12"};
+
+/* The rule ids of message type name in the pack document root, into ids. */
+static bool collect_ids(const cbec_node *root, const char *name, cbec_strmap *ids)
+{
+    const cbec_node *m = cbec__node_member(root, "messages", 8);
+    const cbec_node *t = m ? cbec__node_member(m, name, strlen(name)) : NULL;
+    const cbec_node *rules = t ? cbec__node_member(t, "rules", 5) : NULL;
+    for (uint32_t i = 0; rules && rules->kind == CBEC_NODE_ARRAY && i < rules->count; i++) {
+        const cbec_node *id = cbec__node_member(&rules->children[i], "id", 2);
+        if (id && id->kind == CBEC_NODE_STRING && !cbec__strmap_put(ids, id->text, id->len, (void *)id, NULL))
+            return false;
+    }
+    return true;
+}
+
+/* The text of the slice of the pack document root for message type name
+ * in the format section fkey: every member but the other message types,
+ * the other format sections of this one, and waivers of rules not in ids
+ * (the rules of that type along the chain). */
+static void slice_text(const cbec_node *root, const char *name, const char *fkey, const cbec_strmap *ids,
+                       cbec_buf *b)
+{
+    static const char *const sections[] = {"json", "xml", "edifact", "x12"};
+    bool first = true;
+    cbec__buf_addc(b, '{');
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cbec_node *m = &root->children[i];
+        bool messages = cbec__streq(m->key, m->keylen, "messages"), waivers = cbec__streq(m->key, m->keylen, "waivers");
+        if ((!messages && !waivers) || m->kind != (messages ? CBEC_NODE_OBJECT : CBEC_NODE_ARRAY)) {
+            add_member(b, m, &first);
+            continue;
+        }
+        if (!first)
+            cbec__buf_addc(b, ',');
+        first = false;
+        add_key(b, m);
+        bool efirst = true;
+        cbec__buf_addc(b, messages ? '{' : '[');
+        for (uint32_t k = 0; k < m->count; k++) {
+            const cbec_node *e = &m->children[k];
+            if (waivers) {
+                const cbec_node *rule = cbec__node_member(e, "rule", 4);
+                if (rule && rule->kind == CBEC_NODE_STRING && !cbec__strmap_get(ids, rule->text, rule->len))
+                    continue;
+                if (!efirst)
+                    cbec__buf_addc(b, ',');
+                efirst = false;
+                cbec__node_canonical(e, b);
+                continue;
+            }
+            if (!cbec__streq(e->key, e->keylen, name))
+                continue;
+            if (!efirst)
+                cbec__buf_addc(b, ',');
+            efirst = false;
+            add_key(b, e);
+            if (e->kind != CBEC_NODE_OBJECT) {
+                cbec__node_canonical(e, b);
+                continue;
+            }
+            bool tfirst = true;
+            cbec__buf_addc(b, '{');
+            for (uint32_t t = 0; t < e->count; t++) {
+                const cbec_node *tm = &e->children[t];
+                if (!key_in(tm, sections, CBEC_ARRAY_LEN(sections)) || (fkey && cbec__streq(tm->key, tm->keylen, fkey)))
+                    add_member(b, tm, &tfirst);
+            }
+            cbec__buf_addc(b, '}');
+        }
+        cbec__buf_addc(b, messages ? '}' : ']');
+    }
+    cbec__buf_addc(b, '}');
+}
+
+/* One pack of a chain: a slice of a head's file, else a whole pack. */
+typedef struct slice_task {
+    const cbec_pack *pack;   /* the head, or a whole pack */
+    bool slice;              /* pack is a head to slice */
+    char *data;              /* its file, as read now */
+    size_t len;
+    cbec_json_reader *rd;
+    cbec_arena arena;
+    cbec_doc doc;
+    bool parsed;
+    cbec_pack *made;         /* the slice, with a reference */
+    const cbec_pack *use;    /* what the chain links */
+    int status;
+    const char *why;
+} slice_task;
+
+typedef struct slice_job {
+    slice_task *tasks;
+    size_t n;
+    const char *name;
+    const char *fkey;
+    const cbec_strmap *ids;
+    cbec_isobatch *batch;
+    atomic_size_t next;
+} slice_job;
+
+/* The slice of t, or (when the slice cannot be made) the whole pack, which
+ * says why where the error is in the file. */
+static void slice_one(const slice_job *j, slice_task *t)
+{
+    const cbec_pack *h = t->pack;
+    if (t->slice && t->parsed) {
+        cbec_buf b;
+        cbec__buf_init(&b);
+        slice_text(t->doc.root, j->name, j->fkey, j->ids, &b);
+        char *dir = dir_of(h->file);
+        cbec_options o = *h->head_opts;
+        o.npins = 0; /* no digest of its own: the whole pack's is given (cbec__pack_digest) */
+        o.lazy_load = false;
+        o.defer_compile = true;
+        cbec_pack *p = NULL;
+        if (!b.oom && dir && cbec_pack_load_buffer(&p, (const char *)b.data, b.len, h->file, dir, &o, NULL) == CBEC_OK &&
+            strcmp(p->label, h->label) == 0) {
+            p->digest[0] = '\0';
+            p->head = cbec_pack_ref((cbec_pack *)h);
+            t->made = p;
+            t->use = p;
+        } else {
+            cbec_pack_free(p);
+        }
+        free(dir);
+        cbec__buf_free(&b);
+    }
+    if (!t->use)
+        t->use = cbec__pack_whole(h, &t->why, &t->status);
+}
+
+static void *slice_worker(void *arg)
+{
+    slice_job *j = arg;
+    cbec__isocodes_batch_join(j->batch);
+    for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;)
+        slice_one(j, &j->tasks[k]);
+    cbec__isocodes_batch_end();
+    return NULL;
+}
+
+/* Whether the options pin a digest for pack p: then p compiles whole, so
+ * that the pin is checked before any message relies on it. */
+static bool pinned(const cbec_pack *p)
+{
+    for (size_t i = 0; i < p->head_opts->npins; i++)
+        if (strcmp(p->head_opts->pins[i].label, p->label) == 0)
+            return true;
+    return false;
+}
+
+/* ---- the snapshots of the packs a type needs ---- */
+
+typedef struct chain {
+    char *name;
+    int format;
+    cbec_snapshot *snap;  /* NULL when it could not be made */
+    int status;
+    char *error;
+} chain;
+
+struct cbec_lazy {
+    pthread_mutex_t lock;
+    chain *chains;
+    size_t nchains;
+};
+
+cbec_lazy *cbec__lazy_new(void)
+{
+    cbec_lazy *z = cbec__calloc(1, sizeof *z);
+    if (z && pthread_mutex_init(&z->lock, NULL) != 0) {
+        free(z);
+        z = NULL;
+    }
+    return z;
+}
+
+void cbec__lazy_free(cbec_lazy *z)
+{
+    if (!z)
+        return;
+    for (size_t i = 0; i < z->nchains; i++) {
+        free(z->chains[i].name);
+        cbec__snapshot_release(z->chains[i].snap);
+        free(z->chains[i].error);
+    }
+    free(z->chains);
+    pthread_mutex_destroy(&z->lock);
+    free(z);
+}
+
+/* Mark pack i of s and, transitively, the packs it extends. */
+static void mark(const cbec_snapshot *s, size_t i, bool *need, int depth)
+{
+    if (need[i] || depth > 16)
+        return;
+    need[i] = true;
+    const cbec_pack *p = s->packs[i];
+    for (size_t e = 0; e < p->nextends; e++) {
+        size_t b = cbec__resolve_base(s->packs, s->npacks, i, &p->extends[e]);
+        if (b != SIZE_MAX)
+            mark(s, b, need, depth + 1);
+    }
+}
+
+/* The packs message type c->name in format c->format needs, sliced and
+ * linked (under the lazy lock). */
+static void make_chain(const cbec_snapshot *s, chain *c)
+{
+    size_t n = 0, cap = s->npacks ? s->npacks : 1;
+    bool *need = cbec__calloc(cap, sizeof *need);
+    slice_task *tasks = cbec__calloc(cap, sizeof *tasks);
+    cbec_pack **packs = cbec__calloc(cap, sizeof *packs);
+    cbec_strmap ids;
+    cbec__strmap_init(&ids);
+    if (!need || !tasks || !packs) {
+        c->status = CBEC_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < s->npacks; i++)
+        if (cbec__pack_type(s->packs[i], c->name))
+            mark(s, i, need, 0);
+    /* the files of the heads, read and parsed here; the rule ids of the
+     * type along the chain decide which waivers a slice keeps */
+    for (size_t i = 0; i < s->npacks; i++) {
+        if (!need[i])
+            continue;
+        slice_task *t = &tasks[n++];
+        t->pack = s->packs[i];
+        t->slice = t->pack->head_opts && !atomic_load(&t->pack->whole) && !pinned(t->pack);
+        if (!t->slice)
+            continue;
+        cbec__arena_init(&t->arena);
+        if (cbec__read_file(t->pack->file, 64u << 20, &t->data, &t->len, NULL) != CBEC_OK ||
+            !(t->rd = cbec__json_reader_new(512)))
+            continue;
+        cbec_read_error re;
+        bool oom;
+        cbec_read_limits lim = {t->len + 1, 512, 0};
+        t->parsed = cbec__json_read_message(t->rd, t->data, t->len, &lim, &t->arena, &t->doc, &re, &oom);
+        if (t->parsed && !collect_ids(t->doc.root, c->name, &ids)) {
+            c->status = CBEC_ENOMEM;
+            goto out;
+        }
+    }
+    slice_job j = {tasks, n, c->name, format_keys[c->format], &ids, NULL, 0};
+    atomic_init(&j.next, 0);
+    cbec__isocodes_batch_begin();
+    j.batch = cbec__isocodes_batch_current();
+    pthread_t tids[8];
+    size_t started = 0, want = n ? cbec__load_threads(n, tasks[0].pack->head_opts) : 0;
+    for (size_t k = 1; k < want && started < 8; k++)
+        if (pthread_create(&tids[started], NULL, slice_worker, &j) == 0)
+            started++;
+    slice_worker(&j);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    cbec__isocodes_batch_end();
+    for (size_t k = 0; k < n && !c->status; k++) {
+        if (!tasks[k].use) {
+            c->status = tasks[k].status ? tasks[k].status : CBEC_ENOMEM;
+            c->error = cbec__strdup(tasks[k].why ? tasks[k].why : "out of memory");
+        }
+        packs[k] = (cbec_pack *)tasks[k].use;
+    }
+    if (!c->status) {
+        cbec_error *e = NULL;
+        c->status = cbec__snapshot_build(packs, n, &c->snap, &e);
+        if (c->status)
+            c->error = cbec__strdup(e ? cbec_error_message(e) : cbec_strerror(c->status));
+        cbec_error_free(e);
+    }
+out:
+    for (size_t k = 0; tasks && k < n; k++) {
+        if (tasks[k].parsed)
+            cbec__json_release(tasks[k].rd, &tasks[k].doc);
+        if (tasks[k].slice)
+            cbec__arena_free(&tasks[k].arena);
+        cbec__json_reader_free(tasks[k].rd);
+        free(tasks[k].data);
+        cbec_pack_free(tasks[k].made); /* the snapshot holds its own reference */
+    }
+    cbec__strmap_free(&ids);
+    free(need);
+    free(tasks);
+    free(packs);
+}
+
+const char *cbec__pack_digest(const cbec_pack *p)
+{
+    if (!p->head)
+        return p->digest;
+    const char *why;
+    int st;
+    const cbec_pack *w = cbec__pack_whole(p->head, &why, &st);
+    return w ? w->digest : "";
+}
+
+int cbec__snapshot_pick_compiled(const cbec_snapshot *s, cbec_pick *pick, const cbec_etype **out,
+                                 cbec_snapshot **whole)
+{
+    *whole = NULL;
+    int st = cbec__snapshot_pick(s, pick, out);
+    if (st || !s->lazy)
+        return st;
+    const char *name = (*out)->name;
+    int format = pick->doc ? pick->doc->format : CBEC_FORMAT_JSON;
+    if (format <= CBEC_FORMAT_AUTO || format >= CBEC_NFORMATS)
+        format = CBEC_FORMAT_JSON;
+    *out = NULL;
+    cbec_lazy *z = s->lazy;
+    pthread_mutex_lock(&z->lock);
+    chain *c = NULL;
+    for (size_t i = 0; i < z->nchains && !c; i++)
+        if (z->chains[i].format == format && strcmp(z->chains[i].name, name) == 0)
+            c = &z->chains[i];
+    if (!c) {
+        chain *grown = realloc(z->chains, (z->nchains + 1) * sizeof *grown);
+        char *copy = cbec__strdup(name);
+        if (!grown || !copy) {
+            if (grown)
+                z->chains = grown;
+            free(copy);
+            pthread_mutex_unlock(&z->lock);
+            return CBEC_ENOMEM;
+        }
+        z->chains = grown;
+        c = &z->chains[z->nchains++];
+        memset(c, 0, sizeof *c);
+        c->name = copy;
+        c->format = format;
+        make_chain(s, c);
+    }
+    cbec_snapshot *snap = c->snap;
+    if (snap)
+        atomic_fetch_add_explicit(&snap->refs, 1, memory_order_relaxed);
+    st = c->status;
+    if (st == CBEC_ENOMEM && !c->error) {
+        pthread_mutex_unlock(&z->lock);
+        return CBEC_ENOMEM;
+    }
+    if (st) {
+        snprintf(pick->reason_en, sizeof pick->reason_en, "the packs of message type %s do not compile: %s",
+                 name, c->error ? c->error : cbec_strerror(st));
+        snprintf(pick->reason_zh, sizeof pick->reason_zh, "报文类型 %s 的规则包无法编译：%s", name,
+                 c->error ? c->error : cbec_strerror(st));
+    }
+    pthread_mutex_unlock(&z->lock);
+    if (st)
+        return CBEC_EPACK;
+    /* the same choice among the whole packs, by name */
+    cbec_pick again = *pick;
+    again.type = name;
+    st = cbec__snapshot_pick(snap, &again, out);
+    memcpy(pick->used_date, again.used_date, sizeof pick->used_date);
+    memcpy(pick->reason_en, again.reason_en, sizeof pick->reason_en);
+    memcpy(pick->reason_zh, again.reason_zh, sizeof pick->reason_zh);
+    if (st) {
+        cbec__snapshot_release(snap);
+        *out = NULL;
+        return st;
+    }
+    *whole = snap;
+    return CBEC_OK;
+}

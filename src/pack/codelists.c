@@ -657,6 +657,8 @@ static bool valid_field_name(const char *s)
  * behaviour as much as a file beside the pack does. */
 static bool digest_table(cbec_compiler *c, const cbec_isocodes *t)
 {
+    if (c->opts->no_digest)
+        return true;
     char rec[128], hex[65];
     cbec__isocodes_digest(t, hex);
     snprintf(rec, sizeof rec, ISO_PREFIX "iso_%s.json\n%s", t->standard, hex);

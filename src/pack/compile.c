@@ -319,6 +319,8 @@ static bool compile_type(cbec_compiler *c, const cbec_node *n, cbec_strmap *ids)
                                        (int)m->keylen, m->key);
         if (m->kind != CBEC_NODE_OBJECT)
             return cbec__compile_error(c, m, "\"%s\" must be an object", sk->key);
+        if (c->opts->slice_type && sk->format != c->opts->slice_format)
+            continue; /* a slice holds the section of the message's format only */
         t->formats[sk->format].present = true;
         if (!sk->compile(c, t, m, &t->formats[sk->format]))
             return c->status ? false : cbec__compile_error(c, m, "invalid \"%s\" section", sk->key);
@@ -350,8 +352,10 @@ bool cbec__compile_messages(cbec_compiler *c, const cbec_node *messages)
     cbec_strmap ids;
     cbec__strmap_init(&ids);
     bool ok = true;
+    const char *only = c->opts->slice_type; /* a slice (lazy.c): the one type a message needs */
     for (uint32_t i = 0; i < messages->count && ok; i++)
-        ok = compile_type(c, &messages->children[i], &ids);
+        if (!only || cbec__streq(messages->children[i].key, messages->children[i].keylen, only))
+            ok = compile_type(c, &messages->children[i], &ids);
     cbec__strmap_free(&ids);
     return ok;
 }

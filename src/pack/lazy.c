@@ -5,14 +5,19 @@
  * title, effectiveDate, and the "detect", "root" or "definition" of each
  * format section).  Heads link like packs, so a snapshot of heads checks
  * bases, cycles and overlapping versions at load and picks the message
- * type of a message as a snapshot of whole packs would.  The whole pack
- * compiles from its file when a message first needs one of the types it
- * takes part in; the snapshot of the whole packs a type needs (those that
- * name it and the packs they extend) is linked once and kept with the
- * snapshot of heads. */
+ * type of a message as a snapshot of whole packs would.  Heads are kept in
+ * the cache between processes by the identity of their file.
+ *
+ * When a message's type is picked, the packs it needs (those that name it
+ * and the packs they extend) are read again and compiled as slices: cut
+ * down to that type and the message's format.  Their snapshot is linked
+ * once per type and format and kept with the snapshot of heads.  A slice
+ * has no digest of its own: the digest is the whole pack's, compiled from
+ * its file when first asked for. */
 #define _DEFAULT_SOURCE
 #include "pack/registry.h"
 #include "pack/isocodes.h"
+#include "core/cache.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -133,39 +138,26 @@ static char *dir_of(const char *path)
     return dir;
 }
 
-/* The head of data, the text of the pack file at path; false when the head
- * cannot be made (the whole pack then says why). */
-static bool make_head(const char *path, const char *data, size_t len, const cbec_options *opts, cbec_pack **out)
+/* The head compiled from its text (head_text) for the pack file at path;
+ * false when it does not compile. */
+static bool head_from_text(const char *path, const char *text, size_t len, const cbec_options *opts,
+                           cbec_pack **out)
 {
     *out = NULL;
-    cbec_json_reader *rd = cbec__json_reader_new(512);
     char *dir = dir_of(path);
     cbec_options *hopts = cbec__options_copy(opts);
     bool ok = false;
-    if (rd && dir && hopts) {
-        cbec_arena arena;
-        cbec__arena_init(&arena);
-        cbec_doc doc;
-        cbec_read_error re;
-        bool oom;
-        cbec_read_limits lim = {len + 1, 512, 0};
-        if (cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
-            cbec_buf b;
-            cbec__buf_init(&b);
-            head_text(doc.root, &b);
-            /* a head never compiles what it does not hold, and has no digest to pin */
-            cbec_options h = *hopts;
-            h.defer_compile = true;
-            h.npins = 0;
-            h.lazy_load = false;
-            ok = !b.oom && cbec_pack_load_buffer(out, (const char *)b.data, b.len, path, dir, &h, NULL) == CBEC_OK;
-            cbec__buf_free(&b);
-            cbec__json_release(rd, &doc);
-        }
-        cbec__arena_free(&arena);
+    if (dir && hopts) {
+        /* a head never compiles what it does not hold, and has no digest to pin */
+        cbec_options h = *hopts;
+        h.defer_compile = true;
+        h.npins = 0;
+        h.lazy_load = false;
+        h.no_digest = true;
+        ok = cbec_pack_load_buffer(out, text, len, path, dir, &h, NULL) == CBEC_OK;
     }
     if (ok) {
-        /* the head's own digest is of the cut-down text: it has none */
+        /* the head's own digest would be of the cut-down text: it has none */
         (*out)->digest[0] = '\0';
         hopts->lazy_load = false;
         hopts->defer_compile = true; /* XSDs and EDI definitions too wait for a message */
@@ -174,20 +166,65 @@ static bool make_head(const char *path, const char *data, size_t len, const cbec
     }
     cbec_options_free(hopts);
     free(dir);
-    cbec__json_reader_free(rd);
     return ok;
 }
+
+/* The text of the head of data, the text of a pack file, into b; false
+ * when data is not JSON (the whole pack then says where). */
+static bool make_head_text(const char *data, size_t len, cbec_buf *b)
+{
+    cbec_json_reader *rd = cbec__json_reader_new(512);
+    if (!rd)
+        return false;
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom;
+    cbec_read_limits lim = {len + 1, 512, 0};
+    bool ok = cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom);
+    if (ok) {
+        head_text(doc.root, b);
+        cbec__json_release(rd, &doc);
+    }
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
+    return ok && !b->oom;
+}
+
+/* Heads are kept in the cache between processes (CBEC_OPT_CACHE_DIR) by
+ * the path and identity of their pack file, so that a process reads a few
+ * hundred bytes of head instead of every pack file. */
+#define HEAD_FORMAT 1
 
 int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err)
 {
     *out = NULL;
+    const char *cache = opts && opts->cache_dir && *opts->cache_dir ? opts->cache_dir : NULL;
+    /* the identity before the bytes: a file changed in between is stored
+     * under its old identity, which no later load finds */
+    cbec_file_id fid;
+    bool identified = cache && cbec__file_id(path, &fid);
+    void *cached;
+    size_t clen;
+    if (identified && cbec__cache_get(cache, "packhead", HEAD_FORMAT, &path, &fid, 1, &cached, &clen)) {
+        bool ok = head_from_text(path, cached, clen, opts, out);
+        free(cached);
+        if (ok)
+            return CBEC_OK;
+    }
     char *data;
     size_t len;
     int st = cbec__read_file(path, 64u << 20, &data, &len, err);
     if (st)
         return st;
-    bool ok = make_head(path, data, len, opts, out);
+    cbec_buf b;
+    cbec__buf_init(&b);
+    bool ok = make_head_text(data, len, &b) && head_from_text(path, (const char *)b.data, b.len, opts, out);
     free(data);
+    if (ok && identified)
+        cbec__cache_put(cache, "packhead", HEAD_FORMAT, &path, &fid, 1, b.data, b.len);
+    cbec__buf_free(&b);
     if (ok)
         return CBEC_OK;
     /* the whole pack reports the error where it is in the file */
@@ -251,146 +288,53 @@ const cbec_pack *cbec__pack_whole(const cbec_pack *p, const char **why, int *sta
 
 /* ---- slices: a pack cut down to one message type in one format ---- */
 
-static const char *const format_keys[CBEC_NFORMATS] = {NULL, "json", "xml", "edifact", "x12"};
-
-/* The rule ids of message type name in the pack document root, into ids. */
-static bool collect_ids(const cbec_node *root, const char *name, cbec_strmap *ids)
-{
-    const cbec_node *m = cbec__node_member(root, "messages", 8);
-    const cbec_node *t = m ? cbec__node_member(m, name, strlen(name)) : NULL;
-    const cbec_node *rules = t ? cbec__node_member(t, "rules", 5) : NULL;
-    for (uint32_t i = 0; rules && rules->kind == CBEC_NODE_ARRAY && i < rules->count; i++) {
-        const cbec_node *id = cbec__node_member(&rules->children[i], "id", 2);
-        if (id && id->kind == CBEC_NODE_STRING && !cbec__strmap_put(ids, id->text, id->len, (void *)id, NULL))
-            return false;
-    }
-    return true;
-}
-
-/* The text of the slice of the pack document root for message type name
- * in the format section fkey: every member but the other message types,
- * the other format sections of this one, and waivers of rules not in ids
- * (the rules of that type along the chain). */
-static void slice_text(const cbec_node *root, const char *name, const char *fkey, const cbec_strmap *ids,
-                       cbec_buf *b)
-{
-    static const char *const sections[] = {"json", "xml", "edifact", "x12"};
-    bool first = true;
-    cbec__buf_addc(b, '{');
-    for (uint32_t i = 0; i < root->count; i++) {
-        const cbec_node *m = &root->children[i];
-        bool messages = cbec__streq(m->key, m->keylen, "messages"), waivers = cbec__streq(m->key, m->keylen, "waivers");
-        if ((!messages && !waivers) || m->kind != (messages ? CBEC_NODE_OBJECT : CBEC_NODE_ARRAY)) {
-            add_member(b, m, &first);
-            continue;
-        }
-        if (!first)
-            cbec__buf_addc(b, ',');
-        first = false;
-        add_key(b, m);
-        bool efirst = true;
-        cbec__buf_addc(b, messages ? '{' : '[');
-        for (uint32_t k = 0; k < m->count; k++) {
-            const cbec_node *e = &m->children[k];
-            if (waivers) {
-                const cbec_node *rule = cbec__node_member(e, "rule", 4);
-                if (rule && rule->kind == CBEC_NODE_STRING && !cbec__strmap_get(ids, rule->text, rule->len))
-                    continue;
-                if (!efirst)
-                    cbec__buf_addc(b, ',');
-                efirst = false;
-                cbec__node_canonical(e, b);
-                continue;
-            }
-            if (!cbec__streq(e->key, e->keylen, name))
-                continue;
-            if (!efirst)
-                cbec__buf_addc(b, ',');
-            efirst = false;
-            add_key(b, e);
-            if (e->kind != CBEC_NODE_OBJECT) {
-                cbec__node_canonical(e, b);
-                continue;
-            }
-            bool tfirst = true;
-            cbec__buf_addc(b, '{');
-            for (uint32_t t = 0; t < e->count; t++) {
-                const cbec_node *tm = &e->children[t];
-                if (!key_in(tm, sections, CBEC_ARRAY_LEN(sections)) || (fkey && cbec__streq(tm->key, tm->keylen, fkey)))
-                    add_member(b, tm, &tfirst);
-            }
-            cbec__buf_addc(b, '}');
-        }
-        cbec__buf_addc(b, messages ? '}' : ']');
-    }
-    cbec__buf_addc(b, '}');
-}
-
 /* One pack of a chain: a slice of a head's file, else a whole pack. */
 typedef struct slice_task {
     const cbec_pack *pack;   /* the head, or a whole pack */
     bool slice;              /* pack is a head to slice */
-    char *data;              /* its file, as read now */
-    size_t len;
-    cbec_json_reader *rd;
-    cbec_arena arena;
-    cbec_doc doc;
-    bool parsed;
     cbec_pack *made;         /* the slice, with a reference */
     const cbec_pack *use;    /* what the chain links */
     int status;
-    const char *why;
+    char *why;
 } slice_task;
 
-typedef struct slice_job {
-    slice_task *tasks;
-    size_t n;
-    const char *name;
-    const char *fkey;
-    const cbec_strmap *ids;
-    cbec_isobatch *batch;
-    atomic_size_t next;
-} slice_job;
-
-/* The slice of t, or (when the slice cannot be made) the whole pack, which
- * says why where the error is in the file. */
-static void slice_one(const slice_job *j, slice_task *t)
+/* The slice of t->pack for message type name in format (compiled from the
+ * pack file as it is now, which must still hold the same id and version),
+ * or the pack itself when it is not a head. */
+static void slice_one(slice_task *t, const char *name, int format)
 {
     const cbec_pack *h = t->pack;
-    if (t->slice && t->parsed) {
-        cbec_buf b;
-        cbec__buf_init(&b);
-        slice_text(t->doc.root, j->name, j->fkey, j->ids, &b);
-        char *dir = dir_of(h->file);
-        cbec_options o = *h->head_opts;
-        o.npins = 0; /* no digest of its own: the whole pack's is given (cbec__pack_digest) */
-        o.lazy_load = false;
-        o.defer_compile = true;
-        cbec_pack *p = NULL;
-        if (!b.oom && dir && cbec_pack_load_buffer(&p, (const char *)b.data, b.len, h->file, dir, &o, NULL) == CBEC_OK &&
-            strcmp(p->label, h->label) == 0) {
-            p->digest[0] = '\0';
-            p->head = cbec_pack_ref((cbec_pack *)h);
-            t->made = p;
-            t->use = p;
-        } else {
-            cbec_pack_free(p);
-        }
-        free(dir);
-        cbec__buf_free(&b);
+    if (!t->slice) {
+        const char *why;
+        t->use = cbec__pack_whole(h, &why, &t->status);
+        if (!t->use)
+            t->why = cbec__strdup(why);
+        return;
     }
-    if (!t->use)
-        t->use = cbec__pack_whole(h, &t->why, &t->status);
-}
-
-static void *slice_worker(void *arg)
-{
-    slice_job *j = arg;
-    cbec__isocodes_batch_join(j->batch);
-    for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;)
-        slice_one(j, &j->tasks[k]);
-    cbec__isocodes_batch_end();
-    return NULL;
+    cbec_options o = *h->head_opts;
+    o.npins = 0; /* no digest of its own: the whole pack's is given (cbec__pack_digest) */
+    o.no_digest = true;
+    o.lazy_load = false;
+    o.defer_compile = true;
+    o.slice_type = name;
+    o.slice_format = format;
+    cbec_error *e = NULL;
+    cbec_pack *p = NULL;
+    t->status = cbec_pack_load_file(&p, h->file, &o, &e);
+    if (!t->status && strcmp(p->label, h->label) != 0)
+        t->status = cbec__error_set(&e, CBEC_EPACK, h->file, NULL, 0, 0,
+                                    "%s: the file holds pack %s now, not %s as when it was loaded", h->file, p->label,
+                                    h->label);
+    if (t->status) {
+        t->why = cbec__strdup(e ? cbec_error_message(e) : cbec_strerror(t->status));
+        cbec_pack_free(p);
+    } else {
+        p->digest[0] = '\0';
+        p->head = cbec_pack_ref((cbec_pack *)h);
+        t->made = p;
+        t->use = p;
+    }
+    cbec_error_free(e);
 }
 
 /* Whether the options pin a digest for pack p: then p compiles whole, so
@@ -465,8 +409,6 @@ static void make_chain(const cbec_snapshot *s, chain *c)
     bool *need = cbec__calloc(cap, sizeof *need);
     slice_task *tasks = cbec__calloc(cap, sizeof *tasks);
     cbec_pack **packs = cbec__calloc(cap, sizeof *packs);
-    cbec_strmap ids;
-    cbec__strmap_init(&ids);
     if (!need || !tasks || !packs) {
         c->status = CBEC_ENOMEM;
         goto out;
@@ -474,49 +416,25 @@ static void make_chain(const cbec_snapshot *s, chain *c)
     for (size_t i = 0; i < s->npacks; i++)
         if (cbec__pack_type(s->packs[i], c->name))
             mark(s, i, need, 0);
-    /* the files of the heads, read and parsed here; the rule ids of the
-     * type along the chain decide which waivers a slice keeps */
-    for (size_t i = 0; i < s->npacks; i++) {
+    /* on this thread: one pack of a chain (the one that names the type
+     * with most of its rules) holds nearly all the work, and a thread
+     * costs more than the rest would save */
+    cbec__isocodes_batch_begin();
+    for (size_t i = 0; i < s->npacks && !c->status; i++) {
         if (!need[i])
             continue;
         slice_task *t = &tasks[n++];
         t->pack = s->packs[i];
         t->slice = t->pack->head_opts && !atomic_load(&t->pack->whole) && !pinned(t->pack);
-        if (!t->slice)
-            continue;
-        cbec__arena_init(&t->arena);
-        if (cbec__read_file(t->pack->file, 64u << 20, &t->data, &t->len, NULL) != CBEC_OK ||
-            !(t->rd = cbec__json_reader_new(512)))
-            continue;
-        cbec_read_error re;
-        bool oom;
-        cbec_read_limits lim = {t->len + 1, 512, 0};
-        t->parsed = cbec__json_read_message(t->rd, t->data, t->len, &lim, &t->arena, &t->doc, &re, &oom);
-        if (t->parsed && !collect_ids(t->doc.root, c->name, &ids)) {
-            c->status = CBEC_ENOMEM;
-            goto out;
+        slice_one(t, c->name, c->format);
+        if (t->status) {
+            c->status = t->status;
+            c->error = t->why;
+            t->why = NULL;
         }
+        packs[n - 1] = (cbec_pack *)t->use;
     }
-    slice_job j = {tasks, n, c->name, format_keys[c->format], &ids, NULL, 0};
-    atomic_init(&j.next, 0);
-    cbec__isocodes_batch_begin();
-    j.batch = cbec__isocodes_batch_current();
-    pthread_t tids[8];
-    size_t started = 0, want = n ? cbec__load_threads(n, tasks[0].pack->head_opts) : 0;
-    for (size_t k = 1; k < want && started < 8; k++)
-        if (pthread_create(&tids[started], NULL, slice_worker, &j) == 0)
-            started++;
-    slice_worker(&j);
-    for (size_t k = 0; k < started; k++)
-        pthread_join(tids[k], NULL);
     cbec__isocodes_batch_end();
-    for (size_t k = 0; k < n && !c->status; k++) {
-        if (!tasks[k].use) {
-            c->status = tasks[k].status ? tasks[k].status : CBEC_ENOMEM;
-            c->error = cbec__strdup(tasks[k].why ? tasks[k].why : "out of memory");
-        }
-        packs[k] = (cbec_pack *)tasks[k].use;
-    }
     if (!c->status) {
         cbec_error *e = NULL;
         c->status = cbec__snapshot_build(packs, n, &c->snap, &e);
@@ -526,15 +444,9 @@ static void make_chain(const cbec_snapshot *s, chain *c)
     }
 out:
     for (size_t k = 0; tasks && k < n; k++) {
-        if (tasks[k].parsed)
-            cbec__json_release(tasks[k].rd, &tasks[k].doc);
-        if (tasks[k].slice)
-            cbec__arena_free(&tasks[k].arena);
-        cbec__json_reader_free(tasks[k].rd);
-        free(tasks[k].data);
+        free(tasks[k].why);
         cbec_pack_free(tasks[k].made); /* the snapshot holds its own reference */
     }
-    cbec__strmap_free(&ids);
     free(need);
     free(tasks);
     free(packs);

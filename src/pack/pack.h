@@ -339,6 +339,10 @@ struct cbec_options {
     unsigned load_threads;          /* CBEC_OPT_LOAD_THREADS: 0 one per processor */
     char *cache_dir;                /* CBEC_OPT_CACHE_DIR: NULL no cache (core/cache.h) */
     bool lazy_load;                 /* CBEC_OPT_LAZY_LOAD: packs load as heads (lazy.c) */
+    bool no_digest;                 /* internal: heads and slices (lazy.c) have no digest of their
+                                     * own, so nothing is hashed for one */
+    const char *slice_type;         /* internal: compile only this message type (a slice, lazy.c) */
+    int slice_format;               /* ... and of it only this format's section */
     char **resource_prefixes;       /* cbec_options_add_resource_dir: URI prefix ... */
     char **resource_dirs;           /* ... served from this directory */
     size_t nresources;

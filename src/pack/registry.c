@@ -207,7 +207,7 @@ static bool load_order(char *const *names, size_t n, size_t *order)
     return true;
 }
 
-size_t cbec__load_threads(size_t nfiles, const cbec_options *opts)
+static size_t load_threads(size_t nfiles, const cbec_options *opts)
 {
     size_t t = opts ? opts->load_threads : 0;
     if (!t) {
@@ -239,7 +239,9 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     atomic_init(&j.first_failed, SIZE_MAX);
     pthread_t tids[LOAD_THREADS_MAX];
     size_t started = 0;
-    for (size_t k = 1; k < cbec__load_threads(n, opts); k++)
+    /* heads (CBEC_OPT_LAZY_LOAD) are small: a thread would cost more than it saves */
+    size_t threads = opts && opts->lazy_load ? 1 : load_threads(n, opts);
+    for (size_t k = 1; k < threads; k++)
         if (pthread_create(&tids[started], NULL, load_worker, &j) == 0)
             started++;
     load_worker(&j); /* this thread loads too, and alone when no thread started */

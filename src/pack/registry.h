@@ -62,9 +62,6 @@ const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name);
  * version in its range of that id; SIZE_MAX when none is loaded. */
 size_t cbec__resolve_base(cbec_pack *const *packs, size_t npacks, size_t i, const cbec_extends *x);
 
-/* How many threads load nfiles pack files (CBEC_OPT_LOAD_THREADS). */
-size_t cbec__load_threads(size_t nfiles, const cbec_options *opts);
-
 cbec_lazy *cbec__lazy_new(void);
 void cbec__lazy_free(cbec_lazy *z);
 

@@ -18,6 +18,7 @@
 #include "pack/registry.h"
 #include "pack/isocodes.h"
 #include "core/cache.h"
+#include "rules/edidef.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -50,8 +51,11 @@ static bool key_in(const cbec_node *m, const char *const *keys, size_t n)
     return false;
 }
 
-/* A format section cut down to what detection reads. */
-static void add_section(cbec_buf *b, const cbec_node *sec)
+/* A format section cut down to what detection reads.  An EDI form without
+ * "detect" is told by the head of its definition file: the "definition"
+ * stays, or with fs (the section compiled from it) becomes the "detect"
+ * the definition gives, so that the head reads no file. */
+static void add_section(cbec_buf *b, const cbec_node *sec, const cbec_format_spec *fs)
 {
     if (sec->kind != CBEC_NODE_OBJECT) {
         cbec__node_canonical(sec, b); /* wrong: the whole pack says how */
@@ -62,20 +66,35 @@ static void add_section(cbec_buf *b, const cbec_node *sec)
     cbec__buf_addc(b, '{');
     for (uint32_t i = 0; i < sec->count; i++) {
         const cbec_node *m = &sec->children[i];
-        /* an EDI form without "detect" is told by its definition's head */
-        if (key_in(m, keep, CBEC_ARRAY_LEN(keep)) || (!detect && cbec__streq(m->key, m->keylen, "definition")))
+        if (key_in(m, keep, CBEC_ARRAY_LEN(keep))) {
             add_member(b, m, &first);
+        } else if (!detect && cbec__streq(m->key, m->keylen, "definition")) {
+            if (!first)
+                cbec__buf_addc(b, ',');
+            first = false;
+            if (fs && fs->present) {
+                cbec__buf_adds(b, "\"detect\":");
+                if (cbec__edi_detect_json(fs, b))
+                    continue;
+                b->oom = true; /* not an EDI section: no head is kept */
+            }
+            add_key(b, m);
+            cbec__node_canonical(m, b);
+        }
     }
     cbec__buf_addc(b, '}');
 }
 
-/* The text of the head of the pack whose document is root. */
-static void head_text(const cbec_node *root, cbec_buf *b)
+static const char *const section_keys[] = {"json", "xml", "edifact", "x12"};
+static const int section_formats[] = {CBEC_FORMAT_JSON, CBEC_FORMAT_XML, CBEC_FORMAT_EDIFACT, CBEC_FORMAT_X12};
+
+/* The text of the head of the pack whose document is root; with compiled
+ * (a head compiled from it), EDI forms are told by "detect" alone. */
+static void head_text(const cbec_node *root, const cbec_pack *compiled, cbec_buf *b)
 {
     static const char *const meta[] = {"$schema", "cbecstd_pack", "id", "version", "status", "effective",
                                        "module", "title", "refs", "extends"};
     static const char *const type_keep[] = {"title", "effectiveDate"};
-    static const char *const sections[] = {"json", "xml", "edifact", "x12"};
     bool first = true;
     cbec__buf_addc(b, '{');
     for (uint32_t i = 0; i < root->count; i++) {
@@ -105,17 +124,26 @@ static void head_text(const cbec_node *root, cbec_buf *b)
                 continue;
             }
             bool tfirst = true;
+            char *tname = compiled ? cbec__strndup(type->key, type->keylen) : NULL;
+            const cbec_msgtype *ct = tname ? cbec__pack_type(compiled, tname) : NULL;
+            free(tname);
+            if (compiled && !ct)
+                b->oom = true;
             cbec__buf_addc(b, '{');
             for (uint32_t k = 0; k < type->count; k++) {
                 const cbec_node *tm = &type->children[k];
                 if (key_in(tm, type_keep, CBEC_ARRAY_LEN(type_keep))) {
                     add_member(b, tm, &tfirst);
-                } else if (key_in(tm, sections, CBEC_ARRAY_LEN(sections))) {
+                    continue;
+                }
+                for (size_t f = 0; f < CBEC_ARRAY_LEN(section_keys); f++) {
+                    if (!cbec__streq(tm->key, tm->keylen, section_keys[f]))
+                        continue;
                     if (!tfirst)
                         cbec__buf_addc(b, ',');
                     tfirst = false;
                     add_key(b, tm);
-                    add_section(b, tm);
+                    add_section(b, tm, ct ? &ct->formats[section_formats[f]] : NULL);
                 }
             }
             cbec__buf_addc(b, '}');
@@ -169,62 +197,142 @@ static bool head_from_text(const char *path, const char *text, size_t len, const
     return ok;
 }
 
-/* The text of the head of data, the text of a pack file, into b; false
- * when data is not JSON (the whole pack then says where). */
-static bool make_head_text(const char *data, size_t len, cbec_buf *b)
+/* The definition files the EDI forms of a head read (forms without
+ * "detect"), as paths, into b: one per line. */
+static void definition_files(const cbec_node *root, const char *dir, cbec_buf *b)
 {
-    cbec_json_reader *rd = cbec__json_reader_new(512);
-    if (!rd)
-        return false;
-    cbec_arena arena;
-    cbec__arena_init(&arena);
-    cbec_doc doc;
-    cbec_read_error re;
-    bool oom;
-    cbec_read_limits lim = {len + 1, 512, 0};
-    bool ok = cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom);
-    if (ok) {
-        head_text(doc.root, b);
-        cbec__json_release(rd, &doc);
+    const cbec_node *m = cbec__node_member(root, "messages", 8);
+    for (uint32_t t = 0; m && m->kind == CBEC_NODE_OBJECT && t < m->count; t++) {
+        const cbec_node *type = &m->children[t];
+        for (uint32_t k = 0; type->kind == CBEC_NODE_OBJECT && k < type->count; k++) {
+            const cbec_node *sec = &type->children[k];
+            if ((!cbec__streq(sec->key, sec->keylen, "edifact") && !cbec__streq(sec->key, sec->keylen, "x12")) ||
+                sec->kind != CBEC_NODE_OBJECT || cbec__node_member(sec, "detect", 6))
+                continue;
+            const cbec_node *def = cbec__node_member(sec, "definition", 10);
+            if (def && def->kind == CBEC_NODE_STRING)
+                cbec__buf_addf(b, "%s/%.*s\n", dir, (int)def->len, def->text);
+        }
     }
-    cbec__arena_free(&arena);
-    cbec__json_reader_free(rd);
-    return ok && !b->oom;
 }
 
-/* Heads are kept in the cache between processes (CBEC_OPT_CACHE_DIR) by
- * the path and identity of their pack file, so that a process reads a few
- * hundred bytes of head instead of every pack file. */
-#define HEAD_FORMAT 1
+/* Heads are kept in the cache between processes (CBEC_OPT_CACHE_DIR), so
+ * that a process reads a few hundred bytes of head instead of every pack
+ * file and the EDI definitions its forms are told by: "packdeps" by the
+ * pack file gives those definition files, "packhead" by the pack file and
+ * them gives the head's text. */
+#define HEAD_FORMAT 2
+
+/* The files of a head's cache entry: the pack file, then the definition
+ * files listed in deps (one per line; the list is cut into paths), with
+ * their identities from index from on; false when one cannot be
+ * identified or there are too many. */
+static bool head_files(const char *path, char *deps, size_t from, const char **paths, cbec_file_id *ids, size_t cap,
+                       size_t *n)
+{
+    paths[0] = path;
+    *n = 1;
+    for (char *p = deps, *nl; p && *p; p = nl + 1) {
+        if (!(nl = strchr(p, '\n')) || *n == cap)
+            return false;
+        *nl = '\0';
+        paths[(*n)++] = p;
+    }
+    for (size_t i = from; i < *n; i++)
+        if (!cbec__file_id(paths[i], &ids[i]))
+            return false;
+    return true;
+}
+
+#define HEAD_FILES_MAX 64
+
+/* The head of path from the cache, when its files are as they were. */
+static bool cached_head(const char *cache, const char *path, const cbec_options *opts, cbec_pack **out)
+{
+    cbec_file_id fid[HEAD_FILES_MAX];
+    const char *paths[HEAD_FILES_MAX];
+    void *deps, *text;
+    size_t dlen, tlen, n;
+    if (!cbec__file_id(path, &fid[0]) || !cbec__cache_get(cache, "packdeps", HEAD_FORMAT, &path, fid, 1, &deps, &dlen))
+        return false;
+    char *list = malloc(dlen + 1);
+    bool ok = false;
+    if (list) {
+        memcpy(list, deps, dlen);
+        list[dlen] = '\0';
+        if (strlen(list) == dlen && head_files(path, list, 1, paths, fid, HEAD_FILES_MAX, &n) &&
+            cbec__cache_get(cache, "packhead", HEAD_FORMAT, paths, fid, n, &text, &tlen)) {
+            ok = head_from_text(path, text, tlen, opts, out);
+            free(text);
+        }
+    }
+    free(list);
+    free(deps);
+    return ok;
+}
+
+static atomic_size_t head_builds;
+
+size_t cbec__lazy_head_builds(void) { return atomic_load(&head_builds); }
 
 int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err)
 {
     *out = NULL;
     const char *cache = opts && opts->cache_dir && *opts->cache_dir ? opts->cache_dir : NULL;
-    /* the identity before the bytes: a file changed in between is stored
-     * under its old identity, which no later load finds */
-    cbec_file_id fid;
-    bool identified = cache && cbec__file_id(path, &fid);
-    void *cached;
-    size_t clen;
-    if (identified && cbec__cache_get(cache, "packhead", HEAD_FORMAT, &path, &fid, 1, &cached, &clen)) {
-        bool ok = head_from_text(path, cached, clen, opts, out);
-        free(cached);
-        if (ok)
-            return CBEC_OK;
-    }
+    if (cache && cached_head(cache, path, opts, out))
+        return CBEC_OK;
+    atomic_fetch_add(&head_builds, 1);
+    /* identities before bytes: a file changed in between is stored under
+     * its old identity, which no later load finds */
+    cbec_file_id fid[HEAD_FILES_MAX];
+    bool identified = cache && cbec__file_id(path, &fid[0]);
     char *data;
     size_t len;
     int st = cbec__read_file(path, 64u << 20, &data, &len, err);
     if (st)
         return st;
-    cbec_buf b;
-    cbec__buf_init(&b);
-    bool ok = make_head_text(data, len, &b) && head_from_text(path, (const char *)b.data, b.len, opts, out);
+    cbec_json_reader *rd = cbec__json_reader_new(512);
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom, ok = false;
+    cbec_read_limits lim = {len + 1, 512, 0};
+    if (rd && cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom)) {
+        cbec_buf b, deps, kept;
+        cbec__buf_init(&b);
+        cbec__buf_init(&deps);
+        cbec__buf_init(&kept);
+        char *dir = dir_of(path);
+        const char *paths[HEAD_FILES_MAX];
+        size_t n = 0;
+        if (identified && dir) {
+            definition_files(doc.root, dir, &deps);
+            /* head_files cuts the list into paths: the entry keeps a copy */
+            cbec__buf_add(&kept, deps.len ? (const char *)deps.data : "", deps.len);
+            cbec__buf_addc(&deps, '\0');
+            identified = !deps.oom && !kept.oom &&
+                         head_files(path, (char *)deps.data, 1, paths, fid, HEAD_FILES_MAX, &n);
+        }
+        head_text(doc.root, NULL, &b);
+        ok = !b.oom && head_from_text(path, (const char *)b.data, b.len, opts, out);
+        if (ok && identified) {
+            cbec__buf_reset(&b);
+            head_text(doc.root, *out, &b);
+            if (!b.oom) {
+                cbec__cache_put(cache, "packdeps", HEAD_FORMAT, &path, fid, 1, kept.data ? kept.data : "", kept.len);
+                cbec__cache_put(cache, "packhead", HEAD_FORMAT, paths, fid, n, b.data, b.len);
+            }
+        }
+        free(dir);
+        cbec__buf_free(&b);
+        cbec__buf_free(&deps);
+        cbec__buf_free(&kept);
+        cbec__json_release(rd, &doc);
+    }
+    cbec__arena_free(&arena);
+    cbec__json_reader_free(rd);
     free(data);
-    if (ok && identified)
-        cbec__cache_put(cache, "packhead", HEAD_FORMAT, &path, &fid, 1, b.data, b.len);
-    cbec__buf_free(&b);
     if (ok)
         return CBEC_OK;
     /* the whole pack reports the error where it is in the file */

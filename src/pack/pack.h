@@ -199,6 +199,8 @@ struct cbec_pack {
  * CBEC_OPT_LAZY_LOAD; the error of the whole pack when the head cannot be
  * made. */
 int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err);
+/* How many heads this process made from their files (not the cache); for tests. */
+size_t cbec__lazy_head_builds(void);
 /* The whole pack of p: p itself when it is not a head, else compiled from
  * its file (once; thread-safe).  NULL with *why (static until p is freed)
  * when it does not compile. */

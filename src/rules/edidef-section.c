@@ -88,6 +88,48 @@ static bool detect_match(const void *p, const cbec_doc *wire)
     return false;
 }
 
+static void json_string(cbec_buf *b, const char *s)
+{
+    cbec__buf_addc(b, '"');
+    cbec__buf_add_json_escaped(b, s, strlen(s));
+    cbec__buf_addc(b, '"');
+}
+
+bool cbec__edi_detect_json(const cbec_format_spec *fs, cbec_buf *b)
+{
+    if (fs->detect_match != detect_match)
+        return false;
+    const edi_detect *d = fs->detect;
+    bool x12 = d->format == CBEC_FORMAT_X12;
+    cbec__buf_addc(b, '[');
+    for (size_t i = 0; i < d->n; i++) {
+        const detect_one *o = &d->items[i];
+        cbec__buf_adds(b, i ? ",{" : "{");
+        cbec__buf_adds(b, x12 ? "\"transaction\":" : "\"message\":");
+        json_string(b, o->type);
+        if (o->nversions) {
+            cbec__buf_adds(b, ",\"version\":[");
+            for (size_t k = 0; k < o->nversions; k++) {
+                if (k)
+                    cbec__buf_addc(b, ',');
+                json_string(b, o->versions[k]);
+            }
+            cbec__buf_addc(b, ']');
+        }
+        if (o->agency) {
+            cbec__buf_adds(b, ",\"agency\":");
+            json_string(b, o->agency);
+        }
+        if (o->assoc) {
+            cbec__buf_adds(b, ",\"association\":");
+            json_string(b, o->assoc);
+        }
+        cbec__buf_addc(b, '}');
+    }
+    cbec__buf_addc(b, ']');
+    return true;
+}
+
 static bool str_or_list(cbec_compiler *c, const cbec_node *n, char **out, size_t *count, size_t max,
                         const char *what)
 {

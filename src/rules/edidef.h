@@ -81,5 +81,9 @@ bool cbec__edidef_datetime(const cbec_edi_segdef *sd, const cbec_node *seg, char
 
 bool cbec__edifact_section_compile(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_format_spec *out);
 bool cbec__x12_section_compile(cbec_compiler *c, cbec_msgtype *t, const cbec_node *n, cbec_format_spec *out);
+/* The "detect" member value that tells the messages of a compiled EDI
+ * section fs apart (what it was given, or what its definition defines),
+ * as JSON into b; false when fs is not an EDI section's. */
+bool cbec__edi_detect_json(const cbec_format_spec *fs, cbec_buf *b);
 
 #endif /* CBEC_EDIDEF_H */

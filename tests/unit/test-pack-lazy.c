@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "core/cache.h"
 #include "pack/registry.h"
+#include "rules/edidef.h"
 #include "test-run.h"
 
 static cbec_registry *load_dir(const char *dir, bool lazy, const char *pin_label, const char *pin, int want)
@@ -401,6 +403,138 @@ START_TEST(test_pins_and_changed_files)
 }
 END_TEST
 
+/* ---- heads from the cache between processes ---- */
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = slurp(from, &len);
+    FILE *f = fopen(to, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+    free(data);
+}
+
+static cbec_registry *load_cached(const char *dir, const char *cache)
+{
+    cbec_options *o = NULL;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, "1"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
+    cbec_registry *r = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+    cbec_error *err = NULL;
+    int st = cbec_registry_load_path(r, dir, o, &err);
+    ck_assert_msg(st == CBEC_OK, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
+    cbec_options_free(o);
+    return r;
+}
+
+/* How the EDIFACT form of the order type of r's only pack is told. */
+static char *edi_detect_of(const cbec_registry *r)
+{
+    const cbec_pack *p = snap_of(r)->packs[0];
+    const cbec_msgtype *t = cbec__pack_type(p, "order");
+    ck_assert_ptr_nonnull(t);
+    cbec_buf b;
+    cbec__buf_init(&b);
+    ck_assert(cbec__edi_detect_json(&t->formats[CBEC_FORMAT_EDIFACT], &b));
+    char *s = strdup(cbec__buf_cstr(&b));
+    cbec__buf_free(&b);
+    return s;
+}
+
+START_TEST(test_heads_from_the_cache)
+{
+    char cache[] = "/tmp/cbec-lazy-cache-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(cache));
+    cbec__cache_set_settle_ms(0);
+    /* the reference packs: heads made once, then read back, same reports */
+    size_t built = cbec__lazy_head_builds();
+    cbec_registry *first = load_cached(CBEC_TEST_SOURCE_DIR "/packs", cache);
+    ck_assert_uint_eq(cbec__lazy_head_builds() - built, 10);
+    cbec_registry *again = load_cached(CBEC_TEST_SOURCE_DIR "/packs", cache);
+    ck_assert_uint_eq(cbec__lazy_head_builds() - built, 10);
+    cbec_registry *whole = load_dir(CBEC_TEST_SOURCE_DIR "/packs", false, NULL, NULL, CBEC_OK);
+    const char *msgs[] = {"/examples/order.json", "/examples/logistics-status.json", "/tests/xml/order-ceb311.xml",
+                          "/tests/cases/edi/edifact-orders-valid/message.edi"};
+    for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s%s", CBEC_TEST_SOURCE_DIR, msgs[i]);
+        size_t len;
+        char *data = slurp(path, &len);
+        char *a = report_of(whole, NULL, data, len), *b = report_of(first, NULL, data, len),
+             *c = report_of(again, NULL, data, len);
+        ck_assert_msg(strcmp(a, b) == 0 && strcmp(a, c) == 0, "%s:\n%s\n%s\n%s", msgs[i], a, b, c);
+        ck_assert_ptr_null(strstr(a, "CBEC-TYPE"));
+        free(a);
+        free(b);
+        free(c);
+        free(data);
+    }
+    cbec_registry_free(first);
+    cbec_registry_free(again);
+    cbec_registry_free(whole);
+
+    /* a head whose EDI form is told by its definition file: the cached head
+     * carries what the file said, and a changed file is read again */
+    setup_dir();
+    char p[512], edi[512];
+    path_in(p, sizeof p, "base.pack.json");
+    unlink(p);
+    path_in(p, sizeof p, "payment.pack.json");
+    unlink(p);
+    path_in(edi, sizeof edi, "edi");
+    ck_assert_int_eq(mkdir(edi, 0700), 0);
+    path_in(p, sizeof p, "edi/edifact-d96a-orders.json");
+    copy_file(CBEC_TEST_SOURCE_DIR "/packs/edi/edifact-d96a-orders.json", p);
+    path_in(p, sizeof p, "edi/edifact-d96a-directory.json");
+    copy_file(CBEC_TEST_SOURCE_DIR "/packs/edi/edifact-d96a-directory.json", p);
+    write_pack("order.pack.json",
+               "{\"cbecstd_pack\": 1, \"id\": \"T-ORDER\", \"version\": \"1.0.0\", \"status\": \"active\","
+               " \"module\": \"compliance\", \"title\": {\"zh-CN\": \"o\", \"en\": \"o\"},"
+               " \"messages\": {\"order\": {\"edifact\": {\"definition\": \"edi/edifact-d96a-orders.json\"},"
+               " \"rules\": [{\"id\": \"O-NO\", \"path\": \"/x\", \"required\": true}]}}}");
+    built = cbec__lazy_head_builds();
+    cbec_registry *r = load_cached(tmp, cache);
+    char *d1 = edi_detect_of(r);
+    cbec_registry_free(r);
+    r = load_cached(tmp, cache);
+    char *d2 = edi_detect_of(r);
+    cbec_registry_free(r);
+    ck_assert_uint_eq(cbec__lazy_head_builds() - built, 1);
+    ck_assert_str_eq(d1, "[{\"message\":\"ORDERS\",\"version\":[\"D:96A\"]}]");
+    ck_assert_str_eq(d1, d2);
+    /* the definition now says another version: the head is made again */
+    path_in(p, sizeof p, "edi/edifact-d96a-orders.json");
+    size_t len;
+    char *def = slurp(p, &len);
+    char *v = strstr(def, "\"D:96A\"");
+    ck_assert_ptr_nonnull(v);
+    memcpy(v, "\"D:97A\"", 7);
+    put(p, def);
+    free(def);
+    r = load_cached(tmp, cache);
+    char *d3 = edi_detect_of(r);
+    cbec_registry_free(r);
+    ck_assert_uint_eq(cbec__lazy_head_builds() - built, 2);
+    ck_assert_str_eq(d3, "[{\"message\":\"ORDERS\",\"version\":[\"D:97A\"]}]");
+    free(d1);
+    free(d2);
+    free(d3);
+    unlink(p);
+    path_in(p, sizeof p, "edi/edifact-d96a-directory.json");
+    unlink(p);
+    rmdir(edi);
+    remove_dir();
+    /* the cache directory */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pack-lazy");
@@ -410,6 +544,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_text_report_compiles_only_the_slices);
     tcase_add_test(tc, test_error_fails_only_the_messages_that_need_the_pack);
     tcase_add_test(tc, test_pins_and_changed_files);
+    tcase_add_test(tc, test_heads_from_the_cache);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -593,6 +593,35 @@ class SchemaTest(unittest.TestCase):
                 self.assertTrue(names and all(n.startswith("langtab-") for n in names), names)
         self.assertIn("cache_dir", cbecstd.pack.LOAD_OPTIONS)
 
+    def test_lazy_load(self):
+        """lazy_load: the same findings and digests; a pack that does not compile fails only its messages"""
+        order = json.loads(ORDER)
+        order["items"][0]["name"].update({"xq": "bad tag"})
+        with cbecstd.Pack.load(support.PACKS) as whole, cbecstd.Pack.load(support.PACKS, lazy_load=True) as lazy:
+            for msg in (order, json.loads(ORDER)):
+                a, b = whole.validate(msg), lazy.validate(msg)
+                self.assertEqual([(f.rule, f.path, f.message) for f in a.findings],
+                                 [(f.rule, f.path, f.message) for f in b.findings])
+                self.assertEqual(a.valid, b.valid)
+            self.assertEqual([(p.label, p.digest) for p in lazy.packs], [(p.label, p.digest) for p in whole.packs])
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(support.PACKS, "base.pack.json"), encoding="utf-8") as f:
+                base = json.load(f)
+            broken = dict(base, id="T-BROKEN", messages={"other": {
+                "json": {"detect": {"path": "/messageType", "equals": "other"}},
+                "rules": [{"id": "X-1", "path": "/x", "noSuchCheck": 1}]}})
+            broken.pop("codelists", None)
+            with open(os.path.join(d, "broken.pack.json"), "w", encoding="utf-8") as f:
+                json.dump(broken, f)
+            with self.assertRaises(cbecstd.PackError):
+                cbecstd.Pack.load(d)
+            with cbecstd.Pack.load(d, lazy_load=True) as lazy:
+                rep = lazy.validate({"messageType": "other", "x": 1})
+                self.assertFalse(rep.valid)
+                self.assertEqual([f.rule for f in rep.findings], ["CBEC-PACK"])
+                self.assertIn("noSuchCheck", rep.findings[0].message)
+        self.assertIn("lazy_load", cbecstd.pack.LOAD_OPTIONS)
+
     def test_defer_compile(self):
         """defer_compile: a broken XSD loads, and fails the XML messages that need it"""
         with tempfile.TemporaryDirectory() as d:

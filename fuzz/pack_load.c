@@ -1,6 +1,10 @@
 /* pack_load.c - fuzz target: rule packs from memory through the loader, the
- * compiler, the registry's linker, and one validation per message type. */
+ * compiler, the registry's linker, and one validation per message type; and
+ * for lazy loading (CBEC_OPT_LAZY_LOAD), the head and the slices of every
+ * pack that loads: they must load too, with the same metadata, types and
+ * rules. */
 #include "fuzz-common.h"
+#include "pack/pack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -11,6 +15,35 @@ static const char probe[] =
     "{\"messageType\":\"order\",\"orderNo\":\"A-1\",\"currency\":\"CNY\",\"n\":12.50,"
     "\"items\":[{\"qty\":\"2\",\"name\":{\"zh\":\"茶\",\"en\":\"tea\"}},{\"qty\":0}],"
     "\"buyer\":{\"idNumber\":\"110105199003071239\",\"phone\":\"+8613812345678\"},\"flag\":true,\"none\":null}";
+
+/* The head of a pack that loads must load, with its label and message
+ * types; a slice of each type (in JSON) must load with that type's rules. */
+static void lazy_agrees(const cbec_pack *whole, const char *data, size_t size, const cbec_options *opts)
+{
+    cbec_pack *head = NULL;
+    if (cbec__pack_head_buffer(data, size, "fuzz.pack.json", opts, &head) != CBEC_OK)
+        fuzz_fail("the head of a pack that loads does not load");
+    if (strcmp(head->label, whole->label) != 0 || head->ntypes != whole->ntypes || head->nrules != 0)
+        fuzz_fail("a head differs from its pack");
+    cbec_pack_free(head);
+    cbec_options *o = cbec__options_copy(opts);
+    if (!o)
+        fuzz_fail("options");
+    o->no_digest = true;
+    for (size_t t = 0; t < whole->ntypes && t < 8; t++) {
+        o->slice_type = whole->types[t]->name;
+        o->slice_format = CBEC_FORMAT_JSON;
+        cbec_pack *slice = NULL;
+        if (cbec_pack_load_buffer(&slice, data, size, "fuzz.pack.json", NULL, o, NULL) != CBEC_OK)
+            fuzz_fail("a slice of a pack that loads does not load");
+        if (slice->ntypes != 1 || strcmp(slice->types[0]->name, whole->types[t]->name) != 0 ||
+            slice->types[0]->nrules != whole->types[t]->nrules)
+            fuzz_fail("a slice differs from its type");
+        cbec_pack_free(slice);
+    }
+    o->slice_type = NULL;
+    cbec_options_free(o);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cbec_error_free(err);
         return 0;
     }
+    lazy_agrees(p, (const char *)data, size, opts);
     /* accessors over everything the pack holds */
     (void)cbec_pack_digest(p);
     (void)cbec_pack_title(p, "zh-CN");

@@ -271,6 +271,39 @@ static bool cached_head(const char *cache, const char *path, const cbec_options 
     return ok;
 }
 
+int cbec__pack_head_buffer(const char *data, size_t len, const char *name, const cbec_options *opts,
+                           cbec_pack **out)
+{
+    *out = NULL;
+    cbec_json_reader *rd = cbec__json_reader_new(512);
+    cbec_options *h = cbec__options_copy(opts);
+    int st = rd && h ? CBEC_OK : CBEC_ENOMEM;
+    cbec_arena arena;
+    cbec__arena_init(&arena);
+    cbec_doc doc;
+    cbec_read_error re;
+    bool oom;
+    cbec_read_limits lim = {len + 1, 512, 0};
+    if (!st && !cbec__json_read_message(rd, data, len, &lim, &arena, &doc, &re, &oom))
+        st = CBEC_EPACK;
+    else if (!st) {
+        cbec_buf b;
+        cbec__buf_init(&b);
+        head_text(doc.root, NULL, &b);
+        h->defer_compile = true;
+        h->npins = 0;
+        h->no_digest = true;
+        h->lazy_load = false;
+        st = b.oom ? CBEC_ENOMEM : cbec_pack_load_buffer(out, (const char *)b.data, b.len, name, NULL, h, NULL);
+        cbec__buf_free(&b);
+        cbec__json_release(rd, &doc);
+    }
+    cbec__arena_free(&arena);
+    cbec_options_free(h);
+    cbec__json_reader_free(rd);
+    return st;
+}
+
 static atomic_size_t head_builds;
 
 size_t cbec__lazy_head_builds(void) { return atomic_load(&head_builds); }

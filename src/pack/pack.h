@@ -199,6 +199,10 @@ struct cbec_pack {
  * CBEC_OPT_LAZY_LOAD; the error of the whole pack when the head cannot be
  * made. */
 int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack **out, cbec_error **err);
+/* The head of the pack text data, compiled without a base directory (it
+ * reads no file); for the fuzz harness.  CBEC_EPACK when it does not compile. */
+int cbec__pack_head_buffer(const char *data, size_t len, const char *name, const cbec_options *opts,
+                           cbec_pack **out);
 /* How many heads this process made from their files (not the cache); for tests. */
 size_t cbec__lazy_head_builds(void);
 /* The whole pack of p: p itself when it is not a head, else compiled from

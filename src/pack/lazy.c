@@ -153,18 +153,6 @@ static void head_text(const cbec_node *root, const cbec_pack *compiled, cbec_buf
     cbec__buf_addc(b, '}');
 }
 
-static char *dir_of(const char *path)
-{
-    char *dir = cbec__strdup(path);
-    if (!dir)
-        return NULL;
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        slash[slash == dir ? 1 : 0] = '\0';
-    else
-        strcpy(dir, ".");
-    return dir;
-}
 
 /* The head compiled from its text (head_text) for the pack file at path;
  * false when it does not compile. */
@@ -172,7 +160,7 @@ static bool head_from_text(const char *path, const char *text, size_t len, const
                            cbec_pack **out)
 {
     *out = NULL;
-    char *dir = dir_of(path);
+    char *dir = cbec__dir_of(path);
     cbec_options *hopts = cbec__options_copy(opts);
     bool ok = false;
     if (dir && hopts) {
@@ -336,7 +324,7 @@ int cbec__pack_load_head(const char *path, const cbec_options *opts, cbec_pack *
         cbec__buf_init(&b);
         cbec__buf_init(&deps);
         cbec__buf_init(&kept);
-        char *dir = dir_of(path);
+        char *dir = cbec__dir_of(path);
         const char *paths[HEAD_FILES_MAX];
         size_t n = 0;
         if (identified && dir) {

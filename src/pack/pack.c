@@ -656,6 +656,19 @@ CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len
     return CBEC_OK;
 }
 
+char *cbec__dir_of(const char *path)
+{
+    char *dir = cbec__strdup(path);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        strcpy(dir, ".");
+    return dir;
+}
+
 CBEC_API int cbec_pack_load_file(cbec_pack **out, const char *path, const cbec_options *opts,
                                  cbec_error **err)
 {
@@ -667,16 +680,11 @@ CBEC_API int cbec_pack_load_file(cbec_pack **out, const char *path, const cbec_o
     int st = cbec__read_file(path, PACK_MAX_BYTES, &data, &len, err);
     if (st)
         return st;
-    char *dir = cbec__strdup(path);
+    char *dir = cbec__dir_of(path);
     if (!dir) {
         free(data);
         return CBEC_ENOMEM;
     }
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        slash[slash == dir ? 1 : 0] = '\0';
-    else
-        strcpy(dir, ".");
     st = cbec_pack_load_buffer(out, data, len, path, dir, opts, err);
     free(dir);
     free(data);

@@ -212,6 +212,9 @@ const struct cbec_pack *cbec__pack_whole(const struct cbec_pack *p, const char *
 /* The digest of p: of the whole pack a slice was cut from, compiled now if
  * it was not; "" for a head whose pack does not compile. */
 const char *cbec__pack_digest(const struct cbec_pack *p);
+/* The directory of the file at path ("." when it names none): a new
+ * string, NULL when out of memory. */
+char *cbec__dir_of(const char *path);
 /* A copy of o (NULL: the defaults). */
 struct cbec_options *cbec__options_copy(const struct cbec_options *o);
 

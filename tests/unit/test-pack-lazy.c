@@ -432,6 +432,17 @@ static cbec_registry *load_cached(const char *dir, const char *cache)
 }
 
 /* How the EDIFACT form of the order type of r's only pack is told. */
+static char *edi_detect_of(const cbec_registry *r);
+
+/* The same for the packs of dir, loaded lazily with the cache. */
+static char *edi_detect_after_load(const char *dir, const char *cache)
+{
+    cbec_registry *r = load_cached(dir, cache);
+    char *d = edi_detect_of(r);
+    cbec_registry_free(r);
+    return d;
+}
+
 static char *edi_detect_of(const cbec_registry *r)
 {
     const cbec_pack *p = snap_of(r)->packs[0];
@@ -497,12 +508,7 @@ START_TEST(test_heads_from_the_cache)
                " \"messages\": {\"order\": {\"edifact\": {\"definition\": \"edi/edifact-d96a-orders.json\"},"
                " \"rules\": [{\"id\": \"O-NO\", \"path\": \"/x\", \"required\": true}]}}}");
     built = cbec__lazy_head_builds();
-    cbec_registry *r = load_cached(tmp, cache);
-    char *d1 = edi_detect_of(r);
-    cbec_registry_free(r);
-    r = load_cached(tmp, cache);
-    char *d2 = edi_detect_of(r);
-    cbec_registry_free(r);
+    char *d1 = edi_detect_after_load(tmp, cache), *d2 = edi_detect_after_load(tmp, cache);
     ck_assert_uint_eq(cbec__lazy_head_builds() - built, 1);
     ck_assert_str_eq(d1, "[{\"message\":\"ORDERS\",\"version\":[\"D:96A\"]}]");
     ck_assert_str_eq(d1, d2);
@@ -515,9 +521,7 @@ START_TEST(test_heads_from_the_cache)
     memcpy(v, "\"D:97A\"", 7);
     put(p, def);
     free(def);
-    r = load_cached(tmp, cache);
-    char *d3 = edi_detect_of(r);
-    cbec_registry_free(r);
+    char *d3 = edi_detect_after_load(tmp, cache);
     ck_assert_uint_eq(cbec__lazy_head_builds() - built, 2);
     ck_assert_str_eq(d3, "[{\"message\":\"ORDERS\",\"version\":[\"D:97A\"]}]");
     free(d1);

@@ -377,32 +377,37 @@ static bool csv_field(csv *r, bool *eol, bool *eof)
 {
     cbec__buf_reset(&r->field);
     *eol = *eof = false;
+    /* runs of plain bytes are added at once */
     if (r->p < r->end && *r->p == '"') {
         r->p++;
         for (;;) {
+            const char *run = r->p;
+            while (r->p < r->end && *r->p != '"') {
+                if (*r->p == '\n')
+                    r->line++;
+                r->p++;
+            }
+            cbec__buf_add(&r->field, run, (size_t)(r->p - run));
             if (r->p >= r->end)
                 return false;
-            if (*r->p == '"') {
-                if (r->p + 1 < r->end && r->p[1] == '"') {
-                    cbec__buf_addc(&r->field, '"');
-                    r->p += 2;
-                    continue;
-                }
-                r->p++;
-                break;
+            if (r->p + 1 < r->end && r->p[1] == '"') {
+                cbec__buf_addc(&r->field, '"');
+                r->p += 2;
+                continue;
             }
-            if (*r->p == '\n')
-                r->line++;
-            cbec__buf_addc(&r->field, *r->p++);
+            r->p++;
+            break;
         }
         if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
             return false;
     } else {
+        const char *run = r->p;
         while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
             if (*r->p == '"')
                 return false;
-            cbec__buf_addc(&r->field, *r->p++);
+            r->p++;
         }
+        cbec__buf_add(&r->field, run, (size_t)(r->p - run));
     }
     if (r->p >= r->end) {
         *eol = *eof = true;

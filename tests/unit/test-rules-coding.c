@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cbecstd.h"
+#include "pack/pack.h"
 
 static char dir[64];
 static cbec_registry *reg;
@@ -188,6 +189,17 @@ START_TEST(test_codelist_from_csv_file_with_quotes_and_attributes)
     valid("{\"unit\": \"KGM\"}");
     finding("{\"unit\": \"OLD\"}", "R1", "/unit", "withdrawn after 2020-12-31", NULL);
     finding("{\"unit\": \"kgm\"}", "R1", "/unit", "not in the code list unit", NULL);
+    /* the fields as written: quotes taken off, doubled quotes and commas kept */
+    const cbec_codelist *l = cbec__pack_codelist(cbec_registry_pack(reg, 0), "unit", 4);
+    ck_assert_ptr_nonnull(l);
+    const cbec_code *kg = cbec__codelist_get(l, "KGM", 3), *old = cbec__codelist_get(l, "OLD", 3);
+    ck_assert_ptr_nonnull(kg);
+    ck_assert_ptr_nonnull(old);
+    ck_assert_str_eq(kg->label_en, "kilogram, metric");
+    ck_assert_str_eq(kg->label_zh, "千克");
+    ck_assert_str_eq(cbec__code_attr(l, kg, cbec__codelist_attr_find(l, "factor")), "1000");
+    ck_assert_str_eq(old->label_en, "old \"unit\"");
+    ck_assert_uint_eq(l->count, 3);
 }
 END_TEST
 
@@ -195,6 +207,9 @@ START_TEST(test_codelist_csv_errors_name_file_and_line)
 {
     write_file("a.csv", "code,en\nA,x\nB,\"broken\n");
     load_fails("\"u\": {\"file\": \"a.csv\"}", "", CBEC_EPACK, "a.csv:3: malformed quoted field");
+    /* a quoted field over two lines counts both */
+    write_file("a2.csv", "code,en\nA,\"two\nlines\"\nB,x,extra\n");
+    load_fails("\"u\": {\"file\": \"a2.csv\"}", "", CBEC_EPACK, "a2.csv:4: more fields than the header has columns");
     write_file("b.csv", "code,en\nA,x,extra\n");
     load_fails("\"u\": {\"file\": \"b.csv\"}", "", CBEC_EPACK, "b.csv:2: more fields than the header has columns");
     write_file("c.csv", "name,en\nA,x\n");

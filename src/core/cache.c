@@ -44,8 +44,8 @@ static bool kind_ok(const char *kind)
 
 /* The key's digest, and the entry's file name: the kind, then a prefix of
  * the digest. */
-static void entry_key(const char *kind, uint32_t version, const char *const *paths, const cbec_file_id *ids,
-                      size_t n, char hex[65], char name[64])
+static void entry_key(const char *kind, uint32_t version, const char *tag, const char *const *paths,
+                      const cbec_file_id *ids, size_t n, char hex[65], char name[64])
 {
     cbec_sha256 h;
     cbec__sha256_init(&h);
@@ -53,6 +53,11 @@ static void entry_key(const char *kind, uint32_t version, const char *const *pat
     int k = snprintf(head, sizeof head, "cbecstd-cache\n%s\n%s\n%u\n%zu\n", CBEC_VERSION_STRING, kind,
                      (unsigned)version, n);
     cbec__sha256_update(&h, head, (size_t)k);
+    if (tag) {
+        /* marked, after the head: untagged keys stay as they were */
+        cbec__sha256_update(&h, "tag\n", 4);
+        cbec__sha256_update(&h, tag, strlen(tag) + 1);
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char id[7 * 8];
         const cbec_file_id *f = &ids[i];
@@ -106,6 +111,12 @@ static int open_dir(const char *dir, bool make)
 bool cbec__cache_get(const char *dir, const char *kind, uint32_t version, const char *const *paths,
                      const cbec_file_id *ids, size_t n, void **data, size_t *len)
 {
+    return cbec__cache_get_tagged(dir, kind, version, NULL, paths, ids, n, data, len);
+}
+
+bool cbec__cache_get_tagged(const char *dir, const char *kind, uint32_t version, const char *tag,
+                            const char *const *paths, const cbec_file_id *ids, size_t n, void **data, size_t *len)
+{
     *data = NULL;
     *len = 0;
     if (!dir || !*dir || !kind_ok(kind))
@@ -114,7 +125,7 @@ bool cbec__cache_get(const char *dir, const char *kind, uint32_t version, const 
     if (dfd < 0)
         return false;
     char key[65], name[64];
-    entry_key(kind, version, paths, ids, n, key, name);
+    entry_key(kind, version, tag, paths, ids, n, key, name);
     /* O_NONBLOCK: a FIFO put in place of an entry would block the open */
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     close(dfd);
@@ -189,6 +200,13 @@ static bool write_all(int fd, const void *p, size_t n)
 void cbec__cache_put(const char *dir, const char *kind, uint32_t version, const char *const *paths,
                      const cbec_file_id *ids, size_t n, const void *data, size_t len)
 {
+    cbec__cache_put_tagged(dir, kind, version, NULL, paths, ids, n, data, len);
+}
+
+void cbec__cache_put_tagged(const char *dir, const char *kind, uint32_t version, const char *tag,
+                            const char *const *paths, const cbec_file_id *ids, size_t n, const void *data,
+                            size_t len)
+{
     if (!dir || !*dir || !kind_ok(kind) || len > CBEC_CACHE_MAX_PAYLOAD || !settled(ids, n))
         return;
     int dfd = open_dir(dir, true);
@@ -196,7 +214,7 @@ void cbec__cache_put(const char *dir, const char *kind, uint32_t version, const 
         return;
     unsigned char head[HEADER];
     char key[65], name[64], sum[65];
-    entry_key(kind, version, paths, ids, n, key, name);
+    entry_key(kind, version, tag, paths, ids, n, key, name);
     cbec__sha256_data_hex(data, len, sum);
     memcpy(head + H_MAGIC, MAGIC, 8);
     cbec__le_store(head + H_FORMAT, FORMAT, 8);

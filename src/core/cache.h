@@ -47,6 +47,15 @@ bool cbec__cache_get(const char *dir, const char *kind, uint32_t version, const 
 void cbec__cache_put(const char *dir, const char *kind, uint32_t version, const char *const *paths,
                      const cbec_file_id *ids, size_t n, const void *data, size_t len);
 
+/* The same with a tag (a short string, e.g. what was derived from the
+ * files) as part of the key: entries of one kind from the same files and
+ * other tags are kept apart.  A NULL tag is the untagged entry. */
+bool cbec__cache_get_tagged(const char *dir, const char *kind, uint32_t version, const char *tag,
+                            const char *const *paths, const cbec_file_id *ids, size_t n, void **data, size_t *len);
+void cbec__cache_put_tagged(const char *dir, const char *kind, uint32_t version, const char *tag,
+                            const char *const *paths, const cbec_file_id *ids, size_t n, const void *data,
+                            size_t len);
+
 /* The settling time, in milliseconds (2000 unless changed); for tests,
  * which make their files just before they load them.  Not thread-safe. */
 void cbec__cache_set_settle_ms(unsigned ms);

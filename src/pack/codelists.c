@@ -4,8 +4,10 @@
 #include "pack/pack.h"
 #include "pack/compile.h"
 #include "pack/isocodes.h"
+#include "core/cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,15 +660,15 @@ static bool valid_field_name(const char *s)
     return true;
 }
 
-/* Record the table in the pack digest: its content decides the pack's
- * behaviour as much as a file beside the pack does. */
-static bool digest_table(cbec_compiler *c, const cbec_isocodes *t)
+/* Record the table (standard's file, whose SHA-256 is hex) in the pack
+ * digest: its content decides the pack's behaviour as much as a file
+ * beside the pack does. */
+static bool digest_record(cbec_compiler *c, const char *standard, const char *hex)
 {
     if (c->opts->no_digest)
         return true;
-    char rec[128], hex[65];
-    cbec__isocodes_digest(t, hex);
-    snprintf(rec, sizeof rec, ISO_PREFIX "iso_%s.json\n%s", t->standard, hex);
+    char rec[128];
+    snprintf(rec, sizeof rec, ISO_PREFIX "iso_%s.json\n%s", standard, hex);
     for (size_t i = 0; i < c->nfiles; i++)
         if (strcmp(c->files[i], rec) == 0)
             return true;
@@ -691,16 +693,19 @@ static bool digest_table(cbec_compiler *c, const cbec_isocodes *t)
 #define SHARED_MAX 32
 
 typedef struct shared_import {
-    uint64_t table;      /* cbec_isocodes.id: the table's path and bytes */
+    uint64_t table;      /* cbec_isocodes.id: the table's path and bytes; or (top bit set) the
+                          * path and identity of a table whose list came from the cache */
     cbec_codelist *list; /* named by the spec */
+    char hex[65];        /* the table's SHA-256 */
 } shared_import;
 
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static shared_import shared[SHARED_MAX]; /* most recently used first */
 static size_t nshared;
 
-/* The list of spec made from table, with a reference for the caller. */
-static cbec_codelist *shared_get(uint64_t table, const char *spec)
+/* The list of spec made from table, with a reference for the caller, and
+ * the table's SHA-256 into hex. */
+static cbec_codelist *shared_get(uint64_t table, const char *spec, char hex[65])
 {
     cbec_codelist *l = NULL;
     pthread_mutex_lock(&shared_lock);
@@ -710,6 +715,7 @@ static cbec_codelist *shared_get(uint64_t table, const char *spec)
             memmove(&shared[1], &shared[0], i * sizeof *shared);
             shared[0] = hit;
             l = hit.list;
+            memcpy(hex, hit.hex, 65);
             atomic_fetch_add(&l->shared, 1);
             break;
         }
@@ -718,7 +724,7 @@ static cbec_codelist *shared_get(uint64_t table, const char *spec)
 }
 
 /* Offer a list just made (held by the caller alone) for sharing. */
-static void shared_put(uint64_t table, cbec_codelist *l)
+static void shared_put(uint64_t table, cbec_codelist *l, const char *hex)
 {
     cbec_codelist *evicted = NULL;
     pthread_mutex_lock(&shared_lock);
@@ -726,10 +732,189 @@ static void shared_put(uint64_t table, cbec_codelist *l)
         evicted = shared[--nshared].list;
     memmove(&shared[1], &shared[0], nshared * sizeof *shared);
     atomic_store(&l->shared, 2); /* the caller's and the cache's */
-    shared[0] = (shared_import){table, l};
+    shared[0] = (shared_import){table, l, {0}};
+    memcpy(shared[0].hex, hex, 65);
     nshared++;
     pthread_mutex_unlock(&shared_lock);
     cbec__codelist_free(evicted);
+}
+
+/* ---- imports kept between processes (CBEC_OPT_CACHE_DIR) ----
+ *
+ * An entry holds the table's SHA-256 (for the pack digest) and the list an
+ * import spec made from it, found by the table file's path and identity
+ * and the spec.  It is read back with every bound and rule the list's own
+ * making would keep (codes present, unique and within 256 bytes, at most
+ * ATTR_MAX valid attribute names), or not at all.  In a process, a list
+ * read back is shared by packs like one made from the table. */
+
+#define IMPORT_FORMAT 1
+#define NO_TEXT 0xFFFFu
+
+typedef struct import_key {
+    char path[1024];   /* "" when there is no cache or the table has no identity */
+    cbec_file_id id;
+    uint64_t shared;   /* the list's key among the lists shared in this process */
+} import_key;
+
+static void put_text(cbec_buf *b, const char *s, size_t n)
+{
+    unsigned char len[2];
+    cbec__le_store(len, s ? n : NO_TEXT, 2);
+    cbec__buf_add(b, (const char *)len, 2);
+    if (s)
+        cbec__buf_add(b, s, n);
+}
+
+/* The next text of the entry at *p (before end): *s NULL when absent.
+ * false when it does not fit, or is absent where it may not be. */
+static bool get_text(const unsigned char **p, const unsigned char *end, bool may_lack, const char **s, size_t *n)
+{
+    if (end - *p < 2)
+        return false;
+    size_t len = (size_t)cbec__le_load(*p, 2);
+    *p += 2;
+    if (len == NO_TEXT) {
+        *s = NULL;
+        *n = 0;
+        return may_lack;
+    }
+    if ((size_t)(end - *p) < len)
+        return false;
+    *s = (const char *)*p;
+    *n = len;
+    *p += len;
+    return true;
+}
+
+static atomic_size_t import_builds;
+
+size_t cbec__import_builds(void) { return atomic_load(&import_builds); }
+
+void cbec__imports_forget(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    size_t n = nshared;
+    cbec_codelist *gone[SHARED_MAX];
+    for (size_t i = 0; i < n; i++)
+        gone[i] = shared[i].list;
+    nshared = 0;
+    pthread_mutex_unlock(&shared_lock);
+    for (size_t i = 0; i < n; i++)
+        cbec__codelist_free(gone[i]);
+}
+
+static void import_store(cbec_compiler *c, const import_key *k, const char *spec, const char *hex,
+                         const cbec_codelist *l)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    unsigned char n[8];
+    cbec__buf_add(&b, hex, 64);
+    cbec__le_store(n, l->count, 4);
+    cbec__le_store(n + 4, l->nattrs, 4);
+    cbec__buf_add(&b, (const char *)n, 8);
+    for (size_t i = 0; i < l->nattrs; i++)
+        put_text(&b, l->attr_names[i], strlen(l->attr_names[i]));
+    for (size_t i = 0; i < l->count; i++) {
+        const cbec_code *e = l->entries[i];
+        put_text(&b, e->code, e->len);
+        put_text(&b, e->label_en, e->label_en ? strlen(e->label_en) : 0);
+        for (size_t a = 0; a < l->nattrs; a++) {
+            const char *v = cbec__code_attr(l, e, (int)a);
+            put_text(&b, v, v ? strlen(v) : 0);
+        }
+    }
+    const char *path = k->path;
+    if (!b.oom)
+        cbec__cache_put_tagged(c->opts->cache_dir, "isoimport", IMPORT_FORMAT, spec, &path, &k->id, 1, b.data, b.len);
+    cbec__buf_free(&b);
+}
+
+/* The list spec made from an entry; NULL when it is not one a build makes. */
+static cbec_codelist *import_decode(const unsigned char *p, size_t len, const char *spec, char hex[65])
+{
+    const unsigned char *end = p + len;
+    if (len < 72 || strspn((const char *)p, "0123456789abcdef") < 64)
+        return NULL;
+    memcpy(hex, p, 64);
+    hex[64] = '\0';
+    size_t count = (size_t)cbec__le_load(p + 64, 4), nattrs = (size_t)cbec__le_load(p + 68, 4);
+    p += 72;
+    if (!count || nattrs > ATTR_MAX || count > len)
+        return NULL;
+    cbec_codelist *l = cbec__codelist_new(spec);
+    bool ok = l != NULL;
+    int idx[ATTR_MAX];
+    for (size_t a = 0; ok && a < nattrs; a++) {
+        const char *s;
+        size_t n;
+        char name[65];
+        ok = get_text(&p, end, false, &s, &n) && valid_attr_name(s, n) && n < sizeof name;
+        if (ok) {
+            memcpy(name, s, n);
+            name[n] = '\0';
+            ok = cbec__codelist_attr_find(l, name) < 0 && (idx[a] = cbec__codelist_attr_index(l, name, true)) >= 0;
+        }
+    }
+    for (size_t i = 0; ok && i < count; i++) {
+        const char *s;
+        size_t n;
+        ok = get_text(&p, end, false, &s, &n) && n && n <= 256 && !cbec__codelist_has(l, s, n);
+        cbec_code *e = ok ? cbec__codelist_entry(l, s, n) : NULL;
+        ok = e && get_text(&p, end, true, &s, &n);
+        if (ok && s)
+            ok = (e->label_en = list_strndup(l, s, n)) != NULL;
+        for (size_t a = 0; ok && a < nattrs; a++)
+            if ((ok = get_text(&p, end, true, &s, &n)) && s)
+                ok = cbec__code_set_attr(l, e, idx[a], s, n);
+    }
+    if (!ok || p != end) {
+        cbec__codelist_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* The list of spec from the cache, or from the lists this process shares:
+ * *out and true.  Otherwise false, with k set for import_store (k->path
+ * "" when nothing is to be stored). */
+static bool import_cached(cbec_compiler *c, const char *file, const char *spec, import_key *k, cbec_codelist **out)
+{
+    memset(k, 0, sizeof *k);
+    const char *cache = c->opts->cache_dir;
+    if (!cache || !*cache || !cbec__isocodes_path(cbec__isocodes_dir(c->opts), file, k->path, sizeof k->path) ||
+        !cbec__file_id(k->path, &k->id)) {
+        k->path[0] = '\0';
+        return false;
+    }
+    /* shared in this process by the table's identity (the top bit keeps
+     * these keys apart from the ids of tables read) */
+    unsigned char id[56];
+    const uint64_t v[7] = {k->id.dev, k->id.ino, k->id.size, (uint64_t)k->id.mtime_sec, (uint64_t)k->id.mtime_nsec,
+                           (uint64_t)k->id.ctime_sec, (uint64_t)k->id.ctime_nsec};
+    for (int j = 0; j < 7; j++)
+        cbec__le_store(id + 8 * j, v[j], 8);
+    k->shared = (cbec__hash((const char *)id, sizeof id) ^ cbec__hash(k->path, strlen(k->path))) | (1ull << 63);
+    char hex[65];
+    void *data;
+    size_t len;
+    const char *path = k->path;
+    cbec_codelist *l = shared_get(k->shared, spec, hex);
+    if (!l && cbec__cache_get_tagged(cache, "isoimport", IMPORT_FORMAT, spec, &path, &k->id, 1, &data, &len)) {
+        l = import_decode(data, len, spec, hex);
+        free(data);
+        if (l)
+            shared_put(k->shared, l, hex);
+    }
+    if (!l)
+        return false;
+    if (!digest_record(c, file, hex)) {
+        cbec__codelist_free(l);
+        return false;
+    }
+    *out = l;
+    return true;
 }
 
 /* Make *out from an import spec "iso-codes:STANDARD[/FIELD]": a new list,
@@ -753,6 +938,11 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
         field = iso_standards[which].field;
     if (!valid_field_name(field))
         return cbec__compile_error(c, at, "\"%s\": a field name is lower-case letters, digits and _", spec);
+    /* from the cache between processes while the table keeps its identity
+     * (taken before the table is read) */
+    import_key cached;
+    if (import_cached(c, iso_standards[which].file, spec, &cached, out))
+        return true;
     cbec_isocodes t;
     char err[1200];
     int st = cbec__isocodes_open(&t, cbec__isocodes_dir(c->opts), iso_standards[which].file, err, sizeof err);
@@ -768,15 +958,24 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
         }
         return false;
     }
-    bool ok = digest_table(c, &t);
-    cbec_codelist *l = ok ? shared_get(t.id, spec) : NULL;
+    /* the table's SHA-256: for the digest, and for an entry of the cache */
+    char hex[65] = "";
+    if (!c->opts->no_digest || cached.path[0])
+        cbec__isocodes_digest(&t, hex);
+    bool ok = digest_record(c, t.standard, hex);
+    char shared_hex[65];
+    cbec_codelist *l = ok ? shared_get(t.id, spec, shared_hex) : NULL;
     if (l) {
+        if (cached.path[0] && shared_hex[0]) /* the cache had no entry: it gets one */
+            import_store(c, &cached, spec, shared_hex, l);
         cbec__isocodes_close(&t);
         *out = l;
         return true;
     }
     if (ok && !(l = cbec__codelist_new(spec)))
         ok = cbec__compile_oom(c);
+    if (ok)
+        atomic_fetch_add(&import_builds, 1);
     for (size_t i = 0; ok && i < t.count; i++) {
         const cbec_isoentry *ent = &t.entries[i];
         const cbec_isofield *v = cbec__isocodes_field(ent, field);
@@ -812,10 +1011,13 @@ static bool import_iso(cbec_compiler *c, const cbec_node *at, const char *spec, 
     }
     if (ok && l->count == 0)
         ok = cbec__compile_error(c, at, "\"%s\": no entry of %s has the field \"%s\"", spec, t.path, field);
-    if (ok)
-        shared_put(t.id, l);
-    else
+    if (ok) {
+        if (cached.path[0])
+            import_store(c, &cached, spec, hex, l);
+        shared_put(t.id, l, hex);
+    } else {
         cbec__codelist_free(l);
+    }
     cbec__isocodes_close(&t);
     *out = ok ? l : NULL;
     return ok;

@@ -283,6 +283,11 @@ void cbec__codelist_free(cbec_codelist *l);
  * imported once per pack and kept under that name.  Errors are reported
  * at node at; NULL then. */
 const cbec_codelist *cbec__compile_import(cbec_compiler *c, const cbec_node *at, const char *spec);
+/* How many import lists this process made from iso-codes tables (not from
+ * lists it shares or the cache), and forgetting the lists it shares: for
+ * tests, which play a new process. */
+size_t cbec__import_builds(void);
+void cbec__imports_forget(void);
 /* Compile a pack's "codelists" section (codelists.c). */
 bool cbec__compile_codelists(cbec_compiler *c, const cbec_node *n);
 

@@ -15,6 +15,7 @@
 #include "core/cache.h"
 #include "core/digest.h"
 #include "pack/isocodes.h"
+#include "pack/pack.h"
 #include "rules/text.h"
 #include "test-run.h"
 
@@ -524,6 +525,156 @@ START_TEST(test_imports_are_shared_by_packs_and_outlive_each)
 }
 END_TEST
 
+/* ---- import lists from the cache between processes ---- */
+
+/* importing_pack with a cache directory. */
+static cbec_pack *importing_pack_cached(const char *id, const char *iso, const char *cache)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"cbecstd_pack\": 1, \"id\": \"%s\", \"version\": \"1.0.0\", \"status\": \"active\","
+             " \"module\": \"data\", \"title\": {\"zh-CN\": \"测试\", \"en\": \"t\"},"
+             " \"codelists\": {\"c\": {\"import\": \"iso-codes:3166-1\", \"exclude\": [\"ZZ\"]},"
+             " \"all\": {\"import\": \"iso-codes:3166-1\"}},"
+             " \"messages\": {\"m\": {\"rules\": ["
+             "{\"id\": \"R1\", \"path\": \"/c\", \"codelist\": \"c\"},"
+             "{\"id\": \"R3\", \"path\": \"/e\", \"codelist\": \"all\", \"message\":"
+             " {\"en\": \"{expected}\", \"zh-CN\": \"{expected}\"}}]}}}", id);
+    cbec_options *o;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_ISO_CODES_DIR, iso), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
+    cbec_pack *p = NULL;
+    cbec_error *e = NULL;
+    int st = cbec_pack_load_buffer(&p, text, strlen(text), id, NULL, o, &e);
+    ck_assert_msg(st == CBEC_OK, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
+    cbec_options_free(o);
+    return p;
+}
+
+/* The codes, labels and attributes of list name of p, as one text. */
+static char *list_text(const cbec_pack *p, const char *name)
+{
+    const cbec_codelist *l = cbec__pack_codelist(p, name, strlen(name));
+    ck_assert_ptr_nonnull(l);
+    cbec_buf b;
+    cbec__buf_init(&b);
+    for (size_t a = 0; a < l->nattrs; a++)
+        cbec__buf_addf(&b, "attr %s\n", l->attr_names[a]);
+    for (size_t i = 0; i < l->count; i++) {
+        const cbec_code *e = l->entries[i];
+        cbec__buf_addf(&b, "%s|%s", e->code, e->label_en ? e->label_en : "-");
+        for (size_t a = 0; a < l->nattrs; a++) {
+            const char *v = cbec__code_attr(l, e, (int)a);
+            cbec__buf_addf(&b, "|%s", v ? v : "-");
+        }
+        cbec__buf_addc(&b, '\n');
+    }
+    char *out = strdup(cbec__buf_cstr(&b));
+    cbec__buf_free(&b);
+    return out;
+}
+
+static const char *const TABLE =
+    "{\"3166-1\": [{\"alpha_2\": \"AA\", \"alpha_3\": \"AAA\", \"name\": \"Aland, \\\"A\\\"\", \"flag\": \"\\ud83c\\udde6\"},"
+    " {\"alpha_2\": \"ZZ\", \"numeric\": \"999\"}, {\"alpha_2\": \"AA\", \"name\": \"again\"},"
+    " {\"alpha_3\": \"NOA\"}]}";
+
+START_TEST(test_imports_come_from_the_cache_while_the_table_keeps_identity)
+{
+    char iso[128], cache[160];
+    snprintf(iso, sizeof iso, "%s", puts_("iso", "3166-1", TABLE));
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    cbec__cache_set_settle_ms(0);
+    cbec__imports_forget();
+    size_t built = cbec__import_builds();
+    cbec_pack *a = importing_pack_cached("T-A", iso, cache);
+    ck_assert_uint_eq(cbec__import_builds(), built + 1);
+    char *want = list_text(a, "all");
+    ck_assert_str_eq(want, "attr alpha_3\nattr flag\nattr numeric\nAA|Aland, \"A\"|AAA|\xf0\x9f\x87\xa6|-\nZZ|-|-|-|999\n");
+    /* a new process: the list from the cache, the same codes and digest */
+    cbec__imports_forget();
+    cbec_pack *b = importing_pack_cached("T-A", iso, cache);
+    ck_assert_uint_eq(cbec__import_builds(), built + 1);
+    char *got = list_text(b, "all");
+    ck_assert_str_eq(got, want);
+    free(got);
+    ck_assert_str_eq(cbec_pack_digest(a), cbec_pack_digest(b));
+    ck_assert_uint_eq(findings(b, "{\"c\": \"AA\", \"e\": \"ZZ\"}"), 0);
+    ck_assert_uint_eq(findings(b, "{\"c\": \"ZZ\", \"e\": \"BB\"}"), 2);
+    cbec_pack_free(b);
+    /* another edition of the table: made from it again */
+    puts_("iso", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"BB\"}, {\"alpha_2\": \"ZZ\"}]}");
+    cbec__imports_forget();
+    b = importing_pack_cached("T-A", iso, cache);
+    ck_assert_uint_eq(cbec__import_builds(), built + 2);
+    got = list_text(b, "all");
+    ck_assert_str_eq(got, "BB|-\nZZ|-\n");
+    free(got);
+    ck_assert_str_ne(cbec_pack_digest(a), cbec_pack_digest(b));
+    cbec_pack_free(a);
+    cbec_pack_free(b);
+    free(want);
+}
+END_TEST
+
+/* An entry for the import "iso-codes:3166-1" of the table in iso: a digest
+ * of hex digits, then the lists's bytes as given. */
+static void put_import_entry(const char *iso, const char *cache, const char *body, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/iso_3166-1.json", iso);
+    cbec_file_id id;
+    ck_assert(cbec__file_id(path, &id));
+    const char *paths[] = {path};
+    char data[512];
+    memset(data, 'a', 64);
+    memcpy(data + 64, body, len);
+    cbec__cache_put_tagged(cache, "isoimport", 1, "iso-codes:3166-1", paths, &id, 1, data, 64 + len);
+}
+
+START_TEST(test_import_entries_that_a_build_would_not_write_are_refused)
+{
+    char iso[128], cache[160];
+    snprintf(iso, sizeof iso, "%s", puts_("iso", "3166-1", "{\"3166-1\": [{\"alpha_2\": \"AA\"}, {\"alpha_2\": \"ZZ\"}]}"));
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    cbec__cache_set_settle_ms(0);
+    /* counts and texts little-endian: count, attributes, then per code its
+     * text, label and attribute values (0xffff: none) */
+#define E(s) s, sizeof s - 1
+    static const struct {
+        const char *what;
+        const char *body;
+        size_t len;
+        bool good;
+    } cases[] = {
+        {"two codes, a label", E("\2\0\0\0\0\0\0\0" "\2\0AA" "\5\0cache" "\2\0ZZ" "\xff\xff"), true},
+        {"no codes", E("\0\0\0\0\0\0\0\0"), false},
+        {"a code longer than the entry", E("\1\0\0\0\0\0\0\0" "\11\0AA" "\xff\xff"), false},
+        {"an empty code", E("\1\0\0\0\0\0\0\0" "\0\0" "\xff\xff"), false},
+        {"no code where one must be", E("\1\0\0\0\0\0\0\0" "\xff\xff" "\xff\xff"), false},
+        {"a code twice", E("\2\0\0\0\0\0\0\0" "\2\0AA\xff\xff" "\2\0AA\xff\xff"), false},
+        {"bytes after the last code", E("\1\0\0\0\0\0\0\0" "\2\0AA" "\xff\xff" "x"), false},
+        {"fewer codes than counted", E("\3\0\0\0\0\0\0\0" "\2\0AA" "\xff\xff"), false},
+        {"an attribute name that is not one", E("\1\0\0\0\1\0\0\0" "\2\0a b" "\2\0AA\xff\xff\xff\xff"), false},
+        {"more attributes than a list has", E("\1\0\0\0\x40\0\0\0"), false},
+    };
+#undef E
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        put_import_entry(iso, cache, cases[k].body, cases[k].len);
+        cbec__imports_forget();
+        size_t built = cbec__import_builds();
+        cbec_pack *p = importing_pack_cached("T-A", iso, cache);
+        /* "c" and "all" import the same spec: one list, from the entry or the table */
+        ck_assert_msg(cbec__import_builds() == built + (cases[k].good ? 0 : 1), "%s", cases[k].what);
+        char *got = list_text(p, "all");
+        ck_assert_str_eq(got, cases[k].good ? "AA|cache\nZZ|-\n" : "AA|-\nZZ|-\n");
+        free(got);
+        cbec_pack_free(p);
+    }
+}
+END_TEST
+
 /* A minimal set of the five tables a language table reads. */
 static const char *lang_dir(const char *sub, const char *extra_language)
 {
@@ -956,6 +1107,8 @@ int main(void)
     tcase_add_test(tc, test_file_digests_follow_the_bytes);
     tcase_add_test(tc, test_pack_digests_follow_their_files);
     tcase_add_test(tc, test_imports_are_shared_by_packs_and_outlive_each);
+    tcase_add_test(tc, test_imports_come_from_the_cache_while_the_table_keeps_identity);
+    tcase_add_test(tc, test_import_entries_that_a_build_would_not_write_are_refused);
     tcase_add_test(tc, test_language_tables_are_shared_and_rebuilt_on_change);
     tcase_add_test(tc, test_language_tables_come_from_the_cache_while_files_keep_identity);
     tcase_add_test(tc, test_language_table_entries_out_of_range_are_refused);

@@ -141,10 +141,11 @@ typedef enum cbec_option {
      * @since 0.1 */
     CBEC_OPT_LOAD_THREADS = 6,
     /* A directory where loading keeps what it derives from files that
-     * change rarely (today the language-tag tables built from iso-codes'
-     * ISO 639 and 15924 files), so that the next process loading packs
-     * with the same files reads a few kilobytes instead of about a
-     * megabyte of JSON.  An entry serves only while every file it came
+     * change rarely (the language-tag tables built from iso-codes' ISO 639
+     * and 15924 files, the code lists packs import from iso-codes, and
+     * with CBEC_OPT_LAZY_LOAD the heads of packs), so that the next
+     * process loading packs with the same files reads a few kilobytes
+     * instead of about a megabyte of JSON.  An entry serves only while every file it came
      * from has the same path, device, inode, size, modification time and
      * change time; the library makes the directory (mode 0700) when
      * missing and uses it only when it belongs to the effective user and

@@ -453,7 +453,7 @@ def write_report(path, n, size, rounds, rows, notes, speedup, rss10k, rss1m, tbi
         nfiles, nbytes, tfloor = files_floor
         L.append("The floor of loading as designed: every file a pack names is read and hashed at load, for the "
                  "pack's digest. The %d files the one-message call opens (%.0f KiB: pack files, schemas, XSDs, EDI "
-                 "definitions, code tables, iso-codes tables) read into new buffers and hashed (the iso-codes tables "
+                 "definitions, code tables, iso-codes tables, entries of the cache) read into new buffers and hashed (the iso-codes tables "
                  "no pack imports only read) by a program that does nothing else (`bench/files-floor.c`, one thread): "
                  "%.1f ms, of which process start of a small program (`/bin/true`) is %.1f ms. In the same rounds, the difference between the call and process start: "
                  "%.1f ms.\n" % (nfiles, nbytes / 1024, tfloor * 1e3, true_ * 1e3, (start - bare) * 1e3))

@@ -165,8 +165,12 @@ typedef enum cbec_option {
      * only those packs.  An error in the rest of a pack then fails the
      * messages that need it, with a CBEC-PACK finding naming the error,
      * instead of failing the load; cbec_registry_pack() compiles the pack
-     * it returns.  Implies CBEC_OPT_DEFER_COMPILE.  "0" (the default):
-     * every pack compiles at load.  See doc/api.md.  @since 0.1 */
+     * it returns.  Implies CBEC_OPT_DEFER_COMPILE.  "auto": lazily when
+     * the cache (CBEC_OPT_CACHE_DIR) certifies that the same pack files,
+     * and every file their compile read, loaded whole without an error
+     * before with the same options; otherwise whole, and a load that
+     * succeeds is certified, so no error is ever deferred.  "0" (the
+     * default): every pack compiles at load.  See doc/api.md.  @since 0.1 */
     CBEC_OPT_LAZY_LOAD = 8
 } cbec_option;
 

@@ -166,7 +166,7 @@ void cli_options_cache(cbec_options *o)
         cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, dir);
 }
 
-int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts, bool lazy)
+int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts, int lazy)
 {
     cbec_options *own = NULL;
     if (!opts && cbec_options_new(&own) != CBEC_OK) {
@@ -177,8 +177,9 @@ int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_
      * them: a JSON run compiles neither ("pack lint" compiles all) */
     cbec_options *o = opts ? opts : own;
     cbec_options_set_string(o, CBEC_OPT_DEFER_COMPILE, "1");
-    /* --lazy: a pack compiles when a message first needs one of its types */
-    cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, lazy ? "1" : "0");
+    /* a pack compiles when a message first needs one of its types: with
+     * --lazy always, by default when the cache certifies these files */
+    cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, lazy == CLI_LAZY_ON ? "1" : lazy == CLI_LAZY_AUTO ? "auto" : "0");
     cli_options_cache(o);
     cbec_error *err = NULL;
     int st = cbec_registry_reload(reg, packs, n, o, &err);

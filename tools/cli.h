@@ -32,11 +32,13 @@ const char *cli_cache_dir(char *buf, size_t cap);
 void cli_options_cache(cbec_options *o);
 /* Load packs into reg all at once (layered packs find their bases), with
  * XSDs and EDI definitions compiled when a message first needs them
- * (CBEC_OPT_DEFER_COMPILE) and the cache of cli_cache_dir; with lazy, the
- * rest of a pack too, when a message first needs one of its message types
- * (CBEC_OPT_LAZY_LOAD); opts may be NULL or carry the caller's other options.  EXIT_VALID, or EXIT_USAGE after
+ * (CBEC_OPT_DEFER_COMPILE) and the cache of cli_cache_dir; with lazy
+ * (CLI_LAZY_*), the rest of a pack too, when a message first needs one of
+ * its message types (CBEC_OPT_LAZY_LOAD); opts may be NULL or carry the
+ * caller's other options.  EXIT_VALID, or EXIT_USAGE after
  * printing the error. */
-int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts, bool lazy);
+enum { CLI_LAZY_OFF, CLI_LAZY_ON, CLI_LAZY_AUTO }; /* CBEC_OPT_LAZY_LOAD "0", "1", "auto" */
+int cli_load_packs(cbec_registry *reg, const char *const *packs, size_t n, cbec_options *opts, int lazy);
 /* The heap of the main thread in transparent huge pages while packs load,
  * where the kernel gives them on request; cli_load_packs calls
  * cli_heap_loaded after loading (a command that loads otherwise calls it

@@ -86,7 +86,7 @@ int cli_cmd_ack(int argc, char **argv)
     char defbuf[PATH_MAX + 64];
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    if (cli_load_packs(reg, packs, npacks, NULL, false) != EXIT_VALID)
+    if (cli_load_packs(reg, packs, npacks, NULL, CLI_LAZY_OFF) != EXIT_VALID)
         goto out;
     bool is_stdin = !strcmp(name, "-");
     in.f = is_stdin ? stdin : fopen(name, "rb");

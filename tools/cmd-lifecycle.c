@@ -17,7 +17,7 @@ static cbec_registry *load_all(const char *const *paths, size_t n)
     cbec_registry *reg = NULL;
     if (cbec_registry_new(&reg))
         return NULL;
-    if (cli_load_packs(reg, paths, n, NULL, false) != EXIT_VALID) {
+    if (cli_load_packs(reg, paths, n, NULL, CLI_LAZY_OFF) != EXIT_VALID) {
         cbec_registry_free(reg);
         return NULL;
     }

@@ -96,7 +96,7 @@ int cli_cmd_redact(int argc, char **argv)
     }
     if (!npacks)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    if ((rc = cli_load_packs(reg, packs, npacks, NULL, false)) != EXIT_VALID)
+    if ((rc = cli_load_packs(reg, packs, npacks, NULL, CLI_LAZY_OFF)) != EXIT_VALID)
         goto out;
     char *stdin_only[] = {"-"};
     char **files = argv + optind;

@@ -474,7 +474,7 @@ int cli_cmd_validate(int argc, char **argv)
     /* with --schema the bundled packs are not wanted, only named ones */
     if (!npacks && !so.schema)
         packs[npacks++] = cli_default_packs(defbuf, sizeof defbuf);
-    if (npacks && (rc = cli_load_packs(reg, packs, npacks, so.opts, o.lazy)) != EXIT_VALID)
+    if (npacks && (rc = cli_load_packs(reg, packs, npacks, so.opts, o.lazy ? CLI_LAZY_ON : CLI_LAZY_AUTO)) != EXIT_VALID)
         goto out;
     if (so.schema && (rc = cli_schema_load(&so, reg, &o.type)) != EXIT_VALID)
         goto out;

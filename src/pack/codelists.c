@@ -665,6 +665,10 @@ static bool valid_field_name(const char *s)
  * beside the pack does. */
 static bool digest_record(cbec_compiler *c, const char *standard, const char *hex)
 {
+    char path[1024];
+    if (cbec__isocodes_path(cbec__isocodes_dir(c->opts), standard, path, sizeof path) &&
+        !cbec__compile_note_dep(c, NULL, path))
+        return cbec__compile_oom(c);
     if (c->opts->no_digest)
         return true;
     char rec[128];

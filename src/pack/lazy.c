@@ -658,3 +658,158 @@ int cbec__snapshot_pick_compiled(const cbec_snapshot *s, cbec_pick *pick, const 
     *whole = snap;
     return CBEC_OK;
 }
+
+/* ---- the certificate of a set of pack files (CBEC_LAZY_AUTO) ----
+ *
+ * A process that loads a set of pack files whole, without an error, keeps
+ * in the cache between processes the list of every file their compile read
+ * (schemas, XSDs, definitions, code tables, iso-codes tables), and a
+ * certificate found by the identities of the pack files and of those
+ * files.  A process that finds the certificate for the same files loads
+ * them lazily: every error a whole load could give was ruled out by the
+ * load that wrote it, so the messages get the same findings and nothing
+ * is missed.  Options that change what a compile does are part of the key. */
+
+#define CERT_FORMAT 1
+
+/* The options that change what a compile does, as text. */
+static char *options_tag(const cbec_options *o)
+{
+    cbec_buf b;
+    cbec__buf_init(&b);
+    cbec__buf_addf(&b, "iso=%s\ndraft=%d\nformat=%d\ninactive=%d\ndefer=%d\n", cbec__isocodes_dir(o),
+                   o->schema_draft, o->schema_format_assert, o->allow_inactive, o->defer_compile);
+    for (size_t i = 0; i < o->npins; i++)
+        cbec__buf_addf(&b, "pin=%s %s\n", o->pins[i].label, o->pins[i].digest);
+    for (size_t i = 0; i < o->nresources; i++)
+        cbec__buf_addf(&b, "resource=%s %s\n", o->resource_prefixes[i], o->resource_dirs[i]);
+    char *s = b.oom ? NULL : cbec__strdup(cbec__buf_cstr(&b));
+    cbec__buf_free(&b);
+    return s;
+}
+
+bool cbec__lazy_cert_begin(cbec_lazy_cert *c, char *const *names, size_t n, const cbec_options *opts)
+{
+    memset(c, 0, sizeof *c);
+    if (!opts->cache_dir || !*opts->cache_dir || !n)
+        return false;
+    c->opts = opts;
+    c->names = names;
+    c->n = n;
+    c->ids = cbec__calloc(n, sizeof *c->ids);
+    c->tag = options_tag(opts);
+    bool ok = c->ids && c->tag;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = cbec__file_id(names[i], &c->ids[i]);
+    if (!ok)
+        cbec__lazy_cert_end(c);
+    return ok;
+}
+
+void cbec__lazy_cert_end(cbec_lazy_cert *c)
+{
+    free(c->ids);
+    free(c->tag);
+    memset(c, 0, sizeof *c);
+}
+
+/* The pack files then the files of deps (one per line, cut into paths),
+ * with the identities of the latter taken now; false when one has none. */
+static bool cert_files(const cbec_lazy_cert *c, char *deps, const char ***paths, cbec_file_id **ids, size_t *n)
+{
+    size_t m = 0;
+    for (const char *p = deps; *p; p++)
+        m += *p == '\n';
+    *paths = cbec__calloc(c->n + m, sizeof **paths);
+    *ids = cbec__calloc(c->n + m, sizeof **ids);
+    if (!*paths || !*ids)
+        return false;
+    for (size_t i = 0; i < c->n; i++) {
+        (*paths)[i] = c->names[i];
+        (*ids)[i] = c->ids[i];
+    }
+    *n = c->n;
+    for (char *p = deps, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        *nl = '\0';
+        (*paths)[*n] = p;
+        if (!cbec__file_id(p, &(*ids)[(*n)++]))
+            return false;
+    }
+    return true;
+}
+
+bool cbec__lazy_certified(cbec_lazy_cert *c)
+{
+    void *data, *ok;
+    size_t len, oklen;
+    if (!cbec__cache_get_tagged(c->opts->cache_dir, "packset", CERT_FORMAT, c->tag, (const char *const *)c->names,
+                                c->ids, c->n, &data, &len))
+        return false;
+    char *deps = malloc(len + 1);
+    const char **paths = NULL;
+    cbec_file_id *ids = NULL;
+    size_t n = 0;
+    bool certified = false;
+    if (deps) {
+        memcpy(deps, data, len);
+        deps[len] = '\0';
+        certified = strlen(deps) == len && (!len || deps[len - 1] == '\n') && cert_files(c, deps, &paths, &ids, &n) &&
+                    cbec__cache_get_tagged(c->opts->cache_dir, "packsetok", CERT_FORMAT, c->tag, paths, ids, n, &ok,
+                                           &oklen);
+        if (certified) {
+            certified = oklen == 2 && memcmp(ok, "ok", 2) == 0;
+            free(ok);
+        }
+    }
+    free(paths);
+    free(ids);
+    free(deps);
+    free(data);
+    return certified;
+}
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void cbec__lazy_certify(cbec_lazy_cert *c, cbec_pack *const *packs, size_t npacks)
+{
+    /* every file the packs read, once each, in order */
+    size_t total = 0;
+    for (size_t i = 0; i < npacks; i++) {
+        if (packs[i]->head_opts)
+            return; /* not whole packs */
+        total += packs[i]->ndeps;
+    }
+    char **all = cbec__calloc(total ? total : 1, sizeof *all);
+    if (!all)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < npacks; i++)
+        for (size_t j = 0; j < packs[i]->ndeps; j++)
+            all[k++] = packs[i]->deps[j];
+    qsort(all, k, sizeof *all, str_cmp);
+    cbec_buf b;
+    cbec__buf_init(&b);
+    for (size_t i = 0; i < k; i++)
+        if (!i || strcmp(all[i], all[i - 1]) != 0) {
+            if (strchr(all[i], '\n'))
+                b.oom = true; /* a path that cannot be listed: no certificate */
+            cbec__buf_addf(&b, "%s\n", all[i]);
+        }
+    free(all);
+    char *list = b.oom ? NULL : cbec__strdup(b.len ? cbec__buf_cstr(&b) : "");
+    const char **paths = NULL;
+    cbec_file_id *ids = NULL;
+    size_t n = 0;
+    if (list && b.len == strlen(list) && cert_files(c, list, &paths, &ids, &n)) {
+        /* the list by the pack files, the certificate by them and it; the
+         * cache stores neither while a file is settling */
+        cbec__cache_put_tagged(c->opts->cache_dir, "packset", CERT_FORMAT, c->tag, (const char *const *)c->names,
+                               c->ids, c->n, b.data ? (const char *)b.data : "", b.len);
+        cbec__cache_put_tagged(c->opts->cache_dir, "packsetok", CERT_FORMAT, c->tag, paths, ids, n, "ok", 2);
+    }
+    free(paths);
+    free(ids);
+    free(list);
+    cbec__buf_free(&b);
+}

@@ -173,6 +173,28 @@ static bool safe_relpath(const char *rel)
     return true;
 }
 
+bool cbec__compile_note_dep(cbec_compiler *c, const char *dir, const char *rel)
+{
+    size_t n = (dir ? strlen(dir) + 1 : 0) + strlen(rel) + 1;
+    char *path = malloc(n);
+    if (!path)
+        return false;
+    snprintf(path, n, "%s%s%s", dir ? dir : "", dir ? "/" : "", rel);
+    for (size_t i = 0; i < c->ndeps; i++)
+        if (strcmp(c->deps[i], path) == 0) {
+            free(path);
+            return true;
+        }
+    char **deps = realloc(c->deps, (c->ndeps + 1) * sizeof *deps);
+    if (!deps) {
+        free(path);
+        return false;
+    }
+    c->deps = deps;
+    c->deps[c->ndeps++] = path;
+    return true;
+}
+
 bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *rel, char **data,
                              size_t *len)
 {
@@ -207,6 +229,11 @@ bool cbec__compile_read_file(cbec_compiler *c, const cbec_node *at, const char *
             cbec__compile_error(c, at, "%s", e ? cbec_error_message(e) : cbec_strerror(st));
         cbec_error_free(e);
         return false;
+    }
+    if (!cbec__compile_note_dep(c, c->base_dir, rel)) {
+        free(*data);
+        *data = NULL;
+        return cbec__compile_oom(c);
     }
     if (c->opts->no_digest)
         return true;
@@ -564,6 +591,9 @@ static void pack_destroy(cbec_pack *p)
         free(p->waivers[i].ref);
     }
     free(p->waivers);
+    for (size_t i = 0; i < p->ndeps; i++)
+        free(p->deps[i]);
+    free(p->deps);
     cbec_options_free(p->head_opts);
     cbec_pack_free(atomic_load(&p->whole));
     cbec_pack_free(p->head);
@@ -643,6 +673,14 @@ CBEC_API int cbec_pack_load_buffer(cbec_pack **out, const char *data, size_t len
         for (size_t i = 0; i < c.nfiles; i++)
             free(c.files[i]);
         free(c.files);
+        if (!status) {
+            p->deps = c.deps;
+            p->ndeps = c.ndeps;
+        } else {
+            for (size_t i = 0; i < c.ndeps; i++)
+                free(c.deps[i]);
+            free(c.deps);
+        }
         cbec__buf_free(&c.where);
         cbec__json_release(rd, &doc);
     }
@@ -828,7 +866,14 @@ CBEC_API int cbec_options_set_string(cbec_options *o, int key, const char *value
         o->defer_compile = value && strcmp(value, "1") == 0;
         return CBEC_OK;
     case CBEC_OPT_LAZY_LOAD:
-        o->lazy_load = value && strcmp(value, "1") == 0;
+        if (!value || strcmp(value, "0") == 0)
+            o->lazy_load = CBEC_LAZY_OFF;
+        else if (strcmp(value, "1") == 0)
+            o->lazy_load = CBEC_LAZY_ON;
+        else if (strcmp(value, "auto") == 0)
+            o->lazy_load = CBEC_LAZY_AUTO;
+        else
+            return CBEC_EINVAL;
         return CBEC_OK;
     case CBEC_OPT_LOAD_THREADS:
         if (!value) {

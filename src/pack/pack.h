@@ -186,6 +186,8 @@ struct cbec_pack {
     struct cbec_options *head_opts;     /* non-NULL on a head: the options of the whole pack */
     struct cbec_pack *_Atomic whole;    /* the whole pack, once compiled */
     int whole_state;                    /* 0 not tried, 1 compiling, 2 done (under lazy.c's lock) */
+    char **deps;                        /* the files the compile read besides the pack file */
+    size_t ndeps;
     struct cbec_pack *head;             /* on a slice (one type, one format): the head it was cut
                                          * from, whose whole pack gives the digest */
     int whole_status;                   /* once tried: why it did not compile */
@@ -193,6 +195,13 @@ struct cbec_pack {
 };
 
 /* ---- lazy loading (lazy.c) ---- */
+
+enum {
+    CBEC_LAZY_OFF = 0,  /* every pack compiles whole at load */
+    CBEC_LAZY_ON = 1,   /* packs load as heads */
+    CBEC_LAZY_AUTO = 2  /* as heads when the cache certifies that the same files loaded whole without an
+                         * error before; else whole, and a load that succeeds is certified */
+};
 
 /* The head of the pack file at path (its metadata, and of each message
  * type what detection and the choice of version read), for
@@ -315,7 +324,13 @@ struct cbec_compiler {
      * and not counted again; without base_dir nothing else can be read */
     const cbec_served_file *served;
     size_t nserved;
+    char **deps;                /* the path of every file the compile read (for lazy.c's certificate) */
+    size_t ndeps;
 };
+
+/* Note that the compile read the file at path (dir/rel when dir is not
+ * NULL); false when out of memory. */
+bool cbec__compile_note_dep(cbec_compiler *c, const char *dir, const char *rel);
 
 /* Report a pack error at node (its position and pack path); returns false. */
 bool cbec__compile_error(cbec_compiler *c, const cbec_node *at, const char *fmt, ...)
@@ -352,7 +367,7 @@ struct cbec_options {
     bool defer_compile;             /* CBEC_OPT_DEFER_COMPILE: XSDs compiled on first use */
     unsigned load_threads;          /* CBEC_OPT_LOAD_THREADS: 0 one per processor */
     char *cache_dir;                /* CBEC_OPT_CACHE_DIR: NULL no cache (core/cache.h) */
-    bool lazy_load;                 /* CBEC_OPT_LAZY_LOAD: packs load as heads (lazy.c) */
+    int lazy_load;                  /* CBEC_OPT_LAZY_LOAD: CBEC_LAZY_* (lazy.c) */
     bool no_digest;                 /* internal: heads and slices (lazy.c) have no digest of their
                                      * own, so nothing is hashed for one */
     const char *slice_type;         /* internal: compile only this message type (a slice, lazy.c) */

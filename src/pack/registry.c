@@ -269,47 +269,102 @@ static int load_files(pack_list *l, char *const *names, size_t n, const cbec_opt
     return st;
 }
 
-/* A pack file, or every *.pack.json of a directory in name order. */
-static int load_path(pack_list *l, const char *path, const cbec_options *opts, cbec_error **err)
+typedef struct name_list {
+    char **items;
+    size_t count;
+} name_list;
+
+static void names_free(name_list *n)
+{
+    for (size_t i = 0; i < n->count; i++)
+        free(n->items[i]);
+    free(n->items);
+    n->items = NULL;
+    n->count = 0;
+}
+
+static bool names_add(name_list *n, const char *a, const char *b)
+{
+    size_t len = strlen(a) + (b ? strlen(b) + 1 : 0) + 1;
+    char **grown = realloc(n->items, (n->count + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    n->items = grown;
+    if (!(n->items[n->count] = malloc(len)))
+        return false;
+    snprintf(n->items[n->count++], len, "%s%s%s", a, b ? "/" : "", b ? b : "");
+    return true;
+}
+
+/* Add the pack file path, or every *.pack.json of the directory path in
+ * name order, to names. */
+static int list_path(name_list *names, const char *path, cbec_error **err)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot open %s", path);
     if (!S_ISDIR(sb.st_mode))
-        return load_files(l, (char *const *)&path, 1, opts, err);
+        return names_add(names, path, NULL) ? CBEC_OK : CBEC_ENOMEM;
     DIR *d = opendir(path);
     if (!d)
         return cbec__error_set(err, CBEC_EIO, path, NULL, 0, 0, "cannot read directory %s", path);
-    char **names = NULL;
-    size_t n = 0;
+    size_t first = names->count;
     int st = CBEC_OK;
     struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!is_pack_name(e->d_name))
-            continue;
-        char **grown = realloc(names, (n + 1) * sizeof *names);
-        if (!grown) {
+    while (!st && (e = readdir(d)))
+        if (is_pack_name(e->d_name) && !names_add(names, path, e->d_name))
             st = CBEC_ENOMEM;
-            break;
-        }
-        names = grown;
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        if (!(names[n] = malloc(len))) {
-            st = CBEC_ENOMEM;
-            break;
-        }
-        snprintf(names[n++], len, "%s/%s", path, e->d_name);
-    }
     closedir(d);
-    if (!st && n == 0)
+    if (!st && names->count == first)
         st = cbec__error_set(err, CBEC_ENOTFOUND, path, NULL, 0, 0, "no pack files (*.pack.json) in directory %s", path);
-    if (!st) {
-        qsort(names, n, sizeof *names, name_cmp);
-        st = load_files(l, names, n, opts, err);
+    if (!st)
+        qsort(names->items + first, names->count - first, sizeof *names->items, name_cmp);
+    return st;
+}
+
+/* Load the packs of paths into a new snapshot for r (replacing its packs,
+ * or adding to them); with CBEC_LAZY_AUTO, as heads when the cache
+ * certifies that these files loaded whole without an error before, else
+ * whole, and certified when they do. */
+static int load_into(cbec_registry *r, const char *const *paths, size_t npaths, bool replace,
+                     const cbec_options *opts, cbec_error **err)
+{
+    name_list names = {NULL, 0};
+    pack_list l = {NULL, 0};
+    int st = CBEC_OK;
+    for (size_t i = 0; i < npaths && !st; i++)
+        st = paths[i] ? list_path(&names, paths[i], err) : CBEC_EINVAL;
+    cbec_options mode;
+    const cbec_options *use = opts;
+    cbec_lazy_cert cert;
+    bool certify = false;
+    if (!st && opts && opts->lazy_load == CBEC_LAZY_AUTO) {
+        mode = *opts;
+        use = &mode;
+        /* only a whole set can be certified: one that replaces the packs,
+         * or the first that a registry gets */
+        pthread_mutex_lock(&r->lock);
+        bool whole_set = replace || r->snap->npacks == 0;
+        pthread_mutex_unlock(&r->lock);
+        bool lazy = whole_set && cbec__lazy_cert_begin(&cert, names.items, names.count, opts);
+        mode.lazy_load = lazy && cbec__lazy_certified(&cert) ? CBEC_LAZY_ON : CBEC_LAZY_OFF;
+        certify = lazy && mode.lazy_load == CBEC_LAZY_OFF;
+        if (lazy && !certify)
+            cbec__lazy_cert_end(&cert);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    cbec__isocodes_batch_begin();
+    if (!st)
+        st = load_files(&l, names.items, names.count, use, err);
+    cbec__isocodes_batch_end();
+    if (!st)
+        st = extend_with(r, l.items, l.count, replace, err);
+    if (certify) {
+        if (!st)
+            cbec__lazy_certify(&cert, l.items, l.count);
+        cbec__lazy_cert_end(&cert);
+    }
+    list_free(&l);
+    names_free(&names);
     return st;
 }
 
@@ -318,14 +373,7 @@ CBEC_API int cbec_registry_load_path(cbec_registry *r, const char *path, const c
 {
     if (!r || !path)
         return CBEC_EINVAL;
-    pack_list l = {NULL, 0};
-    cbec__isocodes_batch_begin();
-    int st = load_path(&l, path, opts, err);
-    cbec__isocodes_batch_end();
-    if (!st)
-        st = extend_with(r, l.items, l.count, false, err);
-    list_free(&l);
-    return st;
+    return load_into(r, &path, 1, false, opts, err);
 }
 
 CBEC_API int cbec_registry_reload(cbec_registry *r, const char *const *paths, size_t npaths,
@@ -333,16 +381,7 @@ CBEC_API int cbec_registry_reload(cbec_registry *r, const char *const *paths, si
 {
     if (!r || (!paths && npaths))
         return CBEC_EINVAL;
-    pack_list l = {NULL, 0};
-    int st = CBEC_OK;
-    cbec__isocodes_batch_begin();
-    for (size_t i = 0; i < npaths && !st; i++)
-        st = paths[i] ? load_path(&l, paths[i], opts, err) : CBEC_EINVAL;
-    cbec__isocodes_batch_end();
-    if (!st)
-        st = extend_with(r, l.items, l.count, true, err);
-    list_free(&l);
-    return st;
+    return load_into(r, paths, npaths, true, opts, err);
 }
 
 CBEC_API size_t cbec_registry_pack_count(const cbec_registry *r)

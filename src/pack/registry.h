@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "pack/pack.h"
+#include "core/cache.h"
 
 /* An effective message type: a pack's own type merged with what it inherits
  * from the packs it extends.  Rules point into the packs, or at layered
@@ -61,6 +62,24 @@ const cbec_msgtype *cbec__pack_type(const cbec_pack *p, const char *name);
 /* The index among packs of the base x of pack i extends: the highest
  * version in its range of that id; SIZE_MAX when none is loaded. */
 size_t cbec__resolve_base(cbec_pack *const *packs, size_t npacks, size_t i, const cbec_extends *x);
+
+/* The certificate of a set of pack files (CBEC_LAZY_AUTO, lazy.c): begin
+ * takes the identities of the files (before they are read) and says
+ * whether there is a cache to look in; certified says whether the cache
+ * holds that the same files, and every file their compile read, loaded
+ * whole without an error; certify records that they did (packs: the whole
+ * packs that loaded); end frees. */
+typedef struct cbec_lazy_cert {
+    const cbec_options *opts;
+    char *const *names;
+    size_t n;
+    cbec_file_id *ids;
+    char *tag;
+} cbec_lazy_cert;
+bool cbec__lazy_cert_begin(cbec_lazy_cert *c, char *const *names, size_t n, const cbec_options *opts);
+bool cbec__lazy_certified(cbec_lazy_cert *c);
+void cbec__lazy_certify(cbec_lazy_cert *c, cbec_pack *const *packs, size_t npacks);
+void cbec__lazy_cert_end(cbec_lazy_cert *c);
 
 cbec_lazy *cbec__lazy_new(void);
 void cbec__lazy_free(cbec_lazy *z);

@@ -125,6 +125,8 @@ static void structure_free(void *structure)
 static bool record_file(void *ud, const char *rel, const char *data, size_t len)
 {
     cbec_compiler *c = ud;
+    if (!cbec__compile_note_dep(c, c->base_dir, rel))
+        return false;
     char hex[65];
     cbec__sha256_data_hex(data, len, hex);
     char **files = realloc(c->files, (c->nfiles + 1) * sizeof *files);

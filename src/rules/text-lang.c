@@ -113,6 +113,12 @@ static bool add_alias(cbec_langtab *t, const cbec_isofield *three, const cbec_is
  * uses); 15924 and 3166-1 whole, as code lists import them too and so
  * share them. */
 static const char *const tab_files[] = {"15924", "639-3", "639-5", "639-2", "3166-1"};
+
+const char *cbec__langtab_file(bool with_languages, size_t i)
+{
+    size_t n = with_languages ? CBEC_ARRAY_LEN(tab_files) : 1;
+    return i < n ? tab_files[i] : NULL;
+}
 static const char *const tab_fields[] = {NULL, "alpha_3 alpha_2", "alpha_3", "bibliographic alpha_2", NULL};
 
 static void load_languages(cbec_langtab *t, const cbec_isocodes *iso, bool *oom)

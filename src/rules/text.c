@@ -724,6 +724,13 @@ static bool text_compile(cbec_compiler *c, cbec_rule *r, const cbec_node *n, voi
             return cbec__compile_oom(c);
         if (st)
             return cbec__compile_error(c, n, "cannot read the ISO language and script tables: %s", err);
+        const char *f;
+        for (size_t i = 0; (f = cbec__langtab_file(s->tags_registered && uses_tags, i)); i++) {
+            char path[1024];
+            if (cbec__isocodes_path(cbec__isocodes_dir(c->opts), f, path, sizeof path) &&
+                !cbec__compile_note_dep(c, NULL, path))
+                return cbec__compile_oom(c);
+        }
     }
     /* shape-specific keys */
     if ((m = cbec__node_member(n, "field", 5))) {

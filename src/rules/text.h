@@ -169,6 +169,8 @@ typedef struct cbec_langtab cbec_langtab;
  * NULL or "": none) a table built from files of the same identities is
  * taken from that cache instead of reading them, and one built is stored
  * there. */
+/* The iso-codes standards a language table reads (i from 0; NULL past the last). */
+const char *cbec__langtab_file(bool with_languages, size_t i);
 int cbec__langtab_load(const char *dir, const char *cache_dir, bool with_languages, cbec_langtab **out, char *err,
                        size_t errlen);
 void cbec__langtab_free(cbec_langtab *t);

@@ -539,6 +539,100 @@ START_TEST(test_heads_from_the_cache)
 }
 END_TEST
 
+/* ---- "auto": lazily only what a whole load certified before ---- */
+
+static cbec_registry *load_auto(const char *dir, const char *cache, int want, bool *lazy)
+{
+    cbec_options *o = NULL;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, "auto"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
+    cbec_registry *r = NULL;
+    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+    cbec_error *err = NULL;
+    int st = cbec_registry_load_path(r, dir, o, &err);
+    ck_assert_msg(st == want, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
+    cbec_error_free(err);
+    cbec_options_free(o);
+    *lazy = snap_of(r)->lazy != NULL;
+    return r;
+}
+
+START_TEST(test_auto_loads_lazily_only_what_a_whole_load_certified)
+{
+    char cache[] = "/tmp/cbec-lazy-auto-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(cache));
+    cbec__cache_set_settle_ms(0);
+    setup_dir();
+    char csv[512], p[512];
+    path_in(csv, sizeof csv, "cur.csv");
+    put(csv, "code\nCNY\nUSD\n");
+    /* the base's code list from a file */
+    const char *codes = strstr(BASE, "{\"codes\": [\"CNY\", \"USD\"]}");
+    ck_assert_ptr_nonnull(codes);
+    char base[2048];
+    snprintf(base, sizeof base, "%.*s{\"file\": \"cur.csv\"}%s", (int)(codes - BASE), BASE,
+             codes + strlen("{\"codes\": [\"CNY\", \"USD\"]}"));
+    write_pack("base.pack.json", base);
+    path_in(p, sizeof p, "payment.pack.json");
+    unlink(p);
+    bool lazy;
+    /* whole, and certified; then lazily, with the same findings */
+    cbec_registry *r = load_auto(tmp, cache, CBEC_OK, &lazy);
+    ck_assert(!lazy);
+    char *a = report_of(r, NULL, ORDER_BAD, strlen(ORDER_BAD));
+    cbec_registry_free(r);
+    r = load_auto(tmp, cache, CBEC_OK, &lazy);
+    ck_assert(lazy);
+    char *b = report_of(r, NULL, ORDER_BAD, strlen(ORDER_BAD));
+    ck_assert_str_eq(a, b);
+    ck_assert_msg(strstr(a, "B-CUR") && strstr(a, "O-NO"), "%s", a);
+    cbec_registry_free(r);
+    free(a);
+    free(b);
+    /* a file a pack reads changes: whole again (here it breaks the load) */
+    put(csv, "code\nCNY\nCNY\n");
+    r = load_auto(tmp, cache, CBEC_EPACK, &lazy);
+    cbec_registry_free(r);
+    r = load_auto(tmp, cache, CBEC_EPACK, &lazy);
+    cbec_registry_free(r);
+    /* mended: whole, certified, lazily */
+    put(csv, "code\nCNY\nUSD\nEUR\n");
+    r = load_auto(tmp, cache, CBEC_OK, &lazy);
+    ck_assert(!lazy);
+    cbec_registry_free(r);
+    r = load_auto(tmp, cache, CBEC_OK, &lazy);
+    ck_assert(lazy);
+    a = report_of(r, NULL, ORDER_BAD, strlen(ORDER_BAD));
+    ck_assert_msg(strstr(a, "O-NO") && !strstr(a, "B-CUR"), "%s", a);
+    free(a);
+    cbec_registry_free(r);
+    /* a pack that does not compile is never certified: every load fails */
+    write_pack("payment.pack.json", PAYMENT_BROKEN);
+    for (int i = 0; i < 2; i++) {
+        r = load_auto(tmp, cache, CBEC_EPACK, &lazy);
+        cbec_registry_free(r);
+    }
+    /* other options: not certified for them */
+    unlink(p);
+    cbec_options *o = NULL;
+    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, "auto"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_SCHEMA_DRAFT, "7"), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
+    ck_assert_int_eq(cbec_registry_load_path(r, tmp, o, NULL), CBEC_OK);
+    ck_assert(snap_of(r)->lazy == NULL);
+    cbec_registry_free(r);
+    cbec_options_free(o);
+    unlink(csv);
+    remove_dir();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pack-lazy");
@@ -549,6 +643,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_error_fails_only_the_messages_that_need_the_pack);
     tcase_add_test(tc, test_pins_and_changed_files);
     tcase_add_test(tc, test_heads_from_the_cache);
+    tcase_add_test(tc, test_auto_loads_lazily_only_what_a_whole_load_certified);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -681,8 +681,6 @@ static char *options_tag(const cbec_options *o)
                    o->schema_draft, o->schema_format_assert, o->allow_inactive, o->defer_compile);
     for (size_t i = 0; i < o->npins; i++)
         cbec__buf_addf(&b, "pin=%s %s\n", o->pins[i].label, o->pins[i].digest);
-    for (size_t i = 0; i < o->nresources; i++)
-        cbec__buf_addf(&b, "resource=%s %s\n", o->resource_prefixes[i], o->resource_dirs[i]);
     char *s = b.oom ? NULL : cbec__strdup(cbec__buf_cstr(&b));
     cbec__buf_free(&b);
     return s;
@@ -691,7 +689,9 @@ static char *options_tag(const cbec_options *o)
 bool cbec__lazy_cert_begin(cbec_lazy_cert *c, char *const *names, size_t n, const cbec_options *opts)
 {
     memset(c, 0, sizeof *c);
-    if (!opts->cache_dir || !*opts->cache_dir || !n)
+    /* schemas may read files under resource directories, which the list
+     * does not follow: such loads are whole every time */
+    if (!opts->cache_dir || !*opts->cache_dir || !n || opts->nresources)
         return false;
     c->opts = opts;
     c->names = names;

@@ -42,7 +42,8 @@ LOAD_OPTIONS = {
                  "(used only while the files keep their identity; default: none)",
     "lazy_load": "True loads each pack's head (metadata, detection) and compiles the packs a message "
                  "type needs, cut down to it, when a message first needs them; an error in the rest of "
-                 "a pack then fails only the messages that need it (a CBEC-PACK finding)",
+                 "a pack then fails only the messages that need it (a CBEC-PACK finding); \"auto\" does "
+                 "so only for files an earlier whole load certified in cache_dir",
 }
 
 
@@ -54,7 +55,7 @@ class _Options:
                  schema_format_assert: bool = False,
                  resource_dirs: Optional[Mapping[str, PathLike]] = None,
                  defer_compile: bool = False, load_threads: int = 0,
-                 cache_dir: Optional[PathLike] = None, lazy_load: bool = False) -> None:
+                 cache_dir: Optional[PathLike] = None, lazy_load: Union[bool, str] = False) -> None:
         lib = _ffi.lib()
         self.handle = _ffi.OptionsP()
         lib.cbec_options_new(ctypes.byref(self.handle))
@@ -77,7 +78,8 @@ class _Options:
             if cache_dir is not None:
                 lib.cbec_options_set_string(self.handle, _ffi.OPT_CACHE_DIR, os.fsencode(cache_dir))
             if lazy_load:
-                lib.cbec_options_set_string(self.handle, _ffi.OPT_LAZY_LOAD, b"1")
+                lib.cbec_options_set_string(self.handle, _ffi.OPT_LAZY_LOAD,
+                                            b"auto" if lazy_load == "auto" else b"1")
             for prefix, directory in (resource_dirs or {}).items():
                 lib.cbec_options_add_resource_dir(self.handle, prefix.encode("utf-8"),
                                                   os.fsencode(directory))

@@ -620,6 +620,8 @@ class SchemaTest(unittest.TestCase):
                 self.assertFalse(rep.valid)
                 self.assertEqual([f.rule for f in rep.findings], ["CBEC-PACK"])
                 self.assertIn("noSuchCheck", rep.findings[0].message)
+            with self.assertRaises(cbecstd.PackError):  # "auto" never defers an error
+                cbecstd.Pack.load(d, lazy_load="auto", cache_dir=os.path.join(d, "cache"))
         self.assertIn("lazy_load", cbecstd.pack.LOAD_OPTIONS)
 
     def test_defer_compile(self):

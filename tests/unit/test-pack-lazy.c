@@ -405,6 +405,13 @@ END_TEST
 
 /* ---- heads from the cache between processes ---- */
 
+static void remove_cache(const char *cache)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
 static void copy_file(const char *from, const char *to)
 {
     size_t len;
@@ -416,20 +423,25 @@ static void copy_file(const char *from, const char *to)
     free(data);
 }
 
-static cbec_registry *load_cached(const char *dir, const char *cache)
+/* The packs of dir loaded with CBEC_OPT_LAZY_LOAD lazy and the cache in
+ * cache; the load's status must be want. */
+static cbec_registry *load_with_cache(const char *dir, const char *lazy, const char *cache, int want)
 {
     cbec_options *o = NULL;
     ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
-    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, "1"), CBEC_OK);
+    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, lazy), CBEC_OK);
     ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
     cbec_registry *r = NULL;
     ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
     cbec_error *err = NULL;
     int st = cbec_registry_load_path(r, dir, o, &err);
-    ck_assert_msg(st == CBEC_OK, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
+    ck_assert_msg(st == want, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
+    cbec_error_free(err);
     cbec_options_free(o);
     return r;
 }
+
+static cbec_registry *load_cached(const char *dir, const char *cache) { return load_with_cache(dir, "1", cache, CBEC_OK); }
 
 /* How the EDIFACT form of the order type of r's only pack is told. */
 static char *edi_detect_of(const cbec_registry *r);
@@ -532,10 +544,7 @@ START_TEST(test_heads_from_the_cache)
     unlink(p);
     rmdir(edi);
     remove_dir();
-    /* the cache directory */
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
-    ck_assert_int_eq(system(cmd), 0);
+    remove_cache(cache);
 }
 END_TEST
 
@@ -543,17 +552,7 @@ END_TEST
 
 static cbec_registry *load_auto(const char *dir, const char *cache, int want, bool *lazy)
 {
-    cbec_options *o = NULL;
-    ck_assert_int_eq(cbec_options_new(&o), CBEC_OK);
-    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_LAZY_LOAD, "auto"), CBEC_OK);
-    ck_assert_int_eq(cbec_options_set_string(o, CBEC_OPT_CACHE_DIR, cache), CBEC_OK);
-    cbec_registry *r = NULL;
-    ck_assert_int_eq(cbec_registry_new(&r), CBEC_OK);
-    cbec_error *err = NULL;
-    int st = cbec_registry_load_path(r, dir, o, &err);
-    ck_assert_msg(st == want, "%s", err ? cbec_error_message(err) : cbec_strerror(st));
-    cbec_error_free(err);
-    cbec_options_free(o);
+    cbec_registry *r = load_with_cache(dir, "auto", cache, want);
     *lazy = snap_of(r)->lazy != NULL;
     return r;
 }
@@ -627,9 +626,7 @@ START_TEST(test_auto_loads_lazily_only_what_a_whole_load_certified)
     cbec_options_free(o);
     unlink(csv);
     remove_dir();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
-    ck_assert_int_eq(system(cmd), 0);
+    remove_cache(cache);
 }
 END_TEST
 

@@ -535,11 +535,11 @@ static bool compile_pack(cbec_compiler *c, const cbec_node *root)
                 return cbec__compile_error(c, r, "a ref must be an object with \"id\"");
             if (!cbec__compile_keys(c, r, rkeys, CBEC_ARRAY_LEN(rkeys), "a ref"))
                 return false;
-            char *title;
-            if (!meta_string(c, r, "id", true, &p->std_refs[i].id) || !meta_string(c, r, "title", false, &title))
-                return false;
-            p->std_refs[i].title = title;
+            /* counted first: what a failing member leaves is freed with the pack */
             p->nrefs++;
+            if (!meta_string(c, r, "id", true, &p->std_refs[i].id) ||
+                !meta_string(c, r, "title", false, &p->std_refs[i].title))
+                return false;
         }
     }
     if ((n = cbec__node_member(root, "extends", 7)) && !compile_extends(c, n))

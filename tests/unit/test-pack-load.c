@@ -114,6 +114,12 @@ START_TEST(test_pack_load_rejects_bad_metadata)
     e = load_err(HEAD " \"effective\": {\"from\": \"2026-02-30\"}, \"messages\": {}}", CBEC_EPACK);
     ck_assert_str_eq(cbec_error_path(e), "/effective/from");
     cbec_error_free(e);
+    /* a ref whose title is not a string, after its id (whose copy must be
+     * freed: valgrind and LeakSanitizer watch this test) */
+    e = load_err(HEAD " \"refs\": [{\"id\": \"GB/T 1\"}, {\"id\": \"GB/T 2\", \"title\": 3}], \"messages\": {}}",
+                 CBEC_EPACK);
+    ck_assert_str_eq(cbec_error_path(e), "/refs/1/title");
+    cbec_error_free(e);
 }
 END_TEST
 

@@ -27,19 +27,21 @@
 
 /* ---- heads ---- */
 
-static void add_key(cbec_buf *b, const cbec_node *m)
+/* The separator (unless *first) and the member name key: what a member
+ * of an object being written starts with. */
+static void start_member(cbec_buf *b, const char *key, size_t len, bool *first)
 {
+    if (!*first)
+        cbec__buf_addc(b, ',');
+    *first = false;
     cbec__buf_addc(b, '"');
-    cbec__buf_add_json_escaped(b, m->key, m->keylen);
+    cbec__buf_add_json_escaped(b, key, len);
     cbec__buf_adds(b, "\":");
 }
 
 static void add_member(cbec_buf *b, const cbec_node *m, bool *first)
 {
-    if (!*first)
-        cbec__buf_addc(b, ',');
-    *first = false;
-    add_key(b, m);
+    start_member(b, m->key, m->keylen, first);
     cbec__node_canonical(m, b);
 }
 
@@ -69,24 +71,41 @@ static void add_section(cbec_buf *b, const cbec_node *sec, const cbec_format_spe
         if (key_in(m, keep, CBEC_ARRAY_LEN(keep))) {
             add_member(b, m, &first);
         } else if (!detect && cbec__streq(m->key, m->keylen, "definition")) {
-            if (!first)
-                cbec__buf_addc(b, ',');
-            first = false;
-            if (fs && fs->present) {
-                cbec__buf_adds(b, "\"detect\":");
-                if (cbec__edi_detect_json(fs, b))
-                    continue;
-                b->oom = true; /* not an EDI section: no head is kept */
+            if (!fs || !fs->present) {
+                add_member(b, m, &first);
+                continue;
             }
-            add_key(b, m);
-            cbec__node_canonical(m, b);
+            start_member(b, "detect", 6, &first);
+            if (!cbec__edi_detect_json(fs, b))
+                b->oom = true; /* not an EDI section: no head is kept */
         }
     }
     cbec__buf_addc(b, '}');
 }
 
-static const char *const section_keys[] = {"json", "xml", "edifact", "x12"};
-static const int section_formats[] = {CBEC_FORMAT_JSON, CBEC_FORMAT_XML, CBEC_FORMAT_EDIFACT, CBEC_FORMAT_X12};
+/* A message type cut down to what detection and the choice of version
+ * read; ct is its type in a head compiled before (NULL: none). */
+static void add_type(cbec_buf *b, const cbec_node *type, const cbec_msgtype *ct)
+{
+    static const char *const keep[] = {"title", "effectiveDate"};
+    if (type->kind != CBEC_NODE_OBJECT) {
+        cbec__node_canonical(type, b); /* wrong: the whole pack says how */
+        return;
+    }
+    bool first = true;
+    cbec__buf_addc(b, '{');
+    for (uint32_t k = 0; k < type->count; k++) {
+        const cbec_node *m = &type->children[k];
+        const cbec_section_kind *sk;
+        if (key_in(m, keep, CBEC_ARRAY_LEN(keep))) {
+            add_member(b, m, &first);
+        } else if ((sk = cbec__section_kind_find(m->key, m->keylen))) {
+            start_member(b, m->key, m->keylen, &first);
+            add_section(b, m, ct ? &ct->formats[sk->format] : NULL);
+        }
+    }
+    cbec__buf_addc(b, '}');
+}
 
 /* The text of the head of the pack whose document is root; with compiled
  * (a head compiled from it), EDI forms are told by "detect" alone. */
@@ -94,7 +113,6 @@ static void head_text(const cbec_node *root, const cbec_pack *compiled, cbec_buf
 {
     static const char *const meta[] = {"$schema", "cbecstd_pack", "id", "version", "status", "effective",
                                        "module", "title", "refs", "extends"};
-    static const char *const type_keep[] = {"title", "effectiveDate"};
     bool first = true;
     cbec__buf_addc(b, '{');
     for (uint32_t i = 0; i < root->count; i++) {
@@ -105,48 +123,24 @@ static void head_text(const cbec_node *root, const cbec_pack *compiled, cbec_buf
         }
         if (!cbec__streq(m->key, m->keylen, "messages"))
             continue;
-        if (!first)
-            cbec__buf_addc(b, ',');
-        first = false;
-        add_key(b, m);
         if (m->kind != CBEC_NODE_OBJECT) {
-            cbec__node_canonical(m, b);
+            add_member(b, m, &first);
             continue;
         }
+        start_member(b, m->key, m->keylen, &first);
+        bool tfirst = true;
         cbec__buf_addc(b, '{');
         for (uint32_t t = 0; t < m->count; t++) {
             const cbec_node *type = &m->children[t];
-            if (t)
-                cbec__buf_addc(b, ',');
-            add_key(b, type);
-            if (type->kind != CBEC_NODE_OBJECT) {
-                cbec__node_canonical(type, b);
-                continue;
+            const cbec_msgtype *ct = NULL;
+            if (compiled) {
+                char *name = cbec__strndup(type->key, type->keylen);
+                if (!name || !(ct = cbec__pack_type(compiled, name)))
+                    b->oom = true; /* a head without this type: no text is kept */
+                free(name);
             }
-            bool tfirst = true;
-            char *tname = compiled ? cbec__strndup(type->key, type->keylen) : NULL;
-            const cbec_msgtype *ct = tname ? cbec__pack_type(compiled, tname) : NULL;
-            free(tname);
-            if (compiled && !ct)
-                b->oom = true;
-            cbec__buf_addc(b, '{');
-            for (uint32_t k = 0; k < type->count; k++) {
-                const cbec_node *tm = &type->children[k];
-                if (key_in(tm, type_keep, CBEC_ARRAY_LEN(type_keep))) {
-                    add_member(b, tm, &tfirst);
-                    continue;
-                }
-                for (size_t f = 0; f < CBEC_ARRAY_LEN(section_keys); f++) {
-                    if (!cbec__streq(tm->key, tm->keylen, section_keys[f]))
-                        continue;
-                    if (!tfirst)
-                        cbec__buf_addc(b, ',');
-                    tfirst = false;
-                    add_key(b, tm);
-                    add_section(b, tm, ct ? &ct->formats[section_formats[f]] : NULL);
-                }
-            }
-            cbec__buf_addc(b, '}');
+            start_member(b, type->key, type->keylen, &tfirst);
+            add_type(b, type, ct);
         }
         cbec__buf_addc(b, '}');
     }
